@@ -1,0 +1,232 @@
+//! The account of a person who shops (or, with a higher role, runs the shop).
+
+use chrono::{DateTime, Utc};
+
+use super::{EmailAddress, PhoneNumber, Role};
+
+/// Customers keep integer ids, as in the system OrderFlow replaces, so existing clients keep working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomerId(pub i64);
+
+pub const DEFAULT_COUNTRY: &str = "Kenya";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub email: EmailAddress,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone_number: Option<PhoneNumber>,
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    pub country: String,
+    pub postal_code: String,
+    pub is_verified: bool,
+    pub is_active: bool,
+    pub role: Role,
+    pub email_notifications: bool,
+    pub sms_notifications: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Customer {
+    /// "First Last", without stray spaces when one part is empty.
+    pub fn full_name(&self) -> String {
+        [self.first_name.trim(), self.last_name.trim()]
+            .iter()
+            .filter(|part| !part.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// Applies a validated partial update; fields left `None` keep their value.
+    pub fn apply(&mut self, changes: ProfileChanges) {
+        let ProfileChanges {
+            first_name,
+            last_name,
+            phone_number,
+            address,
+            city,
+            state,
+            country,
+            postal_code,
+            email_notifications,
+            sms_notifications,
+        } = changes;
+        replace(&mut self.first_name, first_name);
+        replace(&mut self.last_name, last_name);
+        replace(&mut self.phone_number, phone_number);
+        replace(&mut self.address, address);
+        replace(&mut self.city, city);
+        replace(&mut self.state, state);
+        replace(&mut self.country, country);
+        replace(&mut self.postal_code, postal_code);
+        replace(&mut self.email_notifications, email_notifications);
+        replace(&mut self.sms_notifications, sms_notifications);
+    }
+}
+
+fn replace<T>(slot: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *slot = value;
+    }
+}
+
+/// A first or last name: required, at most 150 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName;
+
+impl PersonName {
+    pub const MAX_LENGTH: usize = 150;
+
+    pub fn parse(raw: &str) -> Result<String, TextError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(TextError::Blank);
+        }
+        bounded(name, Self::MAX_LENGTH)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("This field may not be blank.")]
+    Blank,
+    #[error("Ensure this field has no more than {0} characters.")]
+    TooLong(usize),
+}
+
+/// Optional free text (address lines, city...): trimmed, at most `max` characters.
+pub fn bounded(raw: &str, max: usize) -> Result<String, TextError> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        Err(TextError::TooLong(max))
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// Limits on the address fields, shared by registration and profile updates.
+pub mod limits {
+    pub const ADDRESS: usize = 500;
+    pub const CITY: usize = 100;
+    pub const STATE: usize = 100;
+    pub const COUNTRY: usize = 100;
+    pub const POSTAL_CODE: usize = 20;
+}
+
+/// A registration, validated; the password is already hashed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub email: EmailAddress,
+    pub password_hash: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone_number: Option<PhoneNumber>,
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    pub country: String,
+    pub postal_code: String,
+    pub role: Role,
+    pub is_verified: bool,
+}
+
+/// A validated partial profile update.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileChanges {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// `Some(None)` clears the phone number.
+    pub phone_number: Option<Option<PhoneNumber>>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub postal_code: Option<String>,
+    pub email_notifications: Option<bool>,
+    pub sms_notifications: Option<bool>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    pub fn alice() -> Customer {
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        Customer {
+            id: CustomerId(1),
+            email: EmailAddress::parse("alice@example.com").unwrap(),
+            first_name: "Alice".into(),
+            last_name: "Wanjiru".into(),
+            phone_number: None,
+            address: String::new(),
+            city: String::new(),
+            state: String::new(),
+            country: DEFAULT_COUNTRY.into(),
+            postal_code: String::new(),
+            is_verified: false,
+            is_active: true,
+            role: Role::Customer,
+            email_notifications: true,
+            sms_notifications: true,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn full_name_joins_the_non_empty_parts() {
+        let mut customer = alice();
+        assert_eq!(customer.full_name(), "Alice Wanjiru");
+        customer.last_name.clear();
+        assert_eq!(customer.full_name(), "Alice");
+        customer.first_name.clear();
+        assert_eq!(customer.full_name(), "");
+    }
+
+    #[test]
+    fn apply_changes_only_the_given_fields() {
+        let mut customer = alice();
+        customer.apply(ProfileChanges {
+            city: Some("Nairobi".into()),
+            phone_number: Some(Some(PhoneNumber::parse("+254711000001").unwrap())),
+            sms_notifications: Some(false),
+            ..ProfileChanges::default()
+        });
+        assert_eq!(customer.city, "Nairobi");
+        assert_eq!(customer.phone_number.as_ref().map(PhoneNumber::as_str), Some("+254711000001"));
+        assert!(!customer.sms_notifications);
+        assert_eq!(customer.first_name, "Alice");
+        assert!(customer.email_notifications);
+
+        customer.apply(ProfileChanges {
+            phone_number: Some(None),
+            ..ProfileChanges::default()
+        });
+        assert_eq!(customer.phone_number, None);
+    }
+
+    #[test]
+    fn names_are_required_and_bounded() {
+        assert_eq!(PersonName::parse("  Alice "), Ok("Alice".into()));
+        assert_eq!(PersonName::parse("   "), Err(TextError::Blank));
+        assert_eq!(PersonName::parse(&"a".repeat(151)), Err(TextError::TooLong(150)));
+        assert!(PersonName::parse(&"é".repeat(150)).is_ok());
+    }
+
+    #[test]
+    fn bounded_text_allows_empty_and_counts_characters() {
+        assert_eq!(bounded("", 5), Ok(String::new()));
+        assert_eq!(bounded(" ab ", 2), Ok("ab".into()));
+        assert_eq!(bounded("abc", 2), Err(TextError::TooLong(2)));
+    }
+}

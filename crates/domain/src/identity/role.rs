@@ -1,0 +1,101 @@
+//! Roles, ordered by what they may do: `customer < staff < admin < super_admin`.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What an account may do. Each role includes every power of the roles below it, so a gate is one comparison:
+/// `user.role >= Role::Staff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Shops and orders for themselves.
+    Customer,
+    /// Manages the catalogue and orders.
+    Staff,
+    /// Also manages customers, notifications and the dashboard.
+    Admin,
+    /// Also creates other admins.
+    SuperAdmin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a valid choice. Choose one of: customer, staff, admin, super_admin.")]
+pub struct UnknownRole(pub String);
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Staff, Role::Admin, Role::SuperAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+            Role::SuperAdmin => "super_admin",
+        }
+    }
+
+    /// Staff or above: what the API reports as `is_staff`.
+    pub fn is_staff(self) -> bool {
+        self >= Role::Staff
+    }
+
+    /// True when an account with this role may act where `required` is needed.
+    pub fn satisfies(self, required: Role) -> bool {
+        self >= required
+    }
+}
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_totally_ordered_by_power() {
+        assert!(Role::Customer < Role::Staff);
+        assert!(Role::Staff < Role::Admin);
+        assert!(Role::Admin < Role::SuperAdmin);
+    }
+
+    #[test]
+    fn a_role_satisfies_itself_and_every_lower_requirement_only() {
+        for held in Role::ALL {
+            for required in Role::ALL {
+                let expected = Role::ALL.iter().position(|r| *r == held) >= Role::ALL.iter().position(|r| *r == required);
+                assert_eq!(held.satisfies(required), expected, "{held} for {required}");
+            }
+        }
+    }
+
+    #[test]
+    fn is_staff_from_staff_upwards() {
+        assert!(!Role::Customer.is_staff());
+        assert!(Role::Staff.is_staff());
+        assert!(Role::Admin.is_staff());
+        assert!(Role::SuperAdmin.is_staff());
+    }
+
+    #[test]
+    fn round_trips_through_its_wire_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert_eq!("emperor".parse::<Role>(), Err(UnknownRole("emperor".into())));
+        assert!("Admin".parse::<Role>().is_err(), "names are case-sensitive");
+    }
+}
