@@ -1,1 +1,12 @@
+//! OrderFlow's use cases, and the ports (traits) through which they reach storage, hashing, tokens and time.
+//!
+//! Each use case is a struct with an `execute` method and its own error enum; adapters (persistence, http, the
+//! binary's wiring) implement or call these. Nothing here knows about diesel, actix or HTTP status codes.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod admin;
+pub mod identity;
+pub mod listing;
+pub mod ports;
+
+pub use orderflow_domain as domain;

@@ -1,0 +1,91 @@
+//! Validation of the account fields shared by registration, profile updates and admin creation.
+
+use orderflow_domain::identity::{bounded, limits, EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
+use orderflow_domain::validation::FieldErrors;
+
+pub const REQUIRED: &str = "This field is required.";
+
+/// The value of a required field, or "This field is required." recorded against it.
+pub(crate) fn required<'a>(errors: &mut FieldErrors, field: &str, value: &'a Option<String>) -> Option<&'a str> {
+    match value.as_deref() {
+        Some(value) => Some(value),
+        None => {
+            errors.add(field, REQUIRED);
+            None
+        }
+    }
+}
+
+pub(crate) fn email(errors: &mut FieldErrors, value: &Option<String>) -> Option<EmailAddress> {
+    let raw = required(errors, "email", value)?;
+    errors.check("email", EmailAddress::parse(raw))
+}
+
+pub(crate) fn person_name(errors: &mut FieldErrors, field: &str, value: &Option<String>) -> Option<String> {
+    let raw = required(errors, field, value)?;
+    errors.check(field, PersonName::parse(raw))
+}
+
+/// An optional phone: absent or empty means none.
+pub(crate) fn phone(errors: &mut FieldErrors, value: Option<&str>) -> Option<Option<PhoneNumber>> {
+    match value.map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => errors.check("phone_number", PhoneNumber::parse(raw)).map(Some),
+    }
+}
+
+pub(crate) fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    errors.check(field, bounded(value.unwrap_or_default(), max))
+}
+
+/// Records every password rule the password breaks.
+pub(crate) fn password_rules(
+    errors: &mut FieldErrors,
+    field: &str,
+    password: &str,
+    email: Option<&EmailAddress>,
+    policy: &PasswordPolicy,
+) {
+    if let Err(violations) = policy.check(password, email) {
+        for violation in violations {
+            errors.add(field, violation.to_string());
+        }
+    }
+}
+
+/// The address block of registration (all optional; country defaults to Kenya).
+pub(crate) struct AddressFields {
+    pub address: String,
+    pub city: String,
+    pub state: String,
+    pub country: String,
+    pub postal_code: String,
+}
+
+pub(crate) fn address_fields(
+    errors: &mut FieldErrors,
+    address: Option<&str>,
+    city: Option<&str>,
+    state: Option<&str>,
+    country: Option<&str>,
+    postal_code: Option<&str>,
+) -> Option<AddressFields> {
+    let address = text(errors, "address", address, limits::ADDRESS);
+    let city = text(errors, "city", city, limits::CITY);
+    let state = text(errors, "state", state, limits::STATE);
+    let country = text(errors, "country", country, limits::COUNTRY).map(|country| {
+        if country.is_empty() {
+            orderflow_domain::identity::DEFAULT_COUNTRY.to_owned()
+        } else {
+            country
+        }
+    });
+    let postal_code = text(errors, "postal_code", postal_code, limits::POSTAL_CODE);
+    Some(AddressFields {
+        address: address?,
+        city: city?,
+        state: state?,
+        country: country?,
+        postal_code: postal_code?,
+    })
+}

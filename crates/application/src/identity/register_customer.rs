@@ -1,0 +1,243 @@
+use std::sync::Arc;
+
+use orderflow_domain::identity::{NewCustomer, PasswordPolicy, Role};
+use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
+
+use super::fields::{self, required};
+use super::{Session, TokenIssuer};
+use crate::ports::{CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher, RepositoryError};
+
+/// Registration form. Every field is optional here so that all missing ones are reported together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterCustomerInput {
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub password_confirm: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub postal_code: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterCustomerError {
+    #[error("invalid registration: {0}")]
+    Invalid(FieldErrors),
+    /// The email belongs to an existing account (in any letter case).
+    #[error("email already registered")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Hashing(#[from] PasswordHashError),
+    #[error(transparent)]
+    Storage(#[from] RepositoryError),
+}
+
+/// Creates a customer account and signs it in (the first API token is stored in the same transaction).
+pub struct RegisterCustomer {
+    customers: Arc<dyn CustomerRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    tokens: TokenIssuer,
+    policy: PasswordPolicy,
+}
+
+impl RegisterCustomer {
+    pub fn new(
+        customers: Arc<dyn CustomerRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        tokens: TokenIssuer,
+        policy: PasswordPolicy,
+    ) -> Self {
+        Self {
+            customers,
+            hasher,
+            tokens,
+            policy,
+        }
+    }
+
+    pub fn execute(&self, input: RegisterCustomerInput) -> Result<Session, RegisterCustomerError> {
+        let (customer, password) = self.validate(&input).map_err(RegisterCustomerError::Invalid)?;
+        let password_hash = self.hasher.hash(password)?;
+        let new_customer = NewCustomer {
+            password_hash: Some(password_hash),
+            ..customer
+        };
+        let (token, grant) = self.tokens.mint();
+        let customer = self
+            .customers
+            .insert(&new_customer, Some(grant))
+            .map_err(|error| match error {
+                InsertCustomerError::DuplicateEmail => RegisterCustomerError::DuplicateEmail,
+                InsertCustomerError::Storage(error) => RegisterCustomerError::Storage(error),
+            })?;
+        Ok(Session { customer, token })
+    }
+
+    fn validate<'a>(&self, input: &'a RegisterCustomerInput) -> Result<(NewCustomer, &'a str), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = fields::email(&mut errors, &input.email);
+        let first_name = fields::person_name(&mut errors, "first_name", &input.first_name);
+        let last_name = fields::person_name(&mut errors, "last_name", &input.last_name);
+        let phone_number = fields::phone(&mut errors, input.phone_number.as_deref());
+        let address = fields::address_fields(
+            &mut errors,
+            input.address.as_deref(),
+            input.city.as_deref(),
+            input.state.as_deref(),
+            input.country.as_deref(),
+            input.postal_code.as_deref(),
+        );
+        let password = required(&mut errors, "password", &input.password);
+        let confirm = required(&mut errors, "password_confirm", &input.password_confirm);
+        if let Some(password) = password {
+            fields::password_rules(&mut errors, "password", password, email.as_ref(), &self.policy);
+            if confirm.is_some_and(|confirm| confirm != password) {
+                errors.add(NON_FIELD_ERRORS, "Passwords don't match.");
+            }
+        }
+        match (email, first_name, last_name, phone_number, address, password) {
+            (Some(email), Some(first_name), Some(last_name), Some(phone_number), Some(address), Some(password))
+                if errors.is_empty() =>
+            {
+                let customer = NewCustomer {
+                    email,
+                    password_hash: None,
+                    first_name,
+                    last_name,
+                    phone_number,
+                    address: address.address,
+                    city: address.city,
+                    state: address.state,
+                    country: address.country,
+                    postal_code: address.postal_code,
+                    role: Role::Customer,
+                    is_verified: false,
+                };
+                Ok((customer, password))
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::fixtures::{customer_from, fixed_issuer, valid_registration};
+    use crate::ports::{MockCustomerRepository, MockPasswordHasher};
+
+    fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> RegisterCustomer {
+        RegisterCustomer::new(Arc::new(customers), Arc::new(hasher), fixed_issuer("key-1"), PasswordPolicy::default())
+    }
+
+    fn invalid(result: Result<Session, RegisterCustomerError>) -> FieldErrors {
+        match result {
+            Err(RegisterCustomerError::Invalid(errors)) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn registers_with_a_hashed_password_and_returns_a_session() {
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_hash()
+            .withf(|password| password == "kamau-wanjiru-77")
+            .returning(|_| Ok("argon2-hash".into()));
+        let mut customers = MockCustomerRepository::new();
+        customers
+            .expect_insert()
+            .withf(|new, token| {
+                new.password_hash.as_deref() == Some("argon2-hash")
+                    && new.email.as_str() == "Alice@Example.com"
+                    && new.role == Role::Customer
+                    && new.country == "Kenya"
+                    && new.phone_number.as_ref().map(|p| p.as_str()) == Some("+254711000001")
+                    && token.as_ref().is_some_and(|t| t.hash.0 == b"hash-of-key-1")
+            })
+            .times(1)
+            .returning(|new, _| Ok(customer_from(new)));
+
+        let session = use_case(customers, hasher).execute(valid_registration()).unwrap();
+
+        assert_eq!(session.token, "key-1");
+        assert_eq!(session.customer.email.as_str(), "Alice@Example.com");
+    }
+
+    #[test]
+    fn reports_every_missing_field_and_touches_nothing() {
+        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(RegisterCustomerInput::default()));
+        for field in ["email", "password", "password_confirm", "first_name", "last_name"] {
+            assert_eq!(errors.messages(field), [REQUIRED_MESSAGE], "{field}");
+        }
+    }
+
+    const REQUIRED_MESSAGE: &str = super::super::REQUIRED;
+
+    #[test]
+    fn refuses_mismatched_confirmation() {
+        let input = RegisterCustomerInput {
+            password_confirm: Some("something-else-9".into()),
+            ..valid_registration()
+        };
+        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        assert_eq!(errors.messages(NON_FIELD_ERRORS), ["Passwords don't match."]);
+    }
+
+    #[test]
+    fn applies_the_password_rules() {
+        let input = RegisterCustomerInput {
+            password: Some("12345".into()),
+            password_confirm: Some("12345".into()),
+            ..valid_registration()
+        };
+        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        assert_eq!(
+            errors.messages("password"),
+            [
+                "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
+                "This password is entirely numeric."
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_password_equal_to_the_email() {
+        let input = RegisterCustomerInput {
+            password: Some("alice@example.com".into()),
+            password_confirm: Some("alice@example.com".into()),
+            ..valid_registration()
+        };
+        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        assert_eq!(errors.messages("password"), ["The password is too similar to the email address."]);
+    }
+
+    #[test]
+    fn refuses_a_local_phone_number_and_a_bad_email() {
+        let input = RegisterCustomerInput {
+            phone_number: Some("0712345678".into()),
+            email: Some("not-an-email".into()),
+            ..valid_registration()
+        };
+        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        assert!(errors.has("phone_number"));
+        assert_eq!(errors.messages("email"), ["Enter a valid email address."]);
+    }
+
+    #[test]
+    fn a_duplicate_email_is_reported_as_such() {
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().returning(|_| Ok("h".into()));
+        let mut customers = MockCustomerRepository::new();
+        customers
+            .expect_insert()
+            .returning(|_, _| Err(InsertCustomerError::DuplicateEmail));
+        let result = use_case(customers, hasher).execute(valid_registration());
+        assert!(matches!(result, Err(RegisterCustomerError::DuplicateEmail)));
+    }
+}
