@@ -1,1 +1,20 @@
+//! Postgres adapters for OrderFlow's ports: diesel over an r2d2 pool, with the migrations of the top-level
+//! `migrations/` folder embedded in the binary.
+//!
+//! Every diesel or pool error is translated into the application's [`RepositoryError`] in one place
+//! ([`error`]), and constraint violations a use case cares about into that use case's own error.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod error;
+mod migrations;
+mod pool;
+mod repositories;
+mod schema;
+mod sql;
+
+pub use error::storage_error;
+pub use migrations::{pending_migrations, run_migrations, MigrationError};
+pub use pool::{connect, create_database_if_missing, ping, DbPool, PoolOptions, SetupError};
+pub use repositories::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};
+
+use orderflow_application::ports::RepositoryError;

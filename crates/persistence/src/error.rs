@@ -1,0 +1,34 @@
+//! The one place where diesel and pool errors become the application's `RepositoryError`.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::RepositoryError;
+
+/// Translates a diesel error. Lost connections mean the database is unavailable (503, retry); anything else is
+/// a failure (500). Details go to the log, never to the client.
+pub fn storage_error(error: DieselError) -> RepositoryError {
+    match &error {
+        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
+            RepositoryError::Unavailable(error.to_string())
+        }
+        _ => RepositoryError::Failed(error.to_string()),
+    }
+}
+
+/// A connection could not be taken from the pool: the database is down or overloaded.
+pub fn pool_error(error: r2d2::Error) -> RepositoryError {
+    RepositoryError::Unavailable(error.to_string())
+}
+
+/// The name of the constraint a unique violation broke, if that is what `error` is.
+pub fn violated_unique_constraint(error: &DieselError) -> Option<&str> {
+    match error {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => info.constraint_name(),
+        _ => None,
+    }
+}
+
+/// A value read from the database that the domain refuses: the row was written by something else than OrderFlow.
+pub fn corrupt_row(what: &str, error: impl std::fmt::Display) -> RepositoryError {
+    RepositoryError::Failed(format!("stored {what} is invalid: {error}"))
+}

@@ -1,0 +1,10 @@
+//! One adapter per repository port.
+
+mod customers;
+mod login_attempts;
+mod rows;
+mod tokens;
+
+pub use customers::PgCustomerRepository;
+pub use login_attempts::PgLoginAttemptRepository;
+pub use tokens::PgTokenRepository;

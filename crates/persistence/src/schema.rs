@@ -1,0 +1,46 @@
+// The tables, as created by `migrations/`. Written by hand: diesel's CLI is not needed to build OrderFlow.
+
+diesel::table! {
+    customers (id) {
+        id -> Int8,
+        email -> Varchar,
+        password_hash -> Nullable<Text>,
+        first_name -> Varchar,
+        last_name -> Varchar,
+        phone_number -> Nullable<Varchar>,
+        address -> Varchar,
+        city -> Varchar,
+        state -> Varchar,
+        country -> Varchar,
+        postal_code -> Varchar,
+        role -> Varchar,
+        is_verified -> Bool,
+        is_active -> Bool,
+        email_notifications -> Bool,
+        sms_notifications -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        customer_id -> Int8,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Int8,
+        throttle_key -> Varchar,
+        failed_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_tokens -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(customers, api_tokens, login_failures);
