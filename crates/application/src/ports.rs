@@ -3,6 +3,7 @@
 
 mod clock;
 mod customer_repository;
+mod health;
 mod login_attempts;
 mod password_hasher;
 mod repository_error;
@@ -11,6 +12,7 @@ mod token_repository;
 
 pub use clock::Clock;
 pub use customer_repository::{CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials};
+pub use health::HealthProbe;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
 pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
@@ -21,6 +23,8 @@ pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocat
 pub use clock::MockClock;
 #[cfg(any(test, feature = "mocks"))]
 pub use customer_repository::MockCustomerRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use health::MockHealthProbe;
 #[cfg(any(test, feature = "mocks"))]
 pub use login_attempts::MockLoginAttemptRepository;
 #[cfg(any(test, feature = "mocks"))]

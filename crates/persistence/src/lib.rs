@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
+mod health;
 mod migrations;
 mod pool;
 mod repositories;
@@ -13,6 +14,7 @@ mod schema;
 mod sql;
 
 pub use error::storage_error;
+pub use health::PgHealthProbe;
 pub use migrations::{pending_migrations, run_migrations, MigrationError};
 pub use pool::{connect, create_database_if_missing, ping, DbPool, PoolOptions, SetupError};
 pub use repositories::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};

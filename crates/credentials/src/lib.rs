@@ -1,0 +1,8 @@
+//! Credential adapters: argon2id for passwords, random keys stored as SHA-256 for API tokens.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod argon2_hasher;
+mod random_tokens;
+
+pub use argon2_hasher::Argon2Hasher;
+pub use random_tokens::RandomTokenGenerator;

@@ -1,0 +1,217 @@
+//! The HTTP error type: the one place where failures become status codes and DRF-shaped bodies.
+
+mod from_application;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use orderflow_application::ports::RepositoryError;
+use orderflow_domain::validation::FieldErrors;
+use paperclip::actix::api_v2_errors;
+use serde_json::{json, Map, Value};
+
+use crate::middleware::current_request_id;
+
+/// Every way a request can fail, as the client sees it.
+#[api_v2_errors(
+    code = 400, description = "Invalid input: `{\"field\": [\"message\"], \"non_field_errors\": [...]}` or `{\"detail\": ...}`",
+    code = 401, description = "Missing, invalid or expired token, or an inactive account",
+    code = 403, description = "Signed in, but the role does not allow this",
+    code = 404, description = "No such resource (or not yours)",
+    code = 429, description = "Too many attempts; see Retry-After",
+    code = 500, description = "Internal server error (with a request id)",
+    code = 503, description = "The database is unavailable; retry later",
+)]
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("validation failed: {0}")]
+    Validation(FieldErrors),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("authentication credentials were not provided")]
+    NotAuthenticated,
+    #[error("invalid token")]
+    InvalidToken,
+    #[error("user inactive or deleted")]
+    InactiveUser,
+    #[error("permission denied")]
+    Forbidden,
+    #[error("forbidden: {0}")]
+    ForbiddenBecause(String),
+    #[error("not found")]
+    NotFound,
+    #[error("invalid page")]
+    InvalidPage,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("throttled for {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: i64 },
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    /// The message is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub const NOT_AUTHENTICATED: &str = "Authentication credentials were not provided.";
+
+impl ApiError {
+    /// The JSON body for this error.
+    pub fn body(&self) -> Value {
+        match self {
+            ApiError::Validation(errors) => {
+                let fields: Map<String, Value> = errors
+                    .iter()
+                    .map(|(field, messages)| (field.to_owned(), json!(messages)))
+                    .collect();
+                Value::Object(fields)
+            }
+            ApiError::Internal(_) => json!({
+                "detail": "Internal server error.",
+                "request_id": current_request_id(),
+            }),
+            other => json!({ "detail": other.detail() }),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::BadRequest(detail)
+            | ApiError::ForbiddenBecause(detail)
+            | ApiError::Conflict(detail)
+            | ApiError::PayloadTooLarge(detail)
+            | ApiError::UnsupportedMediaType(detail) => detail.clone(),
+            ApiError::NotAuthenticated => NOT_AUTHENTICATED.into(),
+            ApiError::InvalidToken => "Invalid token.".into(),
+            ApiError::InactiveUser => "User inactive or deleted.".into(),
+            ApiError::Forbidden => "You do not have permission to perform this action.".into(),
+            ApiError::NotFound => "Not found.".into(),
+            ApiError::InvalidPage => "Invalid page.".into(),
+            ApiError::TooManyRequests { retry_after_seconds } => format!(
+                "Too many failed login attempts. Try again in {retry_after_seconds} seconds."
+            ),
+            ApiError::Unavailable(_) => "The service is temporarily unavailable. Please retry shortly.".into(),
+            ApiError::Validation(_) | ApiError::Internal(_) => "Internal server error.".into(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::ForbiddenBecause(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound | ApiError::InvalidPage => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(message) => tracing::error!(error = %message, "request failed"),
+            ApiError::Unavailable(message) => tracing::warn!(error = %message, "dependency unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Token"));
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.json(self.body())
+    }
+}
+
+impl From<RepositoryError> for ApiError {
+    fn from(error: RepositoryError) -> Self {
+        match error {
+            RepositoryError::Unavailable(message) => ApiError::Unavailable(message),
+            RepositoryError::Failed(message) => ApiError::Internal(message),
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Validation(errors)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(format!("blocking task failed: {error}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_bodies_follow_the_contract() {
+        let cases = [
+            (ApiError::NotAuthenticated, 401, json!({"detail": "Authentication credentials were not provided."})),
+            (ApiError::InvalidToken, 401, json!({"detail": "Invalid token."})),
+            (ApiError::InactiveUser, 401, json!({"detail": "User inactive or deleted."})),
+            (ApiError::Forbidden, 403, json!({"detail": "You do not have permission to perform this action."})),
+            (ApiError::NotFound, 404, json!({"detail": "Not found."})),
+            (ApiError::InvalidPage, 404, json!({"detail": "Invalid page."})),
+        ];
+        for (error, status, body) in cases {
+            assert_eq!(error.status_code().as_u16(), status, "{error:?}");
+            assert_eq!(error.body(), body);
+        }
+    }
+
+    #[test]
+    fn validation_errors_are_a_map_of_field_to_messages() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "Enter a valid email address.");
+        errors.add("non_field_errors", "Passwords don't match.");
+        let error = ApiError::Validation(errors);
+        assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            error.body(),
+            json!({"email": ["Enter a valid email address."], "non_field_errors": ["Passwords don't match."]})
+        );
+    }
+
+    #[test]
+    fn internal_errors_hide_the_cause() {
+        let error = ApiError::Internal("duplicate key value violates unique constraint".into());
+        let body = error.body().to_string();
+        assert!(!body.contains("constraint"));
+        assert!(body.contains("Internal server error."));
+    }
+
+    #[test]
+    fn authentication_failures_carry_www_authenticate_and_throttling_retry_after() {
+        let response = ApiError::InvalidToken.error_response();
+        assert_eq!(response.headers().get(header::WWW_AUTHENTICATE).unwrap(), "Token");
+        let response = ApiError::TooManyRequests { retry_after_seconds: 42 }.error_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");
+    }
+
+    #[test]
+    fn storage_unavailability_is_a_503_and_failure_a_500() {
+        assert_eq!(ApiError::from(RepositoryError::Unavailable("down".into())).status_code(), 503);
+        assert_eq!(ApiError::from(RepositoryError::Failed("bug".into())).status_code(), 500);
+    }
+}

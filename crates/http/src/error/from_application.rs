@@ -1,0 +1,119 @@
+//! How each use case's errors read over HTTP.
+
+use orderflow_application::admin::{CreateAdminError, CustomerDirectoryError, ManageCustomerError};
+use orderflow_application::identity::{
+    AuthenticateError, ChangePasswordError, CloseAccountError, LogInError, RegisterCustomerError, UpdateProfileError,
+};
+use orderflow_application::listing::InvalidPage;
+use orderflow_application::ports::PasswordHashError;
+use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
+
+use super::ApiError;
+
+const DUPLICATE_EMAIL: &str = "A customer with this email address already exists.";
+
+impl From<PasswordHashError> for ApiError {
+    fn from(error: PasswordHashError) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<InvalidPage> for ApiError {
+    fn from(_: InvalidPage) -> Self {
+        ApiError::InvalidPage
+    }
+}
+
+impl From<RegisterCustomerError> for ApiError {
+    fn from(error: RegisterCustomerError) -> Self {
+        match error {
+            RegisterCustomerError::Invalid(errors) => ApiError::Validation(errors),
+            RegisterCustomerError::DuplicateEmail => ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL)),
+            RegisterCustomerError::Hashing(error) => error.into(),
+            RegisterCustomerError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<LogInError> for ApiError {
+    fn from(error: LogInError) -> Self {
+        match error {
+            LogInError::Invalid(errors) => ApiError::Validation(errors),
+            LogInError::InvalidCredentials => {
+                ApiError::Validation(FieldErrors::single(NON_FIELD_ERRORS, "Invalid email or password."))
+            }
+            LogInError::Throttled { retry_after_seconds } => ApiError::TooManyRequests { retry_after_seconds },
+            LogInError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<AuthenticateError> for ApiError {
+    fn from(error: AuthenticateError) -> Self {
+        match error {
+            AuthenticateError::InvalidToken => ApiError::InvalidToken,
+            AuthenticateError::Inactive => ApiError::InactiveUser,
+            AuthenticateError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<UpdateProfileError> for ApiError {
+    fn from(error: UpdateProfileError) -> Self {
+        match error {
+            UpdateProfileError::NotFound => ApiError::NotFound,
+            UpdateProfileError::Invalid(errors) => ApiError::Validation(errors),
+            UpdateProfileError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<ChangePasswordError> for ApiError {
+    fn from(error: ChangePasswordError) -> Self {
+        match error {
+            ChangePasswordError::Invalid(errors) => ApiError::Validation(errors),
+            ChangePasswordError::Hashing(error) => error.into(),
+            ChangePasswordError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<CloseAccountError> for ApiError {
+    fn from(error: CloseAccountError) -> Self {
+        match error {
+            CloseAccountError::NotFound => ApiError::NotFound,
+            CloseAccountError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<CreateAdminError> for ApiError {
+    fn from(error: CreateAdminError) -> Self {
+        match error {
+            CreateAdminError::Invalid(errors) => ApiError::Validation(errors),
+            CreateAdminError::DuplicateEmail => ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL)),
+            CreateAdminError::Hashing(error) => error.into(),
+            CreateAdminError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<CustomerDirectoryError> for ApiError {
+    fn from(error: CustomerDirectoryError) -> Self {
+        match error {
+            CustomerDirectoryError::NotFound => ApiError::NotFound,
+            CustomerDirectoryError::InvalidPage(error) => error.into(),
+            CustomerDirectoryError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<ManageCustomerError> for ApiError {
+    fn from(error: ManageCustomerError) -> Self {
+        match error {
+            ManageCustomerError::NotFound => ApiError::NotFound,
+            ManageCustomerError::NotAllowed(reason) => ApiError::ForbiddenBecause(reason.into()),
+            ManageCustomerError::Storage(error) => error.into(),
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Every response carries `X-Request-Id` (the caller's, if it sent a sane one) and every request is logged once
+//! with its method, path, status and latency.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::Error;
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being handled, for error bodies and logs ("-" outside a request).
+pub fn current_request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
+}
+
+/// Accepts a caller's id when it is short and printable; otherwise a fresh UUID.
+fn request_id_of(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+pub async fn request_id_and_access_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = request_id_of(&req);
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let http_request = req.request().clone();
+
+    let outcome = REQUEST_ID.scope(id.clone(), next.call(req)).await;
+    // An error that escaped the inner layers still becomes a response here, so that it too is logged and tagged.
+    let mut response = match outcome {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(error) => ServiceResponse::from_err(error, http_request),
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        request_id = %id,
+        method = %method,
+        path = %path,
+        status,
+        latency_ms = format!("{latency_ms:.2}"),
+        "request"
+    );
+    Ok(response)
+}

@@ -1,0 +1,88 @@
+use actix_web::web::Data;
+use actix_web::HttpRequest;
+use orderflow_application::listing::{parse_ordering, search_terms};
+use orderflow_application::ports::{CustomerQuery, CustomerSort};
+use orderflow_domain::identity::{CustomerId, Role};
+use orderflow_domain::validation::FieldErrors;
+use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
+use serde::Deserialize;
+
+use crate::auth::{Admin, Caller};
+use crate::dto::CustomerBody;
+use crate::error::ApiError;
+use crate::pagination::{page_request, Paginated};
+use crate::query::parse_bool;
+use crate::routes::run;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct CustomerListQuery {
+    page: Option<String>,
+    page_size: Option<String>,
+    /// Terms matched case-insensitively in email, first and last name; all must match.
+    search: Option<String>,
+    /// `true` or `false`.
+    is_active: Option<String>,
+    /// `customer`, `staff`, `admin` or `super_admin`.
+    role: Option<String>,
+    /// Comma-separated: `id`, `email`, `first_name`, `last_name`, `created_at`, each optionally `-` prefixed.
+    /// Default `id`.
+    ordering: Option<String>,
+}
+
+const ORDERING: &[(&str, CustomerSort)] = &[
+    ("id", CustomerSort::Id),
+    ("email", CustomerSort::Email),
+    ("first_name", CustomerSort::FirstName),
+    ("last_name", CustomerSort::LastName),
+    ("created_at", CustomerSort::CreatedAt),
+];
+
+fn customer_query(query: &CustomerListQuery) -> Result<CustomerQuery, ApiError> {
+    let mut errors = FieldErrors::new();
+    let is_active = query
+        .is_active
+        .as_deref()
+        .and_then(|raw| errors.check("is_active", parse_bool(raw)));
+    let role = query.role.as_deref().and_then(|raw| {
+        errors.check(
+            "role",
+            raw.parse::<Role>()
+                .map_err(|_| format!("Select a valid choice. {raw} is not one of the available choices.")),
+        )
+    });
+    errors.into_result()?;
+    Ok(CustomerQuery {
+        search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
+        is_active,
+        role,
+        only_id: None,
+        ordering: parse_ordering(query.ordering.as_deref().unwrap_or_default(), ORDERING),
+    })
+}
+
+/// All accounts, with search and filters
+#[api_v2_operation(tags(Administration))]
+pub async fn list_customers(
+    state: Data<AppState>,
+    request: HttpRequest,
+    _caller: Caller<Admin>,
+    query: web::Query<CustomerListQuery>,
+) -> Result<web::Json<Paginated<CustomerBody>>, ApiError> {
+    let page = page_request(query.page.as_deref(), query.page_size.as_deref())?;
+    let filter = customer_query(&query)?;
+    let page = run(&state, move |state| state.customer_directory.list(&filter, page)).await?;
+    Ok(web::Json(Paginated::new(page, &request, CustomerBody::from)))
+}
+
+/// One account
+#[api_v2_operation(tags(Administration))]
+pub async fn show_customer(
+    state: Data<AppState>,
+    _caller: Caller<Admin>,
+    path: web::Path<i64>,
+) -> Result<web::Json<CustomerBody>, ApiError> {
+    let id = CustomerId(path.into_inner());
+    let customer = run(&state, move |state| state.customer_directory.get(id)).await?;
+    Ok(web::Json(customer.into()))
+}

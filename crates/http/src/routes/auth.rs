@@ -1,0 +1,16 @@
+//! `auth/...`: registration, sign-in and API tokens.
+
+mod log_in;
+mod log_out;
+mod obtain_token;
+mod register;
+
+use paperclip::actix::web;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/auth/register/").route(web::post().to(register::register)))
+        .service(web::resource("/auth/login/").route(web::post().to(log_in::log_in)))
+        .service(web::resource("/auth/logout/").route(web::post().to(log_out::log_out)))
+        .service(web::resource("/auth/token/").route(web::post().to(obtain_token::obtain_token)));
+}

@@ -1,0 +1,49 @@
+use actix_web::web::Data;
+use actix_web::HttpRequest;
+use orderflow_application::identity::LogInInput;
+use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
+use serde::Deserialize;
+
+use crate::dto::SessionBody;
+use crate::error::ApiError;
+use crate::json::Required;
+use crate::routes::run;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct LogInRequest {
+    /// Matched case-insensitively.
+    #[serde(default)]
+    email: Required<String>,
+    #[serde(default)]
+    password: Required<String>,
+}
+
+/// The client's IP address, as seen by this server.
+pub(crate) fn client_address(request: &HttpRequest) -> Option<String> {
+    request.peer_addr().map(|address| address.ip().to_string())
+}
+
+/// Log in with email and password
+///
+/// Every login issues a new API token, so each device can log out on its own. Too many failures for an email or
+/// from an address answer 429 with `Retry-After`.
+#[api_v2_operation(tags(Authentication))]
+pub async fn log_in(
+    state: Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<LogInRequest>,
+) -> Result<web::Json<SessionBody>, ApiError> {
+    let body = body.into_inner();
+    let input = LogInInput {
+        email: body.email.into_inner(),
+        password: body.password.into_inner(),
+        client_address: client_address(&request),
+    };
+    let session = run(&state, move |state| state.log_in.execute(input)).await?;
+    Ok(web::Json(SessionBody {
+        message: "Login successful".into(),
+        customer: session.customer.into(),
+        token: session.token,
+    }))
+}

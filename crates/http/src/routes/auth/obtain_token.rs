@@ -1,0 +1,54 @@
+use actix_web::web::Data;
+use actix_web::HttpRequest;
+use orderflow_application::identity::LogInInput;
+use orderflow_domain::validation::FieldErrors;
+use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
+use serde::{Deserialize, Serialize};
+
+use super::log_in::client_address;
+use crate::error::ApiError;
+use crate::json::Required;
+use crate::routes::run;
+use crate::state::AppState;
+
+/// DRF's `obtain_auth_token` body: the email as `username` (or as `email`), and the password.
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct ObtainTokenRequest {
+    /// The account's email.
+    username: Option<String>,
+    /// Accepted instead of `username`.
+    email: Option<String>,
+    #[serde(default)]
+    password: Required<String>,
+}
+
+#[derive(Debug, Serialize, Apiv2Schema)]
+pub struct TokenBody {
+    token: String,
+}
+
+/// Obtain an API token (DRF compatible)
+///
+/// The same checks and throttling as `auth/login/`; the answer holds only the token.
+#[api_v2_operation(tags(Authentication))]
+pub async fn obtain_token(
+    state: Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<ObtainTokenRequest>,
+) -> Result<web::Json<TokenBody>, ApiError> {
+    let body = body.into_inner();
+    let Some(email) = body.username.or(body.email) else {
+        let mut errors = FieldErrors::single("username", crate::REQUIRED);
+        if body.password.0.is_none() {
+            errors.add("password", crate::REQUIRED);
+        }
+        return Err(errors.into());
+    };
+    let input = LogInInput {
+        email: Some(email),
+        password: body.password.into_inner(),
+        client_address: client_address(&request),
+    };
+    let session = run(&state, move |state| state.log_in.execute(input)).await?;
+    Ok(web::Json(TokenBody { token: session.token }))
+}

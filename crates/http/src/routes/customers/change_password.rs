@@ -1,0 +1,41 @@
+use actix_web::web::Data;
+use orderflow_application::identity::ChangePasswordInput;
+use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::dto::MessageBody;
+use crate::error::ApiError;
+use crate::json::Required;
+use crate::routes::run;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct ChangePasswordRequest {
+    #[serde(default)]
+    old_password: Required<String>,
+    /// The password rules of registration apply.
+    #[serde(default)]
+    new_password: Required<String>,
+}
+
+/// Change the caller's password
+///
+/// Every other token of the account is revoked; the one used for this request stays valid.
+#[api_v2_operation(tags(Customers))]
+pub async fn change_password(
+    state: Data<AppState>,
+    caller: Caller,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<web::Json<MessageBody>, ApiError> {
+    let principal = caller.principal;
+    let body = body.into_inner();
+    let input = ChangePasswordInput {
+        old_password: body.old_password.into_inner(),
+        new_password: body.new_password.into_inner(),
+    };
+    run(&state, move |state| state.change_password.execute(&principal, input)).await?;
+    Ok(web::Json(MessageBody {
+        message: "Password changed successfully".into(),
+    }))
+}

@@ -1,0 +1,15 @@
+//! Outside `/api/v1/`: health, service information, and the HTML pages that link the documentation.
+
+mod api_info;
+mod health;
+mod pages;
+
+use paperclip::actix::web;
+
+pub fn routes(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/health/").route(web::get().to(health::health)))
+        .service(web::resource("/api/").route(web::get().to(api_info::api_info)))
+        .service(web::resource("/redoc/").route(web::get().to(pages::redoc)))
+        .service(web::resource("/").route(web::get().to(pages::landing)));
+}

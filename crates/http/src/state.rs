@@ -1,0 +1,42 @@
+//! What every handler can reach: the use cases, built once at start-up by the binary's wiring.
+
+use std::sync::Arc;
+
+use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer};
+use orderflow_application::identity::{
+    Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
+};
+use orderflow_application::ports::HealthProbe;
+
+pub struct AppState {
+    pub register_customer: RegisterCustomer,
+    pub log_in: LogIn,
+    pub log_out: LogOut,
+    pub authenticate: Authenticate,
+    pub update_profile: UpdateProfile,
+    pub change_password: ChangePassword,
+    pub close_account: CloseAccount,
+    pub customer_directory: CustomerDirectory,
+    pub create_admin: CreateAdmin,
+    pub manage_customer: ManageCustomer,
+    pub health: Arc<dyn HealthProbe>,
+    pub settings: HttpSettings,
+}
+
+/// Settings of the HTTP layer itself.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Largest accepted JSON body.
+    pub json_limit_bytes: usize,
+    /// The version reported by `/health/` and `/api/`.
+    pub version: &'static str,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            json_limit_bytes: 1024 * 1024,
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
