@@ -52,9 +52,10 @@ pub fn app(
         .with_swagger_ui_at("/swagger")
         .default_service(actix_web::web::to(not_found))
         .build()
-        .wrap(from_fn(middleware::add_trailing_slash))
         .wrap(from_fn(middleware::json_error_pages))
         .wrap(from_fn(middleware::request_id_and_access_log))
+        // Outermost: it must see the request before anything holds a clone of it (the path is rewritten in place).
+        .wrap(from_fn(middleware::add_trailing_slash))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

@@ -39,13 +39,15 @@ pub async fn request_id_and_access_log(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let http_request = req.request().clone();
-
+    // No clone of the request may live across the call: routing needs the only reference to it.
     let outcome = REQUEST_ID.scope(id.clone(), next.call(req)).await;
-    // An error that escaped the inner layers still becomes a response here, so that it too is logged and tagged.
     let mut response = match outcome {
         Ok(response) => response.map_into_boxed_body(),
-        Err(error) => ServiceResponse::from_err(error, http_request),
+        Err(error) => {
+            // Handlers' errors are responses by now; only a failing middleware ends up here.
+            tracing::error!(request_id = %id, method = %method, path = %path, %error, "request failed in middleware");
+            return Err(error);
+        }
     };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
@@ -57,7 +59,7 @@ pub async fn request_id_and_access_log(
         method = %method,
         path = %path,
         status,
-        latency_ms = format!("{latency_ms:.2}"),
+        latency_ms = (latency_ms * 100.0).round() / 100.0,
         "request"
     );
     Ok(response)

@@ -1,0 +1,110 @@
+//! What each subcommand does. Every failure is one line on stderr and a non-zero exit code.
+
+use orderflow_application::admin::{CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError};
+use orderflow_persistence::{connect, create_database_if_missing, run_migrations, PoolOptions};
+
+use crate::cli::Command;
+use crate::wiring::Adapters;
+use crate::{logging, Application, Config};
+
+/// Runs a command; `Err` holds the one-line reason to print.
+pub async fn run(command: Command) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    match command {
+        Command::Serve => serve(&config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::SetupDb => setup_db(&config).await,
+        Command::CreateAdmin {
+            email,
+            password,
+            first_name,
+            last_name,
+            role,
+        } => {
+            let input = CreateAdminInput {
+                email: Some(email),
+                first_name: Some(first_name),
+                last_name: Some(last_name),
+                password: Some(password),
+                role: Some(role.as_str().to_owned()),
+            };
+            create_admin(&config, input).await
+        }
+        Command::SetAdminPassword { email, password } => set_admin_password(&config, email, password).await,
+    }
+}
+
+async fn serve(config: &Config) -> Result<(), String> {
+    logging::init(config);
+    let application = Application::build(config).map_err(|e| e.to_string())?;
+    tracing::info!(
+        address = %format!("http://{}:{}", config.host, application.port()),
+        "OrderFlow is serving; API docs at /swagger/ and /redoc/"
+    );
+    application.run_until_stopped().await.map_err(|e| format!("server failed: {e}"))
+}
+
+/// Runs blocking work (diesel, argon2) off the async threads.
+async fn blocking<R: Send + 'static>(work: impl FnOnce() -> Result<R, String> + Send + 'static) -> Result<R, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| format!("task failed: {e}"))?
+}
+
+async fn migrate(config: &Config) -> Result<(), String> {
+    let url = config.database_url.clone();
+    let applied = blocking(move || run_migrations(&url).map_err(|e| e.to_string())).await?;
+    if applied.is_empty() {
+        println!("database is up to date");
+    } else {
+        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+    }
+    Ok(())
+}
+
+async fn setup_db(config: &Config) -> Result<(), String> {
+    let url = config.database_url.clone();
+    let created = blocking(move || create_database_if_missing(&url).map_err(|e| e.to_string())).await?;
+    println!("{}", if created { "database created" } else { "database already exists" });
+    Ok(())
+}
+
+fn adapters(config: &Config) -> Result<Adapters, String> {
+    let pool = connect(&config.database_url, &PoolOptions::default());
+    Adapters::new(&pool).map_err(|e| e.to_string())
+}
+
+async fn create_admin(config: &Config, input: CreateAdminInput) -> Result<(), String> {
+    let adapters = adapters(config)?;
+    let outcome = blocking(move || {
+        adapters
+            .create_admin()
+            .execute(input, OnExistingAccount::Update)
+            .map_err(|error| match error {
+                CreateAdminError::Invalid(errors) => format!("invalid admin: {errors}"),
+                other => other.to_string(),
+            })
+    })
+    .await?;
+    let (admin, created) = outcome;
+    let verb = if created { "created" } else { "updated" };
+    println!("{verb} {} ({}, id {})", admin.email, admin.role, admin.id.0);
+    Ok(())
+}
+
+async fn set_admin_password(config: &Config, email: String, password: String) -> Result<(), String> {
+    let adapters = adapters(config)?;
+    blocking(move || {
+        adapters
+            .set_password()
+            .execute(&email, &password)
+            .map_err(|error| match error {
+                SetPasswordError::NotFound => format!("no account with email {email}"),
+                SetPasswordError::Invalid(errors) => format!("invalid input: {errors}"),
+                other => other.to_string(),
+            })
+    })
+    .await?;
+    println!("password updated; every token of the account was revoked");
+    Ok(())
+}

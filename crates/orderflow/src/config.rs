@@ -1,0 +1,215 @@
+//! Configuration from the environment (and an optional `.env`, which never overrides a variable already set).
+//! Every variable is listed, one a line, in `env.example`. A bad value stops start-up with one line naming it.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use orderflow_domain::identity::{LoginThrottle, TokenLifetime};
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/orderflow";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub host: IpAddr,
+    pub port: u16,
+    pub database_pool_size: u32,
+    pub database_timeout: Duration,
+    pub token_lifetime: TokenLifetime,
+    pub media_root: PathBuf,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub http_workers: usize,
+    pub email_login_throttle: LoginThrottle,
+    pub address_login_throttle: LoginThrottle,
+}
+
+/// A variable with a value the service cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {variable}={value:?}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` from the working directory if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (the environment, or a map in tests). Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let vars = Vars(&lookup);
+        let workers_default = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        let login_failures: u32 = vars.parsed("LOGIN_MAX_FAILURES", 10, "a whole number", |n| *n >= 1)?;
+        let address_failures: u32 =
+            vars.parsed("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, "a whole number", |n| *n >= 1)?;
+        let window_minutes: i64 =
+            vars.parsed("LOGIN_WINDOW_MINUTES", 15, "a number of minutes (1-1440)", |n| (1..=1440).contains(n))?;
+        let window = chrono::Duration::minutes(window_minutes);
+        Ok(Config {
+            database_url: vars.database_url()?,
+            host: vars.parsed("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address such as 127.0.0.1 or 0.0.0.0", |_| true)?,
+            port: vars.parsed("PORT", 8000, "a port number (0-65535)", |_| true)?,
+            database_pool_size: vars.parsed("DATABASE_POOL_SIZE", 10, "a pool size between 1 and 1000", |n| {
+                (1..=1000).contains(n)
+            })?,
+            database_timeout: Duration::from_secs(vars.parsed(
+                "DATABASE_TIMEOUT_SECONDS",
+                5,
+                "a number of seconds (1-300)",
+                |n: &u64| (1..=300).contains(n),
+            )?),
+            token_lifetime: TokenLifetime::hours(vars.parsed(
+                "TOKEN_TTL_HOURS",
+                TokenLifetime::DEFAULT_HOURS,
+                "a positive number of hours",
+                |n| *n > 0 && *n <= 24 * 366 * 10,
+            )?),
+            media_root: PathBuf::from(vars.get("MEDIA_ROOT").unwrap_or_else(|| "media".into())),
+            log_filter: vars.log_filter()?,
+            log_format: vars.log_format()?,
+            http_workers: vars.parsed("HTTP_WORKERS", workers_default, "a number of workers (1-256)", |n| {
+                (1..=256).contains(n)
+            })?,
+            email_login_throttle: LoginThrottle {
+                max_failures: login_failures,
+                window,
+            },
+            address_login_throttle: LoginThrottle {
+                max_failures: address_failures,
+                window,
+            },
+        })
+    }
+}
+
+struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Vars<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    fn parsed<T: FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        expected: &str,
+        valid: impl Fn(&T) -> bool,
+    ) -> Result<T, ConfigError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(default);
+        };
+        match raw.parse::<T>() {
+            Ok(value) if valid(&value) => Ok(value),
+            _ => Err(ConfigError {
+                variable: name,
+                value: raw,
+                problem: format!("expected {expected}"),
+            }),
+        }
+    }
+
+    fn database_url(&self) -> Result<String, ConfigError> {
+        let raw = self.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let problem = match url::Url::parse(&raw) {
+            Ok(url) if matches!(url.scheme(), "postgres" | "postgresql") && url.path().len() > 1 => return Ok(raw),
+            Ok(_) => "expected postgres://user[:password]@host[:port]/database".to_owned(),
+            Err(error) => format!("not a URL ({error})"),
+        };
+        Err(ConfigError {
+            variable: "DATABASE_URL",
+            value: raw,
+            problem,
+        })
+    }
+
+    fn log_filter(&self) -> Result<String, ConfigError> {
+        let raw = self.get("RUST_LOG").unwrap_or_else(|| "info".into());
+        match tracing_subscriber::EnvFilter::try_new(&raw) {
+            Ok(_) => Ok(raw),
+            Err(error) => Err(ConfigError {
+                variable: "RUST_LOG",
+                value: raw,
+                problem: format!("not a log filter ({error}); try info or orderflow=debug,info"),
+            }),
+        }
+    }
+
+    fn log_format(&self) -> Result<LogFormat, ConfigError> {
+        match self.get("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => Ok(LogFormat::Pretty),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(ConfigError {
+                variable: "LOG_FORMAT",
+                value: other.to_owned(),
+                problem: "expected pretty or json".into(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_locally_against_the_local_database() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.host.to_string(), "127.0.0.1");
+        assert_eq!(config.port, 8000);
+        assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.email_login_throttle.max_failures, 10);
+        assert_eq!(config.email_login_throttle.window, chrono::Duration::minutes(15));
+    }
+
+    #[test]
+    fn values_are_read_and_empty_ones_ignored() {
+        let config = config(&[("PORT", "9001"), ("HOST", "0.0.0.0"), ("LOG_FORMAT", "json"), ("MEDIA_ROOT", "")])
+            .unwrap();
+        assert_eq!(config.port, 9001);
+        assert_eq!(config.host.to_string(), "0.0.0.0");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.media_root, PathBuf::from("media"));
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (variable, value) in [
+            ("PORT", "eighty"),
+            ("PORT", "70000"),
+            ("HOST", "localhost:8000"),
+            ("DATABASE_POOL_SIZE", "0"),
+            ("TOKEN_TTL_HOURS", "-1"),
+            ("LOG_FORMAT", "xml"),
+            ("DATABASE_URL", "mysql://x/y"),
+            ("DATABASE_URL", "postgres://host-only"),
+            ("RUST_LOG", "info,[[["),
+        ] {
+            let error = config(&[(variable, value)]).unwrap_err();
+            assert_eq!(error.variable, variable);
+            assert!(error.to_string().starts_with(&format!("invalid configuration: {variable}=")), "{error}");
+            assert!(!error.to_string().contains('\n'));
+        }
+    }
+}

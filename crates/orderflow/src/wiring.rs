@@ -1,0 +1,91 @@
+//! Builds every use case from its adapters: the one place that knows which implementation serves which port.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword};
+use orderflow_application::identity::{
+    Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer, UpdateProfile,
+};
+use orderflow_application::ports::{
+    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher, TokenGenerator,
+    TokenRepository,
+};
+use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
+use orderflow_domain::identity::PasswordPolicy;
+use orderflow_http::{AppState, HttpSettings};
+use orderflow_persistence::{
+    DbPool, PgCustomerRepository, PgHealthProbe, PgLoginAttemptRepository, PgTokenRepository,
+};
+
+use crate::Config;
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// The adapters, built once and shared by the use cases.
+pub struct Adapters {
+    pub customers: Arc<dyn CustomerRepository>,
+    pub tokens: Arc<dyn TokenRepository>,
+    pub attempts: Arc<dyn LoginAttemptRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub token_generator: Arc<dyn TokenGenerator>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Adapters {
+    pub fn new(pool: &DbPool) -> Result<Self, PasswordHashError> {
+        Ok(Self {
+            customers: Arc::new(PgCustomerRepository::new(pool.clone())),
+            tokens: Arc::new(PgTokenRepository::new(pool.clone())),
+            attempts: Arc::new(PgLoginAttemptRepository::new(pool.clone())),
+            hasher: Arc::new(Argon2Hasher::new()?),
+            token_generator: Arc::new(RandomTokenGenerator),
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    pub fn create_admin(&self) -> CreateAdmin {
+        CreateAdmin::new(self.customers.clone(), self.hasher.clone(), self.clock.clone(), PasswordPolicy::default())
+    }
+
+    pub fn set_password(&self) -> SetPassword {
+        SetPassword::new(self.customers.clone(), self.hasher.clone(), self.clock.clone(), PasswordPolicy::default())
+    }
+}
+
+/// Everything the HTTP layer needs.
+pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppState {
+    let a = adapters;
+    let policy = PasswordPolicy::default();
+    let issuer = TokenIssuer::new(a.token_generator.clone(), a.clock.clone(), config.token_lifetime);
+    AppState {
+        register_customer: RegisterCustomer::new(a.customers.clone(), a.hasher.clone(), issuer.clone(), policy),
+        log_in: LogIn::new(
+            a.customers.clone(),
+            a.tokens.clone(),
+            a.attempts.clone(),
+            a.hasher.clone(),
+            issuer,
+            a.clock.clone(),
+            config.email_login_throttle,
+            config.address_login_throttle,
+        ),
+        log_out: LogOut::new(a.tokens.clone(), a.clock.clone()),
+        authenticate: Authenticate::new(a.tokens.clone(), a.token_generator.clone(), a.clock.clone()),
+        update_profile: UpdateProfile::new(a.customers.clone(), a.clock.clone()),
+        change_password: ChangePassword::new(a.customers.clone(), a.hasher.clone(), a.clock.clone(), policy),
+        close_account: CloseAccount::new(a.customers.clone(), a.clock.clone()),
+        customer_directory: CustomerDirectory::new(a.customers.clone()),
+        create_admin: a.create_admin(),
+        manage_customer: ManageCustomer::new(a.customers.clone(), a.clock.clone()),
+        health: Arc::new(PgHealthProbe::new(pool.clone())),
+        settings: HttpSettings::default(),
+    }
+}

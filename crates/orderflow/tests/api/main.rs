@@ -1,0 +1,10 @@
+//! The HTTP API, end to end: the real server on a random port, against a fresh database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod admin_accounts;
+mod authentication;
+mod customers;
+mod helpers;
+mod openapi;
+mod service;
+mod transport;

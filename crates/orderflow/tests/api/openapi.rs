@@ -1,0 +1,105 @@
+//! /api-docs/: an OpenAPI 2.0 document generated from the routes, listing every route served.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{json_of, spawn_app};
+
+/// Every API route the service serves, as (method, path).
+const SERVED: &[(&str, &str)] = &[
+    ("get", "/health/"),
+    ("get", "/api/"),
+    ("post", "/api/v1/auth/register/"),
+    ("post", "/api/v1/auth/login/"),
+    ("post", "/api/v1/auth/logout/"),
+    ("post", "/api/v1/auth/token/"),
+    ("get", "/api/v1/customers/profile/"),
+    ("put", "/api/v1/customers/update_profile/"),
+    ("patch", "/api/v1/customers/update_profile/"),
+    ("post", "/api/v1/customers/change_password/"),
+    ("get", "/api/v1/customers/"),
+    ("get", "/api/v1/customers/{id}/"),
+    ("put", "/api/v1/customers/{id}/"),
+    ("patch", "/api/v1/customers/{id}/"),
+    ("delete", "/api/v1/customers/{id}/"),
+    ("get", "/api/v1/admin/"),
+    ("post", "/api/v1/admin/create_admin/"),
+    ("get", "/api/v1/admin/customers/"),
+    ("get", "/api/v1/admin/customers/{id}/"),
+    ("post", "/api/v1/admin/customers/{id}/deactivate/"),
+    ("post", "/api/v1/admin/customers/{id}/activate/"),
+    ("post", "/api/v1/admin/customers/{id}/verify/"),
+];
+
+fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
+    let name = reference.strip_prefix("#/definitions/")?;
+    let name = name.replace("%3C", "<").replace("%3E", ">");
+    document["definitions"].get(name)
+}
+
+/// Every `$ref` anywhere in `value` names an existing definition.
+fn check_refs(document: &Value, value: &Value, at: &str) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                assert!(resolve(document, reference).is_some(), "dangling $ref {reference} at {at}");
+            }
+            for (key, child) in map {
+                check_refs(document, child, &format!("{at}/{key}"));
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| check_refs(document, item, at)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_lists_exactly_the_routes_served_with_their_schemas() {
+    let app = spawn_app().await;
+    let (status, document) = json_of(app.get("/api-docs/", None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(document["swagger"], "2.0");
+    assert_eq!(document["info"]["title"], "OrderFlow API");
+
+    let documented: BTreeSet<(String, String)> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let served: BTreeSet<(String, String)> = SERVED.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(documented, served);
+
+    for (method, path) in SERVED {
+        let operation = &document["paths"][path][method];
+        let responses = operation["responses"].as_object().unwrap();
+        let success = responses
+            .iter()
+            .find(|(code, _)| code.starts_with('2'))
+            .unwrap_or_else(|| panic!("{method} {path} documents no success response"));
+        if success.0 != "204" {
+            assert!(success.1.get("schema").is_some(), "{method} {path}: success without a schema");
+        }
+        for parameter in path.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}')) {
+            let declared = operation["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == parameter && p["in"] == "path"));
+            assert!(declared, "{method} {path}: path parameter {parameter} undeclared");
+        }
+        if ["post", "put", "patch"].contains(method) && !path.ends_with("logout/") && !path.contains("{id}/") {
+            let has_body = operation["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "body"));
+            assert!(has_body, "{method} {path}: request body undocumented");
+        }
+    }
+    check_refs(&document, &document, "#");
+
+    let customer = &document["definitions"]["Customer"]["properties"];
+    for key in ["id", "email", "role", "is_staff", "is_active", "created_at"] {
+        assert!(customer.get(key).is_some(), "Customer.{key} undocumented");
+    }
+    assert!(document["securityDefinitions"]["TokenAuth"].is_object());
+}

@@ -1,0 +1,115 @@
+//! Outside /api/v1/: health, service information, documentation pages, request ids.
+
+use diesel::RunQueryDsl;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{json_of, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn health_checks_the_database_for_real() {
+    let app = spawn_app().await;
+    let (status, body) = json_of(app.get("/health/", None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "healthy");
+    assert_eq!(body["database"], "ok");
+    assert!(body["version"].is_string());
+    assert!(body["timestamp"].as_str().unwrap().ends_with('Z'));
+
+    // Take the database away under the running server.
+    let mut admin = orderflow_test_support::TestServer::shared().maintenance_connection();
+    diesel::sql_query(format!("DROP DATABASE \"{}\" WITH (FORCE)", app.db.name()))
+        .execute(&mut admin)
+        .unwrap();
+
+    let (status, body) = json_of(app.get("/health/", None).await).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "unhealthy");
+    assert_eq!(body["database"], "unavailable");
+    // The server keeps serving.
+    assert_eq!(app.get("/api/", None).await.status(), StatusCode::OK);
+    assert_eq!(app.get("/health/", None).await.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_a_503_never_a_500() {
+    let app = spawn_app_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]).await;
+    let (status, body) = json_of(app.get("/health/", None).await).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["database"], "unavailable");
+
+    let response = app
+        .post(
+            "/api/v1/auth/login/",
+            None,
+            json!({"email": "alice@x.com", "password": "whatever-pass"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().contains_key("retry-after"));
+    let (_, body) = json_of(response).await;
+    assert!(body["detail"].as_str().unwrap().contains("temporarily unavailable"));
+    assert!(!body.to_string().contains("127.0.0.1:1"), "no connection details leak");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    for path in ["/health/", "/api/", "/nowhere/", "/api/v1/customers/profile/"] {
+        let response = app.get(path, None).await;
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{path}: {id}");
+    }
+    let response = app
+        .client
+        .get(app.url("/health/"))
+        .header("X-Request-Id", "caller-id-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "caller-id-123");
+}
+
+#[tokio::test]
+async fn service_info_landing_page_and_documentation_are_served() {
+    let app = spawn_app().await;
+    let (status, info) = json_of(app.get("/api/", None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(info["name"], "OrderFlow API");
+    assert_eq!(info["documentation"]["api_docs"], "/api-docs/");
+
+    let landing = app.get("/", None).await;
+    assert_eq!(landing.status(), StatusCode::OK);
+    let html = landing.text().await.unwrap();
+    for link in ["/swagger/", "/redoc/", "/api-docs/", "/health/"] {
+        assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+
+    let redoc = app.get("/redoc/", None).await;
+    assert_eq!(redoc.status(), StatusCode::OK);
+    assert!(redoc.text().await.unwrap().contains("spec-url=\"/api-docs/\""));
+
+    let swagger = app.get("/swagger/", None).await;
+    assert_eq!(swagger.status(), StatusCode::PERMANENT_REDIRECT);
+    let location = swagger.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, "/swagger/index.html?url=/api-docs/");
+    let index = app.get(&location, None).await;
+    assert_eq!(index.status(), StatusCode::OK);
+    assert!(index.text().await.unwrap().contains("swagger-ui-bundle.js"));
+    for asset in ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js", "favicon-32x32.png"] {
+        assert_eq!(app.get(&format!("/swagger/{asset}"), None).await.status(), StatusCode::OK, "{asset}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_swagger_asset_is_a_404_not_a_dropped_connection() {
+    let app = spawn_app().await;
+    for path in ["/swagger/missing.js", "/swagger/index.htm", "/swagger/a/b/c"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let (_, body) = json_of(response).await;
+        assert_eq!(body, json!({"detail": "Not found."}));
+    }
+    // The server is still up.
+    assert_eq!(app.get("/health/", None).await.status(), StatusCode::OK);
+}
