@@ -126,18 +126,34 @@ mod tests {
 
     #[test]
     fn next_and_previous_follow_the_total() {
-        let page = Page { items: vec![1, 2], total: 5, request: PageRequest::new(2, 2) };
+        let page = Page {
+            items: vec![1, 2],
+            total: 5,
+            request: PageRequest::new(2, 2),
+        };
         assert!(page.has_next());
         assert!(page.has_previous());
-        let last = Page { items: vec![5], total: 5, request: PageRequest::new(3, 2) };
+        let last = Page {
+            items: vec![5],
+            total: 5,
+            request: PageRequest::new(3, 2),
+        };
         assert!(!last.has_next());
     }
 
     #[test]
     fn an_empty_page_after_the_first_is_out_of_range() {
-        let empty_first: Page<i32> = Page { items: vec![], total: 0, request: PageRequest::new(1, 20) };
+        let empty_first: Page<i32> = Page {
+            items: vec![],
+            total: 0,
+            request: PageRequest::new(1, 20),
+        };
         assert!(empty_first.in_range().is_ok());
-        let past_end: Page<i32> = Page { items: vec![], total: 3, request: PageRequest::new(2, 20) };
+        let past_end: Page<i32> = Page {
+            items: vec![],
+            total: 3,
+            request: PageRequest::new(2, 20),
+        };
         assert_eq!(past_end.in_range(), Err(InvalidPage));
     }
 
@@ -151,7 +167,10 @@ mod tests {
         let allowed = [("name", F::Name), ("created_at", F::Created)];
         assert_eq!(
             parse_ordering("-created_at, name,password,-", &allowed),
-            vec![(F::Created, SortDirection::Descending), (F::Name, SortDirection::Ascending)]
+            vec![
+                (F::Created, SortDirection::Descending),
+                (F::Name, SortDirection::Ascending)
+            ]
         );
         assert!(parse_ordering("", &allowed).is_empty());
     }

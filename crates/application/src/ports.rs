@@ -11,7 +11,9 @@ mod token_generator;
 mod token_repository;
 
 pub use clock::Clock;
-pub use customer_repository::{CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials};
+pub use customer_repository::{
+    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials,
+};
 pub use health::HealthProbe;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
 pub use password_hasher::{PasswordHashError, PasswordHasher};

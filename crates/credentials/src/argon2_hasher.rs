@@ -30,11 +30,15 @@ impl PasswordHasher for Argon2Hasher {
     }
 
     fn verify(&self, password: &str, hash: &str) -> bool {
-        self.argon2.verify_password(password.as_bytes(), hash).is_ok()
+        self.argon2
+            .verify_password(password.as_bytes(), hash)
+            .is_ok()
     }
 
     fn verify_against_dummy(&self, password: &str) {
-        let _ = self.argon2.verify_password(password.as_bytes(), self.dummy_hash.as_str());
+        let _ = self
+            .argon2
+            .verify_password(password.as_bytes(), self.dummy_hash.as_str());
     }
 }
 

@@ -8,7 +8,10 @@ mod phone;
 mod role;
 mod token;
 
-pub use customer::{bounded, limits, Customer, CustomerId, NewCustomer, PersonName, ProfileChanges, TextError, DEFAULT_COUNTRY};
+pub use customer::{
+    bounded, limits, Customer, CustomerId, NewCustomer, PersonName, ProfileChanges, TextError,
+    DEFAULT_COUNTRY,
+};
 pub use email::{EmailAddress, EmailError};
 pub use login_throttle::{LoginThrottle, ThrottleDecision};
 pub use password::{PasswordPolicy, PasswordViolation};

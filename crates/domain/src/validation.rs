@@ -32,7 +32,11 @@ impl FieldErrors {
     }
 
     /// Records the error of a validation result under `field` and returns the value when it was valid.
-    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -51,7 +55,10 @@ impl FieldErrors {
     }
 
     pub fn messages(&self, field: &str) -> &[String] {
-        self.fields.get(field).map(Vec::as_slice).unwrap_or_default()
+        self.fields
+            .get(field)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {

@@ -83,7 +83,8 @@ impl<G: Gate> FromRequest for Caller<G> {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let key = key?.ok_or(ApiError::NotAuthenticated)?;
-            let state = state.ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
+            let state = state
+                .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
             let principal = web::block(move || state.authenticate.execute(&key)).await??;
             if !principal.customer.role.satisfies(G::ROLE) {
                 return Err(ApiError::Forbidden);
@@ -150,6 +151,9 @@ mod tests {
     #[test]
     fn a_malformed_header_is_an_invalid_token() {
         assert!(matches!(key(Some("Token")), Err(ApiError::InvalidToken)));
-        assert!(matches!(key(Some("Token a b")), Err(ApiError::InvalidToken)));
+        assert!(matches!(
+            key(Some("Token a b")),
+            Err(ApiError::InvalidToken)
+        ));
     }
 }

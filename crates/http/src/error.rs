@@ -13,13 +13,20 @@ use crate::middleware::current_request_id;
 
 /// Every way a request can fail, as the client sees it.
 #[api_v2_errors(
-    code = 400, description = "Invalid input: `{\"field\": [\"message\"], \"non_field_errors\": [...]}` or `{\"detail\": ...}`",
-    code = 401, description = "Missing, invalid or expired token, or an inactive account",
-    code = 403, description = "Signed in, but the role does not allow this",
-    code = 404, description = "No such resource (or not yours)",
-    code = 429, description = "Too many attempts; see Retry-After",
-    code = 500, description = "Internal server error (with a request id)",
-    code = 503, description = "The database is unavailable; retry later",
+    code = 400,
+    description = "Invalid input: `{\"field\": [\"message\"], \"non_field_errors\": [...]}` or `{\"detail\": ...}`",
+    code = 401,
+    description = "Missing, invalid or expired token, or an inactive account",
+    code = 403,
+    description = "Signed in, but the role does not allow this",
+    code = 404,
+    description = "No such resource (or not yours)",
+    code = 429,
+    description = "Too many attempts; see Retry-After",
+    code = 500,
+    description = "Internal server error (with a request id)",
+    code = 503,
+    description = "The database is unavailable; retry later"
 )]
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -90,10 +97,14 @@ impl ApiError {
             ApiError::Forbidden => "You do not have permission to perform this action.".into(),
             ApiError::NotFound => "Not found.".into(),
             ApiError::InvalidPage => "Invalid page.".into(),
-            ApiError::TooManyRequests { retry_after_seconds } => format!(
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => format!(
                 "Too many failed login attempts. Try again in {retry_after_seconds} seconds."
             ),
-            ApiError::Unavailable(_) => "The service is temporarily unavailable. Please retry shortly.".into(),
+            ApiError::Unavailable(_) => {
+                "The service is temporarily unavailable. Please retry shortly.".into()
+            }
             ApiError::Validation(_) | ApiError::Internal(_) => "Internal server error.".into(),
         }
     }
@@ -103,7 +114,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => StatusCode::UNAUTHORIZED,
+            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden | ApiError::ForbiddenBecause(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::InvalidPage => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -118,7 +131,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         match self {
             ApiError::Internal(message) => tracing::error!(error = %message, "request failed"),
-            ApiError::Unavailable(message) => tracing::warn!(error = %message, "dependency unavailable"),
+            ApiError::Unavailable(message) => {
+                tracing::warn!(error = %message, "dependency unavailable")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -126,7 +141,9 @@ impl ResponseError for ApiError {
             ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Token"));
             }
-            ApiError::TooManyRequests { retry_after_seconds } => {
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             ApiError::Unavailable(_) => {
@@ -166,12 +183,32 @@ mod tests {
     #[test]
     fn statuses_and_bodies_follow_the_contract() {
         let cases = [
-            (ApiError::NotAuthenticated, 401, json!({"detail": "Authentication credentials were not provided."})),
-            (ApiError::InvalidToken, 401, json!({"detail": "Invalid token."})),
-            (ApiError::InactiveUser, 401, json!({"detail": "User inactive or deleted."})),
-            (ApiError::Forbidden, 403, json!({"detail": "You do not have permission to perform this action."})),
+            (
+                ApiError::NotAuthenticated,
+                401,
+                json!({"detail": "Authentication credentials were not provided."}),
+            ),
+            (
+                ApiError::InvalidToken,
+                401,
+                json!({"detail": "Invalid token."}),
+            ),
+            (
+                ApiError::InactiveUser,
+                401,
+                json!({"detail": "User inactive or deleted."}),
+            ),
+            (
+                ApiError::Forbidden,
+                403,
+                json!({"detail": "You do not have permission to perform this action."}),
+            ),
             (ApiError::NotFound, 404, json!({"detail": "Not found."})),
-            (ApiError::InvalidPage, 404, json!({"detail": "Invalid page."})),
+            (
+                ApiError::InvalidPage,
+                404,
+                json!({"detail": "Invalid page."}),
+            ),
         ];
         for (error, status, body) in cases {
             assert_eq!(error.status_code().as_u16(), status, "{error:?}");
@@ -203,15 +240,27 @@ mod tests {
     #[test]
     fn authentication_failures_carry_www_authenticate_and_throttling_retry_after() {
         let response = ApiError::InvalidToken.error_response();
-        assert_eq!(response.headers().get(header::WWW_AUTHENTICATE).unwrap(), "Token");
-        let response = ApiError::TooManyRequests { retry_after_seconds: 42 }.error_response();
+        assert_eq!(
+            response.headers().get(header::WWW_AUTHENTICATE).unwrap(),
+            "Token"
+        );
+        let response = ApiError::TooManyRequests {
+            retry_after_seconds: 42,
+        }
+        .error_response();
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "42");
     }
 
     #[test]
     fn storage_unavailability_is_a_503_and_failure_a_500() {
-        assert_eq!(ApiError::from(RepositoryError::Unavailable("down".into())).status_code(), 503);
-        assert_eq!(ApiError::from(RepositoryError::Failed("bug".into())).status_code(), 500);
+        assert_eq!(
+            ApiError::from(RepositoryError::Unavailable("down".into())).status_code(),
+            503
+        );
+        assert_eq!(
+            ApiError::from(RepositoryError::Failed("bug".into())).status_code(),
+            500
+        );
     }
 }

@@ -17,12 +17,17 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
     match error {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge(format!("Request body is larger than the {limit} bytes allowed."))
+            ApiError::PayloadTooLarge(format!(
+                "Request body is larger than the {limit} bytes allowed."
+            ))
         }
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "Unsupported media type in request; send JSON with Content-Type: application/json.".into(),
+            "Unsupported media type in request; send JSON with Content-Type: application/json."
+                .into(),
         ),
-        JsonPayloadError::Deserialize(error) => ApiError::BadRequest(format!("JSON parse error - {error}")),
+        JsonPayloadError::Deserialize(error) => {
+            ApiError::BadRequest(format!("JSON parse error - {error}"))
+        }
         JsonPayloadError::Serialize(error) => ApiError::Internal(error.to_string()),
         other => ApiError::BadRequest(format!("Could not read the request body: {other}")),
     }
@@ -30,8 +35,9 @@ fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
 
 /// Query strings that cannot be parsed (a repeated or malformed parameter) are a 400 as well.
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|error, _req| ApiError::BadRequest(format!("Invalid query string: {error}")).into())
+    web::QueryConfig::default().error_handler(|error, _req| {
+        ApiError::BadRequest(format!("Invalid query string: {error}")).into()
+    })
 }
 
 /// Path segments of the wrong type (`customers/abc/`) are a 404: no such resource.

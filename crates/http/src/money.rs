@@ -13,7 +13,9 @@ pub struct Money(pub Decimal);
 
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let rounded = self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+        let rounded = self
+            .0
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
         write!(f, "{rounded:.2}")
     }
 }
@@ -28,7 +30,9 @@ impl Apiv2Schema for Money {
     fn raw_schema() -> DefaultSchemaRaw {
         DefaultSchemaRaw {
             data_type: Some(DataType::String),
-            description: Some("Decimal amount with exactly two decimals, as a string, e.g. \"999.99\".".into()),
+            description: Some(
+                "Decimal amount with exactly two decimals, as a string, e.g. \"999.99\".".into(),
+            ),
             example: Some(serde_json::json!("999.99")),
             ..DefaultSchemaRaw::default()
         }

@@ -39,7 +39,9 @@ pub fn page_request(page: Option<&str>, page_size: Option<&str>) -> Result<PageR
 impl<T: Serialize + paperclip::v2::schema::Apiv2Schema> Paginated<T> {
     pub fn new<S>(page: Page<S>, request: &HttpRequest, mut convert: impl FnMut(S) -> T) -> Self {
         let current = page.request.page();
-        let next = page.has_next().then(|| page_link(request, Some(current + 1)));
+        let next = page
+            .has_next()
+            .then(|| page_link(request, Some(current + 1)));
         let previous = page
             .has_previous()
             .then(|| page_link(request, (current > 2).then_some(current - 1)));
@@ -55,10 +57,11 @@ impl<T: Serialize + paperclip::v2::schema::Apiv2Schema> Paginated<T> {
 /// The request's own absolute URL with `page` replaced (or removed, for the first page).
 fn page_link(request: &HttpRequest, page: Option<u32>) -> String {
     let info = request.connection_info();
-    let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(request.query_string().as_bytes())
-        .filter(|(key, _)| key != "page")
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(request.query_string().as_bytes())
+            .filter(|(key, _)| key != "page")
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
     if let Some(page) = page {
         pairs.push(("page".into(), page.to_string()));
     }
@@ -91,7 +94,10 @@ mod tests {
     #[test]
     fn a_page_that_is_not_a_positive_number_is_invalid() {
         for bad in ["0", "-1", "abc", "1.5"] {
-            assert!(matches!(page_request(Some(bad), None), Err(ApiError::InvalidPage)), "{bad}");
+            assert!(
+                matches!(page_request(Some(bad), None), Err(ApiError::InvalidPage)),
+                "{bad}"
+            );
         }
     }
 
@@ -109,7 +115,9 @@ mod tests {
         let paginated = Paginated::new(page, &request, |n: i32| n);
         assert_eq!(
             paginated.next.as_deref(),
-            Some("http://shop.example:8000/api/v1/admin/customers/?search=otieno&page_size=1&page=3")
+            Some(
+                "http://shop.example:8000/api/v1/admin/customers/?search=otieno&page_size=1&page=3"
+            )
         );
         assert_eq!(
             paginated.previous.as_deref(),

@@ -5,7 +5,9 @@ pub fn parse_bool(raw: &str) -> Result<bool, String> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(format!("\"{raw}\" is not a valid boolean; use true or false.")),
+        _ => Err(format!(
+            "\"{raw}\" is not a valid boolean; use true or false."
+        )),
     }
 }
 

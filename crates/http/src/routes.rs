@@ -20,7 +20,9 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let state = state.clone();
-    actix_web::web::block(move || work(&state)).await?.map_err(Into::into)
+    actix_web::web::block(move || work(&state))
+        .await?
+        .map_err(Into::into)
 }
 
 /// `/api/v1/...`

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::commands;
 
 #[derive(Debug, Parser)]
-#[command(name = "orderflow", version, about = "OrderFlow order-management service")]
+#[command(
+    name = "orderflow",
+    version,
+    about = "OrderFlow order-management service"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -1,6 +1,8 @@
 //! What each subcommand does. Every failure is one line on stderr and a non-zero exit code.
 
-use orderflow_application::admin::{CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError};
+use orderflow_application::admin::{
+    CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
+};
 use orderflow_persistence::{connect, create_database_if_missing, run_migrations, PoolOptions};
 
 use crate::cli::Command;
@@ -30,7 +32,9 @@ pub async fn run(command: Command) -> Result<(), String> {
             };
             create_admin(&config, input).await
         }
-        Command::SetAdminPassword { email, password } => set_admin_password(&config, email, password).await,
+        Command::SetAdminPassword { email, password } => {
+            set_admin_password(&config, email, password).await
+        }
     }
 }
 
@@ -41,11 +45,16 @@ async fn serve(config: &Config) -> Result<(), String> {
         address = %format!("http://{}:{}", config.host, application.port()),
         "OrderFlow is serving; API docs at /swagger/ and /redoc/"
     );
-    application.run_until_stopped().await.map_err(|e| format!("server failed: {e}"))
+    application
+        .run_until_stopped()
+        .await
+        .map_err(|e| format!("server failed: {e}"))
 }
 
 /// Runs blocking work (diesel, argon2) off the async threads.
-async fn blocking<R: Send + 'static>(work: impl FnOnce() -> Result<R, String> + Send + 'static) -> Result<R, String> {
+async fn blocking<R: Send + 'static>(
+    work: impl FnOnce() -> Result<R, String> + Send + 'static,
+) -> Result<R, String> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| format!("task failed: {e}"))?
@@ -57,15 +66,27 @@ async fn migrate(config: &Config) -> Result<(), String> {
     if applied.is_empty() {
         println!("database is up to date");
     } else {
-        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+        println!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
     }
     Ok(())
 }
 
 async fn setup_db(config: &Config) -> Result<(), String> {
     let url = config.database_url.clone();
-    let created = blocking(move || create_database_if_missing(&url).map_err(|e| e.to_string())).await?;
-    println!("{}", if created { "database created" } else { "database already exists" });
+    let created =
+        blocking(move || create_database_if_missing(&url).map_err(|e| e.to_string())).await?;
+    println!(
+        "{}",
+        if created {
+            "database created"
+        } else {
+            "database already exists"
+        }
+    );
     Ok(())
 }
 
@@ -92,7 +113,11 @@ async fn create_admin(config: &Config, input: CreateAdminInput) -> Result<(), St
     Ok(())
 }
 
-async fn set_admin_password(config: &Config, email: String, password: String) -> Result<(), String> {
+async fn set_admin_password(
+    config: &Config,
+    email: String,
+    password: String,
+) -> Result<(), String> {
     let adapters = adapters(config)?;
     blocking(move || {
         adapters

@@ -51,20 +51,39 @@ impl Config {
     /// Reads variables through `lookup` (the environment, or a map in tests). Empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars(&lookup);
-        let workers_default = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
-        let login_failures: u32 = vars.parsed("LOGIN_MAX_FAILURES", 10, "a whole number", |n| *n >= 1)?;
-        let address_failures: u32 =
-            vars.parsed("LOGIN_MAX_FAILURES_PER_ADDRESS", 50, "a whole number", |n| *n >= 1)?;
-        let window_minutes: i64 =
-            vars.parsed("LOGIN_WINDOW_MINUTES", 15, "a number of minutes (1-1440)", |n| (1..=1440).contains(n))?;
+        let workers_default = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(2);
+        let login_failures: u32 =
+            vars.parsed("LOGIN_MAX_FAILURES", 10, "a whole number", |n| *n >= 1)?;
+        let address_failures: u32 = vars.parsed(
+            "LOGIN_MAX_FAILURES_PER_ADDRESS",
+            50,
+            "a whole number",
+            |n| *n >= 1,
+        )?;
+        let window_minutes: i64 = vars.parsed(
+            "LOGIN_WINDOW_MINUTES",
+            15,
+            "a number of minutes (1-1440)",
+            |n| (1..=1440).contains(n),
+        )?;
         let window = chrono::Duration::minutes(window_minutes);
         Ok(Config {
             database_url: vars.database_url()?,
-            host: vars.parsed("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address such as 127.0.0.1 or 0.0.0.0", |_| true)?,
+            host: vars.parsed(
+                "HOST",
+                IpAddr::from([127, 0, 0, 1]),
+                "an IP address such as 127.0.0.1 or 0.0.0.0",
+                |_| true,
+            )?,
             port: vars.parsed("PORT", 8000, "a port number (0-65535)", |_| true)?,
-            database_pool_size: vars.parsed("DATABASE_POOL_SIZE", 10, "a pool size between 1 and 1000", |n| {
-                (1..=1000).contains(n)
-            })?,
+            database_pool_size: vars.parsed(
+                "DATABASE_POOL_SIZE",
+                10,
+                "a pool size between 1 and 1000",
+                |n| (1..=1000).contains(n),
+            )?,
             database_timeout: Duration::from_secs(vars.parsed(
                 "DATABASE_TIMEOUT_SECONDS",
                 5,
@@ -80,9 +99,12 @@ impl Config {
             media_root: PathBuf::from(vars.get("MEDIA_ROOT").unwrap_or_else(|| "media".into())),
             log_filter: vars.log_filter()?,
             log_format: vars.log_format()?,
-            http_workers: vars.parsed("HTTP_WORKERS", workers_default, "a number of workers (1-256)", |n| {
-                (1..=256).contains(n)
-            })?,
+            http_workers: vars.parsed(
+                "HTTP_WORKERS",
+                workers_default,
+                "a number of workers (1-256)",
+                |n| (1..=256).contains(n),
+            )?,
             email_login_throttle: LoginThrottle {
                 max_failures: login_failures,
                 window,
@@ -99,7 +121,9 @@ struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
 impl Vars<'_> {
     fn get(&self, name: &str) -> Option<String> {
-        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+        (self.0)(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     }
 
     fn parsed<T: FromStr>(
@@ -123,9 +147,15 @@ impl Vars<'_> {
     }
 
     fn database_url(&self) -> Result<String, ConfigError> {
-        let raw = self.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let raw = self
+            .get("DATABASE_URL")
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         let problem = match url::Url::parse(&raw) {
-            Ok(url) if matches!(url.scheme(), "postgres" | "postgresql") && url.path().len() > 1 => return Ok(raw),
+            Ok(url)
+                if matches!(url.scheme(), "postgres" | "postgresql") && url.path().len() > 1 =>
+            {
+                return Ok(raw)
+            }
             Ok(_) => "expected postgres://user[:password]@host[:port]/database".to_owned(),
             Err(error) => format!("not a URL ({error})"),
         };
@@ -167,7 +197,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -180,13 +213,21 @@ mod tests {
         assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
         assert_eq!(config.log_format, LogFormat::Pretty);
         assert_eq!(config.email_login_throttle.max_failures, 10);
-        assert_eq!(config.email_login_throttle.window, chrono::Duration::minutes(15));
+        assert_eq!(
+            config.email_login_throttle.window,
+            chrono::Duration::minutes(15)
+        );
     }
 
     #[test]
     fn values_are_read_and_empty_ones_ignored() {
-        let config = config(&[("PORT", "9001"), ("HOST", "0.0.0.0"), ("LOG_FORMAT", "json"), ("MEDIA_ROOT", "")])
-            .unwrap();
+        let config = config(&[
+            ("PORT", "9001"),
+            ("HOST", "0.0.0.0"),
+            ("LOG_FORMAT", "json"),
+            ("MEDIA_ROOT", ""),
+        ])
+        .unwrap();
         assert_eq!(config.port, 9001);
         assert_eq!(config.host.to_string(), "0.0.0.0");
         assert_eq!(config.log_format, LogFormat::Json);
@@ -208,7 +249,12 @@ mod tests {
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);
-            assert!(error.to_string().starts_with(&format!("invalid configuration: {variable}=")), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("invalid configuration: {variable}=")),
+                "{error}"
+            );
             assert!(!error.to_string().contains('\n'));
         }
     }

@@ -34,7 +34,13 @@ impl Application {
             address: address.clone(),
             source,
         })?;
-        let port = listener.local_addr().map_err(|source| StartError::Bind { address: address.clone(), source })?.port();
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind {
+                address: address.clone(),
+                source,
+            })?
+            .port();
 
         let pool = connect(
             &config.database_url,

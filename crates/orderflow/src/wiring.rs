@@ -5,11 +5,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword};
 use orderflow_application::identity::{
-    Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer, UpdateProfile,
+    Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
+    UpdateProfile,
 };
 use orderflow_application::ports::{
-    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher, TokenGenerator,
-    TokenRepository,
+    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher,
+    TokenGenerator, TokenRepository,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::PasswordPolicy;
@@ -52,11 +53,21 @@ impl Adapters {
     }
 
     pub fn create_admin(&self) -> CreateAdmin {
-        CreateAdmin::new(self.customers.clone(), self.hasher.clone(), self.clock.clone(), PasswordPolicy::default())
+        CreateAdmin::new(
+            self.customers.clone(),
+            self.hasher.clone(),
+            self.clock.clone(),
+            PasswordPolicy::default(),
+        )
     }
 
     pub fn set_password(&self) -> SetPassword {
-        SetPassword::new(self.customers.clone(), self.hasher.clone(), self.clock.clone(), PasswordPolicy::default())
+        SetPassword::new(
+            self.customers.clone(),
+            self.hasher.clone(),
+            self.clock.clone(),
+            PasswordPolicy::default(),
+        )
     }
 }
 
@@ -64,9 +75,18 @@ impl Adapters {
 pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppState {
     let a = adapters;
     let policy = PasswordPolicy::default();
-    let issuer = TokenIssuer::new(a.token_generator.clone(), a.clock.clone(), config.token_lifetime);
+    let issuer = TokenIssuer::new(
+        a.token_generator.clone(),
+        a.clock.clone(),
+        config.token_lifetime,
+    );
     AppState {
-        register_customer: RegisterCustomer::new(a.customers.clone(), a.hasher.clone(), issuer.clone(), policy),
+        register_customer: RegisterCustomer::new(
+            a.customers.clone(),
+            a.hasher.clone(),
+            issuer.clone(),
+            policy,
+        ),
         log_in: LogIn::new(
             a.customers.clone(),
             a.tokens.clone(),
@@ -78,9 +98,18 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
             config.address_login_throttle,
         ),
         log_out: LogOut::new(a.tokens.clone(), a.clock.clone()),
-        authenticate: Authenticate::new(a.tokens.clone(), a.token_generator.clone(), a.clock.clone()),
+        authenticate: Authenticate::new(
+            a.tokens.clone(),
+            a.token_generator.clone(),
+            a.clock.clone(),
+        ),
         update_profile: UpdateProfile::new(a.customers.clone(), a.clock.clone()),
-        change_password: ChangePassword::new(a.customers.clone(), a.hasher.clone(), a.clock.clone(), policy),
+        change_password: ChangePassword::new(
+            a.customers.clone(),
+            a.hasher.clone(),
+            a.clock.clone(),
+            policy,
+        ),
         close_account: CloseAccount::new(a.customers.clone(), a.clock.clone()),
         customer_directory: CustomerDirectory::new(a.customers.clone()),
         create_admin: a.create_admin(),

@@ -8,9 +8,10 @@ use crate::RepositoryError;
 /// a failure (500). Details go to the log, never to the client.
 pub fn storage_error(error: DieselError) -> RepositoryError {
     match &error {
-        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
-            RepositoryError::Unavailable(error.to_string())
-        }
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => RepositoryError::Unavailable(error.to_string()),
         _ => RepositoryError::Failed(error.to_string()),
     }
 }
@@ -23,7 +24,9 @@ pub fn pool_error(error: r2d2::Error) -> RepositoryError {
 /// The name of the constraint a unique violation broke, if that is what `error` is.
 pub fn violated_unique_constraint(error: &DieselError) -> Option<&str> {
     match error {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => info.constraint_name(),
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            info.constraint_name()
+        }
         _ => None,
     }
 }

@@ -42,7 +42,9 @@ pub fn connect(database_url: &str, options: &PoolOptions) -> DbPool {
 /// Checks that the database answers a query.
 pub fn ping(pool: &DbPool) -> Result<(), RepositoryError> {
     let mut connection = pool.get().map_err(pool_error)?;
-    sql_query("SELECT 1").execute(&mut connection).map_err(storage_error)?;
+    sql_query("SELECT 1")
+        .execute(&mut connection)
+        .map_err(storage_error)?;
     Ok(())
 }
 
@@ -60,34 +62,42 @@ pub enum SetupError {
         source: diesel::ConnectionError,
     },
     #[error("cannot create database {name}: {source}")]
-    Create { name: String, source: diesel::result::Error },
+    Create {
+        name: String,
+        source: diesel::result::Error,
+    },
 }
 
 /// Creates the database named in `database_url` if it does not exist, by connecting to the server's `postgres`
 /// database. Returns whether it was created.
 pub fn create_database_if_missing(database_url: &str) -> Result<bool, SetupError> {
-    let mut url = url::Url::parse(database_url).map_err(|e| SetupError::InvalidUrl(e.to_string()))?;
+    let mut url =
+        url::Url::parse(database_url).map_err(|e| SetupError::InvalidUrl(e.to_string()))?;
     let name = url.path().trim_start_matches('/').to_owned();
     if name.is_empty() || !matches!(url.scheme(), "postgres" | "postgresql") {
-        return Err(SetupError::InvalidUrl("expected postgres://user@host:port/database".into()));
+        return Err(SetupError::InvalidUrl(
+            "expected postgres://user@host:port/database".into(),
+        ));
     }
     url.set_path("/postgres");
-    let mut connection = PgConnection::establish(url.as_str()).map_err(|source| SetupError::Connect {
-        url: redact(&url),
-        source,
-    })?;
+    let mut connection =
+        PgConnection::establish(url.as_str()).map_err(|source| SetupError::Connect {
+            url: redact(&url),
+            source,
+        })?;
     #[derive(diesel::QueryableByName)]
     struct Exists {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         exists: bool,
     }
-    let exists = sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
-        .bind::<diesel::sql_types::Text, _>(&name)
-        .get_result::<Exists>(&mut connection)
-        .map_err(|source| SetupError::Create {
-            name: name.clone(),
-            source,
-        })?;
+    let exists =
+        sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(&name)
+            .get_result::<Exists>(&mut connection)
+            .map_err(|source| SetupError::Create {
+                name: name.clone(),
+                source,
+            })?;
     if exists.exists {
         return Ok(false);
     }

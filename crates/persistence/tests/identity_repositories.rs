@@ -4,8 +4,8 @@
 use chrono::{Duration, DurationRound, Utc};
 use orderflow_application::listing::{PageRequest, SortDirection};
 use orderflow_application::ports::{
-    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, LoginAttemptRepository, ThrottleKey,
-    TokenGrant, TokenHash, TokenRepository, TokenRevocation,
+    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, LoginAttemptRepository,
+    ThrottleKey, TokenGrant, TokenHash, TokenRepository, TokenRevocation,
 };
 use orderflow_domain::identity::{CustomerId, EmailAddress, NewCustomer, PhoneNumber, Role};
 use orderflow_persistence::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};
@@ -30,7 +30,9 @@ fn new_customer(email: &str, role: Role) -> NewCustomer {
 
 fn grant(key: &str) -> TokenGrant {
     // Postgres keeps microseconds: round so that values compare equal after a round trip.
-    let now = Utc::now().duration_trunc(Duration::microseconds(1)).unwrap();
+    let now = Utc::now()
+        .duration_trunc(Duration::microseconds(1))
+        .unwrap();
     TokenGrant {
         hash: TokenHash(key.as_bytes().to_vec()),
         created_at: now,
@@ -44,12 +46,20 @@ fn inserts_a_customer_with_a_first_token_in_one_go() {
     let customers = PgCustomerRepository::new(db.pool());
     let tokens = PgTokenRepository::new(db.pool());
 
-    let created = customers.insert(&new_customer("Alice@Example.com", Role::Customer), Some(grant("k1"))).unwrap();
+    let created = customers
+        .insert(
+            &new_customer("Alice@Example.com", Role::Customer),
+            Some(grant("k1")),
+        )
+        .unwrap();
     assert_eq!(created.email.as_str(), "Alice@Example.com");
     assert_eq!(created.city, "Nairobi");
     assert!(created.is_active && !created.is_verified);
 
-    let owner = tokens.find_owner(&TokenHash(b"k1".to_vec())).unwrap().unwrap();
+    let owner = tokens
+        .find_owner(&TokenHash(b"k1".to_vec()))
+        .unwrap()
+        .unwrap();
     assert_eq!(owner.customer, created);
     assert_eq!(owner.revoked_at, None);
 }
@@ -59,11 +69,22 @@ fn email_is_unique_whatever_the_case_and_a_clash_writes_nothing() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
     let tokens = PgTokenRepository::new(db.pool());
-    customers.insert(&new_customer("alice@x.com", Role::Customer), None).unwrap();
+    customers
+        .insert(&new_customer("alice@x.com", Role::Customer), None)
+        .unwrap();
 
-    let clash = customers.insert(&new_customer("ALICE@x.com", Role::Customer), Some(grant("k2")));
+    let clash = customers.insert(
+        &new_customer("ALICE@x.com", Role::Customer),
+        Some(grant("k2")),
+    );
     assert!(matches!(clash, Err(InsertCustomerError::DuplicateEmail)));
-    assert!(tokens.find_owner(&TokenHash(b"k2".to_vec())).unwrap().is_none(), "the token must roll back too");
+    assert!(
+        tokens
+            .find_owner(&TokenHash(b"k2".to_vec()))
+            .unwrap()
+            .is_none(),
+        "the token must roll back too"
+    );
 
     let found = customers
         .find_credentials_by_email(&EmailAddress::parse("ALICE@X.COM").unwrap())
@@ -78,15 +99,35 @@ fn password_change_revokes_the_other_tokens_only() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
     let tokens = PgTokenRepository::new(db.pool());
-    let alice = customers.insert(&new_customer("alice@x.com", Role::Customer), Some(grant("keep"))).unwrap();
+    let alice = customers
+        .insert(
+            &new_customer("alice@x.com", Role::Customer),
+            Some(grant("keep")),
+        )
+        .unwrap();
     tokens.issue(alice.id, &grant("other")).unwrap();
 
     customers
-        .set_password(alice.id, "new-hash", TokenRevocation::AllExcept(TokenHash(b"keep".to_vec())), Utc::now())
+        .set_password(
+            alice.id,
+            "new-hash",
+            TokenRevocation::AllExcept(TokenHash(b"keep".to_vec())),
+            Utc::now(),
+        )
         .unwrap();
 
-    assert!(tokens.find_owner(&TokenHash(b"keep".to_vec())).unwrap().unwrap().revoked_at.is_none());
-    assert!(tokens.find_owner(&TokenHash(b"other".to_vec())).unwrap().unwrap().revoked_at.is_some());
+    assert!(tokens
+        .find_owner(&TokenHash(b"keep".to_vec()))
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
+    assert!(tokens
+        .find_owner(&TokenHash(b"other".to_vec()))
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
     let stored = customers.find_credentials_by_id(alice.id).unwrap().unwrap();
     assert_eq!(stored.password_hash.as_deref(), Some("new-hash"));
 }
@@ -96,16 +137,43 @@ fn deactivation_revokes_every_token_and_logout_one() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
     let tokens = PgTokenRepository::new(db.pool());
-    let alice = customers.insert(&new_customer("alice@x.com", Role::Customer), Some(grant("a"))).unwrap();
-    let bob = customers.insert(&new_customer("bob@x.com", Role::Customer), Some(grant("b1"))).unwrap();
+    let alice = customers
+        .insert(
+            &new_customer("alice@x.com", Role::Customer),
+            Some(grant("a")),
+        )
+        .unwrap();
+    let bob = customers
+        .insert(
+            &new_customer("bob@x.com", Role::Customer),
+            Some(grant("b1")),
+        )
+        .unwrap();
     tokens.issue(bob.id, &grant("b2")).unwrap();
 
-    tokens.revoke(&TokenHash(b"b1".to_vec()), Utc::now()).unwrap();
-    assert!(tokens.find_owner(&TokenHash(b"b1".to_vec())).unwrap().unwrap().revoked_at.is_some());
-    assert!(tokens.find_owner(&TokenHash(b"b2".to_vec())).unwrap().unwrap().revoked_at.is_none());
+    tokens
+        .revoke(&TokenHash(b"b1".to_vec()), Utc::now())
+        .unwrap();
+    assert!(tokens
+        .find_owner(&TokenHash(b"b1".to_vec()))
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
+    assert!(tokens
+        .find_owner(&TokenHash(b"b2".to_vec()))
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
 
-    customers.set_active(alice.id, false, TokenRevocation::All, Utc::now()).unwrap();
-    let owner = tokens.find_owner(&TokenHash(b"a".to_vec())).unwrap().unwrap();
+    customers
+        .set_active(alice.id, false, TokenRevocation::All, Utc::now())
+        .unwrap();
+    let owner = tokens
+        .find_owner(&TokenHash(b"a".to_vec()))
+        .unwrap()
+        .unwrap();
     assert!(!owner.customer.is_active);
     assert!(owner.revoked_at.is_some());
 }
@@ -114,7 +182,9 @@ fn deactivation_revokes_every_token_and_logout_one() {
 fn profile_changes_are_saved_and_returned() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
-    let mut alice = customers.insert(&new_customer("alice@x.com", Role::Customer), None).unwrap();
+    let mut alice = customers
+        .insert(&new_customer("alice@x.com", Role::Customer), None)
+        .unwrap();
     alice.city = "Kisumu".into();
     alice.phone_number = None;
     alice.sms_notifications = false;
@@ -131,9 +201,15 @@ fn profile_changes_are_saved_and_returned() {
 fn role_and_password_update_reactivates_the_account() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
-    let alice = customers.insert(&new_customer("alice@x.com", Role::Customer), None).unwrap();
-    customers.set_active(alice.id, false, TokenRevocation::None, Utc::now()).unwrap();
-    let admin = customers.set_role_and_password(alice.id, Role::SuperAdmin, "h2", Utc::now()).unwrap();
+    let alice = customers
+        .insert(&new_customer("alice@x.com", Role::Customer), None)
+        .unwrap();
+    customers
+        .set_active(alice.id, false, TokenRevocation::None, Utc::now())
+        .unwrap();
+    let admin = customers
+        .set_role_and_password(alice.id, Role::SuperAdmin, "h2", Utc::now())
+        .unwrap();
     assert_eq!(admin.role, Role::SuperAdmin);
     assert!(admin.is_active);
     customers.set_verified(alice.id, Utc::now()).unwrap();
@@ -157,33 +233,68 @@ fn listing_searches_filters_orders_and_pages() {
         c.last_name = last.into();
         people.push(customers.insert(&c, None).unwrap());
     }
-    customers.set_active(people[3].id, false, TokenRevocation::None, Utc::now()).unwrap();
+    customers
+        .set_active(people[3].id, false, TokenRevocation::None, Utc::now())
+        .unwrap();
 
     let query = |q: CustomerQuery| customers.list(&q, PageRequest::default()).unwrap();
-    let emails = |page: orderflow_application::listing::Page<orderflow_domain::identity::Customer>| {
-        page.items.into_iter().map(|c| c.email.to_string()).collect::<Vec<_>>()
-    };
+    let emails =
+        |page: orderflow_application::listing::Page<orderflow_domain::identity::Customer>| {
+            page.items
+                .into_iter()
+                .map(|c| c.email.to_string())
+                .collect::<Vec<_>>()
+        };
 
-    let otieno = query(CustomerQuery { search_terms: vec!["otieno".into()], ..Default::default() });
+    let otieno = query(CustomerQuery {
+        search_terms: vec!["otieno".into()],
+        ..Default::default()
+    });
     assert_eq!(otieno.total, 2);
-    let both_terms = query(CustomerQuery { search_terms: vec!["otieno".into(), "shop".into()], ..Default::default() });
+    let both_terms = query(CustomerQuery {
+        search_terms: vec!["otieno".into(), "shop".into()],
+        ..Default::default()
+    });
     assert_eq!(emails(both_terms), ["yusuf@shop.ke"]);
-    let inactive = query(CustomerQuery { is_active: Some(false), ..Default::default() });
+    let inactive = query(CustomerQuery {
+        is_active: Some(false),
+        ..Default::default()
+    });
     assert_eq!(emails(inactive), ["wanjiru@mail.com"]);
-    let staff = query(CustomerQuery { role: Some(Role::Staff), ..Default::default() });
+    let staff = query(CustomerQuery {
+        role: Some(Role::Staff),
+        ..Default::default()
+    });
     assert_eq!(emails(staff), ["yusuf@shop.ke"]);
-    let wildcard = query(CustomerQuery { search_terms: vec!["%".into()], ..Default::default() });
-    assert_eq!(wildcard.total, 0, "LIKE wildcards in a search term match themselves only");
+    let wildcard = query(CustomerQuery {
+        search_terms: vec!["%".into()],
+        ..Default::default()
+    });
+    assert_eq!(
+        wildcard.total, 0,
+        "LIKE wildcards in a search term match themselves only"
+    );
 
     let by_email = query(CustomerQuery {
         ordering: vec![(CustomerSort::Email, SortDirection::Ascending)],
         ..Default::default()
     });
-    assert_eq!(emails(by_email), ["wanjiru@mail.com", "xavier@mail.com", "yusuf@shop.ke", "zoe@shop.ke"]);
+    assert_eq!(
+        emails(by_email),
+        [
+            "wanjiru@mail.com",
+            "xavier@mail.com",
+            "yusuf@shop.ke",
+            "zoe@shop.ke"
+        ]
+    );
 
     let page = customers
         .list(
-            &CustomerQuery { ordering: vec![(CustomerSort::FirstName, SortDirection::Descending)], ..Default::default() },
+            &CustomerQuery {
+                ordering: vec![(CustomerSort::FirstName, SortDirection::Descending)],
+                ..Default::default()
+            },
             PageRequest::new(2, 3),
         )
         .unwrap();
@@ -206,14 +317,29 @@ fn login_failures_are_counted_per_key_and_cleared() {
     let email = ThrottleKey::Email("alice@x.com".into());
     let address = ThrottleKey::ClientAddress("10.1.1.1".into());
     let now = Utc::now();
-    attempts.record_failure(&[email.clone(), address.clone()], now - Duration::minutes(20)).unwrap();
-    attempts.record_failure(&[email.clone(), address.clone()], now - Duration::minutes(5)).unwrap();
-    attempts.record_failure(&[address.clone()], now - Duration::minutes(1)).unwrap();
+    attempts
+        .record_failure(
+            &[email.clone(), address.clone()],
+            now - Duration::minutes(20),
+        )
+        .unwrap();
+    attempts
+        .record_failure(
+            &[email.clone(), address.clone()],
+            now - Duration::minutes(5),
+        )
+        .unwrap();
+    attempts
+        .record_failure(std::slice::from_ref(&address), now - Duration::minutes(1))
+        .unwrap();
 
     let window = now - Duration::minutes(15);
     assert_eq!(attempts.failures_since(&email, window).unwrap().len(), 1);
     assert_eq!(attempts.failures_since(&address, window).unwrap().len(), 2);
     attempts.clear(&email).unwrap();
-    assert!(attempts.failures_since(&email, now - Duration::days(1)).unwrap().is_empty());
+    assert!(attempts
+        .failures_since(&email, now - Duration::days(1))
+        .unwrap()
+        .is_empty());
     assert_eq!(attempts.failures_since(&address, window).unwrap().len(), 2);
 }

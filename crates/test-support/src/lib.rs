@@ -32,9 +32,11 @@ impl TestDatabase {
         let template = TEMPLATE.get_or_init(|| server::ensure_template(server));
         let name = format!("orderflow_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = server.maintenance_connection();
-        sql_query(format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""))
-            .execute(&mut admin)
-            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        sql_query(format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+        ))
+        .execute(&mut admin)
+        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
         Self {
             url: server.database_url(&name),
             name,
@@ -75,6 +77,10 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         let mut admin = TestServer::shared().maintenance_connection();
         // FORCE: pools of the test (or a server it started) may still hold connections.
-        let _ = sql_query(format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)).execute(&mut admin);
+        let _ = sql_query(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut admin);
     }
 }

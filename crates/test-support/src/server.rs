@@ -23,7 +23,8 @@ impl TestServer {
     pub fn shared() -> &'static TestServer {
         SERVER.get_or_init(|| match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => TestServer {
-                maintenance_url: url::Url::parse(url.trim()).expect("TEST_DATABASE_URL must be a postgres:// URL"),
+                maintenance_url: url::Url::parse(url.trim())
+                    .expect("TEST_DATABASE_URL must be a postgres:// URL"),
                 _container: None,
             },
             _ => Self::start_container(),
@@ -31,7 +32,9 @@ impl TestServer {
     }
 
     fn start_container() -> TestServer {
-        let mut request = Postgres::default().with_host_auth().with_label("orderflow-test", "true");
+        let mut request = Postgres::default()
+            .with_host_auth()
+            .with_label("orderflow-test", "true");
         if let Ok(image) = std::env::var("ORDERFLOW_TEST_POSTGRES_IMAGE") {
             let (name, tag) = image.rsplit_once(':').unwrap_or((image.as_str(), "latest"));
             request = request.with_name(name).with_tag(tag);
@@ -40,10 +43,14 @@ impl TestServer {
             .start()
             .expect("start a Postgres container (is dockerd running? see scripts/offline-postgres-image.sh)");
         let host = container.get_host().expect("container host");
-        let port = container.get_host_port_ipv4(5432).expect("container port 5432");
+        let port = container
+            .get_host_port_ipv4(5432)
+            .expect("container port 5432");
         TestServer {
-            maintenance_url: url::Url::parse(&format!("postgres://postgres:postgres@{host}:{port}/postgres"))
-                .expect("container URL"),
+            maintenance_url: url::Url::parse(&format!(
+                "postgres://postgres:postgres@{host}:{port}/postgres"
+            ))
+            .expect("container URL"),
             _container: Some(container),
         }
     }
@@ -55,8 +62,12 @@ impl TestServer {
     }
 
     pub fn maintenance_connection(&self) -> PgConnection {
-        PgConnection::establish(self.maintenance_url.as_str())
-            .unwrap_or_else(|e| panic!("cannot connect to the test server {}: {e}", self.maintenance_url))
+        PgConnection::establish(self.maintenance_url.as_str()).unwrap_or_else(|e| {
+            panic!(
+                "cannot connect to the test server {}: {e}",
+                self.maintenance_url
+            )
+        })
     }
 }
 
@@ -68,20 +79,30 @@ impl TestServer {
 pub fn ensure_template(server: &TestServer) -> String {
     let name = format!("orderflow_template_{}", migrations_fingerprint());
     let mut admin = server.maintenance_connection();
-    sql_query("SELECT pg_advisory_lock(727274)").execute(&mut admin).expect("advisory lock");
+    sql_query("SELECT pg_advisory_lock(727274)")
+        .execute(&mut admin)
+        .expect("advisory lock");
     if !database_exists(&mut admin, &name) {
         let building = format!("{name}_building");
-        sql_query(format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"))
+        sql_query(format!(
+            "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+        ))
+        .execute(&mut admin)
+        .expect("drop a half-built template");
+        sql_query(format!("CREATE DATABASE \"{building}\""))
             .execute(&mut admin)
-            .expect("drop a half-built template");
-        sql_query(format!("CREATE DATABASE \"{building}\"")).execute(&mut admin).expect("create template");
+            .expect("create template");
         orderflow_persistence::run_migrations(&server.database_url(&building))
             .unwrap_or_else(|e| panic!("migrating the test template failed: {e}"));
-        sql_query(format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\""))
-            .execute(&mut admin)
-            .expect("publish template");
+        sql_query(format!(
+            "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+        ))
+        .execute(&mut admin)
+        .expect("publish template");
     }
-    sql_query("SELECT pg_advisory_unlock(727274)").execute(&mut admin).expect("advisory unlock");
+    sql_query("SELECT pg_advisory_unlock(727274)")
+        .execute(&mut admin)
+        .expect("advisory unlock");
     name
 }
 
@@ -107,7 +128,12 @@ fn migrations_fingerprint() -> String {
     files.sort();
     let mut hasher = Sha256::new();
     for file in files {
-        hasher.update(file.strip_prefix(&root).unwrap_or(&file).to_string_lossy().as_bytes());
+        hasher.update(
+            file.strip_prefix(&root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         hasher.update(std::fs::read(&file).expect("read a migration file"));
     }
     hex::encode(&hasher.finalize()[..6])

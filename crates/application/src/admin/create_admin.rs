@@ -4,7 +4,10 @@ use orderflow_domain::identity::{Customer, NewCustomer, PasswordPolicy, Role, DE
 use orderflow_domain::validation::FieldErrors;
 
 use crate::identity::{fields, REQUIRED};
-use crate::ports::{Clock, CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher, RepositoryError};
+use crate::ports::{
+    Clock, CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher,
+    RepositoryError,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CreateAdminInput {
@@ -66,17 +69,25 @@ impl CreateAdmin {
     }
 
     /// Returns the account and whether it was created (`false`: an existing account was updated).
-    pub fn execute(&self, input: CreateAdminInput, on_existing: OnExistingAccount) -> Result<(Customer, bool), CreateAdminError> {
-        let ValidAdmin { account, password } = self.validate(&input).map_err(CreateAdminError::Invalid)?;
+    pub fn execute(
+        &self,
+        input: CreateAdminInput,
+        on_existing: OnExistingAccount,
+    ) -> Result<(Customer, bool), CreateAdminError> {
+        let ValidAdmin { account, password } =
+            self.validate(&input).map_err(CreateAdminError::Invalid)?;
         let existing = self.customers.find_credentials_by_email(&account.email)?;
         if existing.is_some() && on_existing == OnExistingAccount::Refuse {
             return Err(CreateAdminError::DuplicateEmail);
         }
         let hash = self.hasher.hash(password)?;
         if let Some(existing) = existing {
-            let updated = self
-                .customers
-                .set_role_and_password(existing.customer.id, account.role, &hash, self.clock.now())?;
+            let updated = self.customers.set_role_and_password(
+                existing.customer.id,
+                account.role,
+                &hash,
+                self.clock.now(),
+            )?;
             return Ok((updated, false));
         }
         let account = NewCustomer {
@@ -97,7 +108,10 @@ impl CreateAdmin {
         let last_name = fields::person_name(&mut errors, "last_name", &input.last_name);
         let role = match input.role.as_deref().unwrap_or("admin").parse::<Role>() {
             Ok(Role::Customer) => {
-                errors.add("role", "\"customer\" is not a valid choice. Choose one of: staff, admin, super_admin.");
+                errors.add(
+                    "role",
+                    "\"customer\" is not a valid choice. Choose one of: staff, admin, super_admin.",
+                );
                 None
             }
             Ok(role) => Some(role),
@@ -109,26 +123,36 @@ impl CreateAdmin {
         let password = input.password.as_deref();
         match password {
             None => errors.add("password", REQUIRED),
-            Some(password) => fields::password_rules(&mut errors, "password", password, email.as_ref(), &self.policy),
+            Some(password) => fields::password_rules(
+                &mut errors,
+                "password",
+                password,
+                email.as_ref(),
+                &self.policy,
+            ),
         }
         match (email, first_name, last_name, role, password) {
-            (Some(email), Some(first_name), Some(last_name), Some(role), Some(password)) if errors.is_empty() => Ok(ValidAdmin {
-                account: NewCustomer {
-                    email,
-                    password_hash: None,
-                    first_name,
-                    last_name,
-                    phone_number: None,
-                    address: String::new(),
-                    city: String::new(),
-                    state: String::new(),
-                    country: DEFAULT_COUNTRY.to_owned(),
-                    postal_code: String::new(),
-                    role,
-                    is_verified: true,
-                },
-                password,
-            }),
+            (Some(email), Some(first_name), Some(last_name), Some(role), Some(password))
+                if errors.is_empty() =>
+            {
+                Ok(ValidAdmin {
+                    account: NewCustomer {
+                        email,
+                        password_hash: None,
+                        first_name,
+                        last_name,
+                        phone_number: None,
+                        address: String::new(),
+                        city: String::new(),
+                        state: String::new(),
+                        country: DEFAULT_COUNTRY.to_owned(),
+                        postal_code: String::new(),
+                        role,
+                        is_verified: true,
+                    },
+                    password,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -157,19 +181,33 @@ mod tests {
     }
 
     fn use_case(customers: MockCustomerRepository) -> CreateAdmin {
-        CreateAdmin::new(Arc::new(customers), Arc::new(hasher()), fixed_clock(), PasswordPolicy::default())
+        CreateAdmin::new(
+            Arc::new(customers),
+            Arc::new(hasher()),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
     }
 
     #[test]
     fn creates_a_verified_account_with_the_default_admin_role() {
         let mut customers = MockCustomerRepository::new();
-        customers.expect_find_credentials_by_email().returning(|_| Ok(None));
+        customers
+            .expect_find_credentials_by_email()
+            .returning(|_| Ok(None));
         customers
             .expect_insert()
-            .withf(|new, token| new.role == Role::Admin && new.is_verified && new.password_hash.as_deref() == Some("hash") && token.is_none())
+            .withf(|new, token| {
+                new.role == Role::Admin
+                    && new.is_verified
+                    && new.password_hash.as_deref() == Some("hash")
+                    && token.is_none()
+            })
             .times(1)
             .returning(|new, _| Ok(customer_from(new)));
-        let (admin, created) = use_case(customers).execute(input(None), OnExistingAccount::Refuse).unwrap();
+        let (admin, created) = use_case(customers)
+            .execute(input(None), OnExistingAccount::Refuse)
+            .unwrap();
         assert!(created);
         assert_eq!(admin.role, Role::Admin);
     }
@@ -177,8 +215,8 @@ mod tests {
     #[test]
     fn refuses_the_customer_role_and_unknown_roles() {
         for role in ["customer", "emperor"] {
-            let Err(CreateAdminError::Invalid(errors)) =
-                use_case(MockCustomerRepository::new()).execute(input(Some(role)), OnExistingAccount::Refuse)
+            let Err(CreateAdminError::Invalid(errors)) = use_case(MockCustomerRepository::new())
+                .execute(input(Some(role)), OnExistingAccount::Refuse)
             else {
                 panic!("{role} should be refused")
             };
@@ -225,9 +263,14 @@ mod tests {
     fn password_rules_apply() {
         let mut weak = input(None);
         weak.password = Some("admin123".into());
-        let Err(CreateAdminError::Invalid(errors)) = use_case(MockCustomerRepository::new()).execute(weak, OnExistingAccount::Refuse) else {
+        let Err(CreateAdminError::Invalid(errors)) =
+            use_case(MockCustomerRepository::new()).execute(weak, OnExistingAccount::Refuse)
+        else {
             panic!("expected validation errors")
         };
-        assert_eq!(errors.messages("password"), ["This password is too common."]);
+        assert_eq!(
+            errors.messages("password"),
+            ["This password is too common."]
+        );
     }
 }

@@ -44,14 +44,24 @@ impl ManageCustomer {
     }
 
     /// Returns the account as it is after the action.
-    pub fn execute(&self, actor: &Customer, target: CustomerId, action: CustomerAction) -> Result<Customer, ManageCustomerError> {
-        let account = self.customers.find_by_id(target)?.ok_or(ManageCustomerError::NotFound)?;
+    pub fn execute(
+        &self,
+        actor: &Customer,
+        target: CustomerId,
+        action: CustomerAction,
+    ) -> Result<Customer, ManageCustomerError> {
+        let account = self
+            .customers
+            .find_by_id(target)?
+            .ok_or(ManageCustomerError::NotFound)?;
         let now = self.clock.now();
         match action {
             CustomerAction::Verify => self.customers.set_verified(target, now)?,
             CustomerAction::Activate | CustomerAction::Deactivate => {
                 if account.id == actor.id {
-                    return Err(ManageCustomerError::NotAllowed("You cannot change the status of your own account."));
+                    return Err(ManageCustomerError::NotAllowed(
+                        "You cannot change the status of your own account.",
+                    ));
                 }
                 // Only a super admin may switch off (or on) an account as powerful as their own.
                 if account.role >= actor.role && actor.role != Role::SuperAdmin {
@@ -60,11 +70,17 @@ impl ManageCustomer {
                     ));
                 }
                 let active = action == CustomerAction::Activate;
-                let revoke = if active { TokenRevocation::None } else { TokenRevocation::All };
+                let revoke = if active {
+                    TokenRevocation::None
+                } else {
+                    TokenRevocation::All
+                };
                 self.customers.set_active(target, active, revoke, now)?;
             }
         }
-        self.customers.find_by_id(target)?.ok_or(ManageCustomerError::NotFound)
+        self.customers
+            .find_by_id(target)?
+            .ok_or(ManageCustomerError::NotFound)
     }
 }
 
@@ -77,7 +93,9 @@ mod tests {
 
     fn repository_with(target: Customer) -> MockCustomerRepository {
         let mut customers = MockCustomerRepository::new();
-        customers.expect_find_by_id().returning(move |_| Ok(Some(target.clone())));
+        customers
+            .expect_find_by_id()
+            .returning(move |_| Ok(Some(target.clone())));
         customers
     }
 
@@ -86,7 +104,12 @@ mod tests {
         let mut customers = repository_with(customer(8, "c@example.com", Role::Customer));
         customers
             .expect_set_active()
-            .with(eq(CustomerId(8)), eq(false), eq(TokenRevocation::All), always())
+            .with(
+                eq(CustomerId(8)),
+                eq(false),
+                eq(TokenRevocation::All),
+                always(),
+            )
             .times(1)
             .returning(|_, _, _, _| Ok(()));
         let admin = customer(1, "admin@example.com", Role::Admin);
@@ -100,7 +123,12 @@ mod tests {
         let mut customers = repository_with(customer(8, "c@example.com", Role::Customer));
         customers
             .expect_set_active()
-            .with(eq(CustomerId(8)), eq(true), eq(TokenRevocation::None), always())
+            .with(
+                eq(CustomerId(8)),
+                eq(true),
+                eq(TokenRevocation::None),
+                always(),
+            )
             .times(1)
             .returning(|_, _, _, _| Ok(()));
         let admin = customer(1, "admin@example.com", Role::Admin);
@@ -112,18 +140,33 @@ mod tests {
     #[test]
     fn an_admin_cannot_deactivate_themselves_or_a_peer() {
         let admin = customer(1, "admin@example.com", Role::Admin);
-        for target in [admin.clone(), customer(2, "peer@example.com", Role::Admin), customer(3, "boss@example.com", Role::SuperAdmin)] {
+        for target in [
+            admin.clone(),
+            customer(2, "peer@example.com", Role::Admin),
+            customer(3, "boss@example.com", Role::SuperAdmin),
+        ] {
             let mut customers = repository_with(target.clone());
             customers.expect_set_active().never();
-            let result = ManageCustomer::new(Arc::new(customers), fixed_clock()).execute(&admin, target.id, CustomerAction::Deactivate);
-            assert!(matches!(result, Err(ManageCustomerError::NotAllowed(_))), "{}", target.email);
+            let result = ManageCustomer::new(Arc::new(customers), fixed_clock()).execute(
+                &admin,
+                target.id,
+                CustomerAction::Deactivate,
+            );
+            assert!(
+                matches!(result, Err(ManageCustomerError::NotAllowed(_))),
+                "{}",
+                target.email
+            );
         }
     }
 
     #[test]
     fn a_super_admin_can_deactivate_an_admin() {
         let mut customers = repository_with(customer(2, "peer@example.com", Role::Admin));
-        customers.expect_set_active().times(1).returning(|_, _, _, _| Ok(()));
+        customers
+            .expect_set_active()
+            .times(1)
+            .returning(|_, _, _, _| Ok(()));
         let boss = customer(1, "boss@example.com", Role::SuperAdmin);
         assert!(ManageCustomer::new(Arc::new(customers), fixed_clock())
             .execute(&boss, CustomerId(2), CustomerAction::Deactivate)
@@ -133,7 +176,11 @@ mod tests {
     #[test]
     fn verify_marks_the_account_verified() {
         let mut customers = repository_with(customer(8, "c@example.com", Role::Customer));
-        customers.expect_set_verified().with(eq(CustomerId(8)), always()).times(1).returning(|_, _| Ok(()));
+        customers
+            .expect_set_verified()
+            .with(eq(CustomerId(8)), always())
+            .times(1)
+            .returning(|_, _| Ok(()));
         let admin = customer(1, "admin@example.com", Role::Admin);
         ManageCustomer::new(Arc::new(customers), fixed_clock())
             .execute(&admin, CustomerId(8), CustomerAction::Verify)
@@ -146,7 +193,11 @@ mod tests {
         customers.expect_find_by_id().returning(|_| Ok(None));
         let admin = customer(1, "admin@example.com", Role::Admin);
         assert!(matches!(
-            ManageCustomer::new(Arc::new(customers), fixed_clock()).execute(&admin, CustomerId(99), CustomerAction::Verify),
+            ManageCustomer::new(Arc::new(customers), fixed_clock()).execute(
+                &admin,
+                CustomerId(99),
+                CustomerAction::Verify
+            ),
             Err(ManageCustomerError::NotFound)
         ));
     }

@@ -25,12 +25,18 @@ impl CustomerDirectory {
         Self { customers }
     }
 
-    pub fn list(&self, query: &CustomerQuery, page: PageRequest) -> Result<Page<Customer>, CustomerDirectoryError> {
+    pub fn list(
+        &self,
+        query: &CustomerQuery,
+        page: PageRequest,
+    ) -> Result<Page<Customer>, CustomerDirectoryError> {
         Ok(self.customers.list(query, page)?.in_range()?)
     }
 
     pub fn get(&self, id: CustomerId) -> Result<Customer, CustomerDirectoryError> {
-        self.customers.find_by_id(id)?.ok_or(CustomerDirectoryError::NotFound)
+        self.customers
+            .find_by_id(id)?
+            .ok_or(CustomerDirectoryError::NotFound)
     }
 
     /// Active accounts of staff and above.
@@ -49,9 +55,19 @@ mod tests {
     #[test]
     fn a_page_past_the_end_is_invalid() {
         let mut customers = MockCustomerRepository::new();
-        customers.expect_list().returning(|_, request| Ok(Page { items: vec![], total: 3, request }));
-        let result = CustomerDirectory::new(Arc::new(customers)).list(&CustomerQuery::default(), PageRequest::new(2, 20));
-        assert!(matches!(result, Err(CustomerDirectoryError::InvalidPage(_))));
+        customers.expect_list().returning(|_, request| {
+            Ok(Page {
+                items: vec![],
+                total: 3,
+                request,
+            })
+        });
+        let result = CustomerDirectory::new(Arc::new(customers))
+            .list(&CustomerQuery::default(), PageRequest::new(2, 20));
+        assert!(matches!(
+            result,
+            Err(CustomerDirectoryError::InvalidPage(_))
+        ));
     }
 
     #[test]
@@ -61,7 +77,13 @@ mod tests {
             .expect_list_active_with_role_at_least()
             .with(eq(Role::Staff))
             .returning(|_| Ok(vec![customer(1, "s@example.com", Role::Staff)]));
-        assert_eq!(CustomerDirectory::new(Arc::new(customers)).staff().unwrap().len(), 1);
+        assert_eq!(
+            CustomerDirectory::new(Arc::new(customers))
+                .staff()
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]

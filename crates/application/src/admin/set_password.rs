@@ -3,7 +3,9 @@ use std::sync::Arc;
 use orderflow_domain::identity::{EmailAddress, PasswordPolicy};
 use orderflow_domain::validation::FieldErrors;
 
-use crate::ports::{Clock, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError, TokenRevocation};
+use crate::ports::{
+    Clock, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError, TokenRevocation,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SetPasswordError {
@@ -57,8 +59,12 @@ impl SetPassword {
             .find_credentials_by_email(&email)?
             .ok_or(SetPasswordError::NotFound)?;
         let hash = self.hasher.hash(password)?;
-        self.customers
-            .set_password(account.customer.id, &hash, TokenRevocation::All, self.clock.now())?;
+        self.customers.set_password(
+            account.customer.id,
+            &hash,
+            TokenRevocation::All,
+            self.clock.now(),
+        )?;
         Ok(())
     }
 }
@@ -81,22 +87,36 @@ mod tests {
         });
         customers
             .expect_set_password()
-            .withf(|id, hash, revoke, _| id.0 == 11 && hash == "new" && *revoke == TokenRevocation::All)
+            .withf(|id, hash, revoke, _| {
+                id.0 == 11 && hash == "new" && *revoke == TokenRevocation::All
+            })
             .times(1)
             .returning(|_, _, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_hash().returning(|_| Ok("new".into()));
-        SetPassword::new(Arc::new(customers), Arc::new(hasher), fixed_clock(), PasswordPolicy::default())
-            .execute("OPS@example.com", "a-long-new-secret")
-            .unwrap();
+        SetPassword::new(
+            Arc::new(customers),
+            Arc::new(hasher),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute("OPS@example.com", "a-long-new-secret")
+        .unwrap();
     }
 
     #[test]
     fn an_unknown_email_is_reported() {
         let mut customers = MockCustomerRepository::new();
-        customers.expect_find_credentials_by_email().returning(|_| Ok(None));
-        let result = SetPassword::new(Arc::new(customers), Arc::new(MockPasswordHasher::new()), fixed_clock(), PasswordPolicy::default())
-            .execute("ghost@example.com", "a-long-new-secret");
+        customers
+            .expect_find_credentials_by_email()
+            .returning(|_| Ok(None));
+        let result = SetPassword::new(
+            Arc::new(customers),
+            Arc::new(MockPasswordHasher::new()),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute("ghost@example.com", "a-long-new-secret");
         assert!(matches!(result, Err(SetPasswordError::NotFound)));
     }
 
@@ -104,8 +124,13 @@ mod tests {
     fn a_weak_password_is_refused_before_any_lookup() {
         let mut customers = MockCustomerRepository::new();
         customers.expect_find_credentials_by_email().never();
-        let result = SetPassword::new(Arc::new(customers), Arc::new(MockPasswordHasher::new()), fixed_clock(), PasswordPolicy::default())
-            .execute("ops@example.com", "short");
+        let result = SetPassword::new(
+            Arc::new(customers),
+            Arc::new(MockPasswordHasher::new()),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute("ops@example.com", "short");
         assert!(matches!(result, Err(SetPasswordError::Invalid(_))));
     }
 }

@@ -31,7 +31,11 @@ pub struct Authenticate {
 }
 
 impl Authenticate {
-    pub fn new(tokens: Arc<dyn TokenRepository>, generator: Arc<dyn TokenGenerator>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        tokens: Arc<dyn TokenRepository>,
+        generator: Arc<dyn TokenGenerator>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             tokens,
             generator,
@@ -41,13 +45,18 @@ impl Authenticate {
 
     pub fn execute(&self, key: &str) -> Result<Principal, AuthenticateError> {
         let hash = self.generator.hash(key);
-        let owner = self.tokens.find_owner(&hash)?.ok_or(AuthenticateError::InvalidToken)?;
+        let owner = self
+            .tokens
+            .find_owner(&hash)?
+            .ok_or(AuthenticateError::InvalidToken)?;
         // An inactive owner is reported first, even for a revoked token: deactivation revokes every token, and the
         // client should learn why its token stopped working.
         if !owner.customer.is_active {
             return Err(AuthenticateError::Inactive);
         }
-        if owner.revoked_at.is_some() || TokenLifetime::is_expired(owner.expires_at, self.clock.now()) {
+        if owner.revoked_at.is_some()
+            || TokenLifetime::is_expired(owner.expires_at, self.clock.now())
+        {
             return Err(AuthenticateError::InvalidToken);
         }
         Ok(Principal {
@@ -72,7 +81,12 @@ mod tests {
             .expect_find_owner()
             .with(eq(token_hash("presented")))
             .return_once(move |_| Ok(owner));
-        Authenticate::new(Arc::new(tokens), Arc::new(generator_of("unused")), fixed_clock()).execute("presented")
+        Authenticate::new(
+            Arc::new(tokens),
+            Arc::new(generator_of("unused")),
+            fixed_clock(),
+        )
+        .execute("presented")
     }
 
     fn owner(active: bool, expires_in: Duration, revoked: bool) -> TokenOwner {
@@ -94,7 +108,10 @@ mod tests {
 
     #[test]
     fn unknown_expired_and_revoked_tokens_are_invalid() {
-        assert!(matches!(authenticate(None), Err(AuthenticateError::InvalidToken)));
+        assert!(matches!(
+            authenticate(None),
+            Err(AuthenticateError::InvalidToken)
+        ));
         assert!(matches!(
             authenticate(Some(owner(true, Duration::zero(), false))),
             Err(AuthenticateError::InvalidToken)

@@ -5,7 +5,9 @@ use orderflow_domain::validation::FieldErrors;
 
 use super::fields::{self, required};
 use super::Principal;
-use crate::ports::{Clock, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError, TokenRevocation};
+use crate::ports::{
+    Clock, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError, TokenRevocation,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangePasswordInput {
@@ -47,17 +49,29 @@ impl ChangePassword {
         }
     }
 
-    pub fn execute(&self, principal: &Principal, input: ChangePasswordInput) -> Result<(), ChangePasswordError> {
+    pub fn execute(
+        &self,
+        principal: &Principal,
+        input: ChangePasswordInput,
+    ) -> Result<(), ChangePasswordError> {
         let mut errors = FieldErrors::new();
         let old = required(&mut errors, "old_password", &input.old_password);
         let new = required(&mut errors, "new_password", &input.new_password);
         if let Some(new) = new {
-            fields::password_rules(&mut errors, "new_password", new, Some(&principal.customer.email), &self.policy);
+            fields::password_rules(
+                &mut errors,
+                "new_password",
+                new,
+                Some(&principal.customer.email),
+                &self.policy,
+            );
         }
         let (Some(old), Some(new)) = (old, new) else {
             return Err(ChangePasswordError::Invalid(errors));
         };
-        let stored = self.customers.find_credentials_by_id(principal.customer.id)?;
+        let stored = self
+            .customers
+            .find_credentials_by_id(principal.customer.id)?;
         let old_is_right = match stored.as_ref().and_then(|s| s.password_hash.as_deref()) {
             Some(hash) => self.hasher.verify(old, hash),
             None => false,
@@ -115,16 +129,29 @@ mod tests {
         customers
             .expect_set_password()
             .withf(|id, hash, revoke, _| {
-                id.0 == 9 && hash == "new-hash" && *revoke == TokenRevocation::AllExcept(token_hash("current"))
+                id.0 == 9
+                    && hash == "new-hash"
+                    && *revoke == TokenRevocation::AllExcept(token_hash("current"))
             })
             .times(1)
             .returning(|_, _, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify().withf(|p, h| p == "old-secret-1" && h == "old-hash").returning(|_, _| true);
-        hasher.expect_hash().withf(|p| p == "fresh-secret-22").returning(|_| Ok("new-hash".into()));
-        ChangePassword::new(Arc::new(customers), Arc::new(hasher), fixed_clock(), PasswordPolicy::default())
-            .execute(&principal(), input("old-secret-1", "fresh-secret-22"))
-            .unwrap();
+        hasher
+            .expect_verify()
+            .withf(|p, h| p == "old-secret-1" && h == "old-hash")
+            .returning(|_, _| true);
+        hasher
+            .expect_hash()
+            .withf(|p| p == "fresh-secret-22")
+            .returning(|_| Ok("new-hash".into()));
+        ChangePassword::new(
+            Arc::new(customers),
+            Arc::new(hasher),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute(&principal(), input("old-secret-1", "fresh-secret-22"))
+        .unwrap();
     }
 
     #[test]
@@ -134,12 +161,20 @@ mod tests {
         customers.expect_set_password().never();
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_verify().returning(|_, _| false);
-        let result = ChangePassword::new(Arc::new(customers), Arc::new(hasher), fixed_clock(), PasswordPolicy::default())
-            .execute(&principal(), input("guess", "fresh-secret-22"));
+        let result = ChangePassword::new(
+            Arc::new(customers),
+            Arc::new(hasher),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute(&principal(), input("guess", "fresh-secret-22"));
         let Err(ChangePasswordError::Invalid(errors)) = result else {
             panic!("expected validation errors")
         };
-        assert_eq!(errors.messages("old_password"), ["Your old password was entered incorrectly."]);
+        assert_eq!(
+            errors.messages("old_password"),
+            ["Your old password was entered incorrectly."]
+        );
     }
 
     #[test]
@@ -149,8 +184,13 @@ mod tests {
         customers.expect_set_password().never();
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_verify().returning(|_, _| true);
-        let result = ChangePassword::new(Arc::new(customers), Arc::new(hasher), fixed_clock(), PasswordPolicy::default())
-            .execute(&principal(), input("old-secret-1", "1"));
+        let result = ChangePassword::new(
+            Arc::new(customers),
+            Arc::new(hasher),
+            fixed_clock(),
+            PasswordPolicy::default(),
+        )
+        .execute(&principal(), input("old-secret-1", "1"));
         let Err(ChangePasswordError::Invalid(errors)) = result else {
             panic!("expected validation errors")
         };

@@ -25,7 +25,11 @@ impl CloseAccount {
         Self { customers, clock }
     }
 
-    pub fn execute(&self, principal: &Principal, target: CustomerId) -> Result<(), CloseAccountError> {
+    pub fn execute(
+        &self,
+        principal: &Principal,
+        target: CustomerId,
+    ) -> Result<(), CloseAccountError> {
         if target != principal.customer.id {
             return Err(CloseAccountError::NotFound);
         }
@@ -55,7 +59,12 @@ mod tests {
         let mut customers = MockCustomerRepository::new();
         customers
             .expect_set_active()
-            .with(eq(CustomerId(2)), eq(false), eq(TokenRevocation::All), eq(now()))
+            .with(
+                eq(CustomerId(2)),
+                eq(false),
+                eq(TokenRevocation::All),
+                eq(now()),
+            )
             .times(1)
             .returning(|_, _, _, _| Ok(()));
         CloseAccount::new(Arc::new(customers), fixed_clock())
@@ -67,7 +76,8 @@ mod tests {
     fn cannot_close_someone_elses_account() {
         let mut customers = MockCustomerRepository::new();
         customers.expect_set_active().never();
-        let result = CloseAccount::new(Arc::new(customers), fixed_clock()).execute(&principal(), CustomerId(3));
+        let result = CloseAccount::new(Arc::new(customers), fixed_clock())
+            .execute(&principal(), CustomerId(3));
         assert!(matches!(result, Err(CloseAccountError::NotFound)));
     }
 }

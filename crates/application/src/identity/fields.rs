@@ -1,12 +1,18 @@
 //! Validation of the account fields shared by registration, profile updates and admin creation.
 
-use orderflow_domain::identity::{bounded, limits, EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
+use orderflow_domain::identity::{
+    bounded, limits, EmailAddress, PasswordPolicy, PersonName, PhoneNumber,
+};
 use orderflow_domain::validation::FieldErrors;
 
 pub const REQUIRED: &str = "This field is required.";
 
 /// The value of a required field, or "This field is required." recorded against it.
-pub(crate) fn required<'a>(errors: &mut FieldErrors, field: &str, value: &'a Option<String>) -> Option<&'a str> {
+pub(crate) fn required<'a>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &'a Option<String>,
+) -> Option<&'a str> {
     match value.as_deref() {
         Some(value) => Some(value),
         None => {
@@ -21,7 +27,11 @@ pub(crate) fn email(errors: &mut FieldErrors, value: &Option<String>) -> Option<
     errors.check("email", EmailAddress::parse(raw))
 }
 
-pub(crate) fn person_name(errors: &mut FieldErrors, field: &str, value: &Option<String>) -> Option<String> {
+pub(crate) fn person_name(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &Option<String>,
+) -> Option<String> {
     let raw = required(errors, field, value)?;
     errors.check(field, PersonName::parse(raw))
 }
@@ -30,11 +40,18 @@ pub(crate) fn person_name(errors: &mut FieldErrors, field: &str, value: &Option<
 pub(crate) fn phone(errors: &mut FieldErrors, value: Option<&str>) -> Option<Option<PhoneNumber>> {
     match value.map(str::trim) {
         None | Some("") => Some(None),
-        Some(raw) => errors.check("phone_number", PhoneNumber::parse(raw)).map(Some),
+        Some(raw) => errors
+            .check("phone_number", PhoneNumber::parse(raw))
+            .map(Some),
     }
 }
 
-pub(crate) fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+pub(crate) fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
     errors.check(field, bounded(value.unwrap_or_default(), max))
 }
 

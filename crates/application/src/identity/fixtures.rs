@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer, Role, TokenLifetime, DEFAULT_COUNTRY};
+use orderflow_domain::identity::{
+    Customer, CustomerId, EmailAddress, NewCustomer, Role, TokenLifetime, DEFAULT_COUNTRY,
+};
 
 use super::{RegisterCustomerInput, TokenIssuer};
 use crate::ports::{GeneratedToken, MockClock, MockTokenGenerator, TokenHash};
@@ -25,16 +27,22 @@ pub fn token_hash(key: &str) -> TokenHash {
 
 pub fn generator_of(key: &'static str) -> MockTokenGenerator {
     let mut generator = MockTokenGenerator::new();
-    generator.expect_generate().returning(move || GeneratedToken {
-        key: key.into(),
-        hash: token_hash(key),
-    });
+    generator
+        .expect_generate()
+        .returning(move || GeneratedToken {
+            key: key.into(),
+            hash: token_hash(key),
+        });
     generator.expect_hash().returning(token_hash);
     generator
 }
 
 pub fn fixed_issuer(key: &'static str) -> TokenIssuer {
-    TokenIssuer::new(Arc::new(generator_of(key)), fixed_clock(), TokenLifetime::default())
+    TokenIssuer::new(
+        Arc::new(generator_of(key)),
+        fixed_clock(),
+        TokenLifetime::default(),
+    )
 }
 
 pub fn valid_registration() -> RegisterCustomerInput {

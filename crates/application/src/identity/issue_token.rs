@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use orderflow_domain::identity::TokenLifetime;
 
-use crate::ports::{Clock, GeneratedToken, TokenGrant, TokenGenerator};
+use crate::ports::{Clock, GeneratedToken, TokenGenerator, TokenGrant};
 
 /// Mints API tokens: a random key for the client and the hashed, expiring record to store.
 #[derive(Clone)]
@@ -13,7 +13,11 @@ pub struct TokenIssuer {
 }
 
 impl TokenIssuer {
-    pub fn new(generator: Arc<dyn TokenGenerator>, clock: Arc<dyn Clock>, lifetime: TokenLifetime) -> Self {
+    pub fn new(
+        generator: Arc<dyn TokenGenerator>,
+        clock: Arc<dyn Clock>,
+        lifetime: TokenLifetime,
+    ) -> Self {
         Self {
             generator,
             clock,

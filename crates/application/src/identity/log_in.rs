@@ -6,7 +6,8 @@ use orderflow_domain::validation::FieldErrors;
 use super::fields::required;
 use super::{Session, TokenIssuer};
 use crate::ports::{
-    Clock, CustomerRepository, LoginAttemptRepository, PasswordHasher, RepositoryError, ThrottleKey, TokenRepository,
+    Clock, CustomerRepository, LoginAttemptRepository, PasswordHasher, RepositoryError,
+    ThrottleKey, TokenRepository,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,7 +82,10 @@ impl LogIn {
             keys.push((ThrottleKey::Email(email.normalized()), self.email_throttle));
         }
         if let Some(address) = &input.client_address {
-            keys.push((ThrottleKey::ClientAddress(address.clone()), self.address_throttle));
+            keys.push((
+                ThrottleKey::ClientAddress(address.clone()),
+                self.address_throttle,
+            ));
         }
         self.refuse_if_throttled(&keys)?;
 
@@ -89,8 +93,13 @@ impl LogIn {
             Some(email) => self.customers.find_credentials_by_email(email)?,
             None => None,
         };
-        let verified = match credentials.as_ref().and_then(|c| c.password_hash.as_deref().map(|h| (c, h))) {
-            Some((credentials, hash)) => self.hasher.verify(password, hash) && credentials.customer.is_active,
+        let verified = match credentials
+            .as_ref()
+            .and_then(|c| c.password_hash.as_deref().map(|h| (c, h)))
+        {
+            Some((credentials, hash)) => {
+                self.hasher.verify(password, hash) && credentials.customer.is_active
+            }
             None => {
                 self.hasher.verify_against_dummy(password);
                 false
@@ -103,7 +112,10 @@ impl LogIn {
             return Err(LogInError::InvalidCredentials);
         };
 
-        if let Some((email_key, _)) = keys.first().filter(|(key, _)| matches!(key, ThrottleKey::Email(_))) {
+        if let Some((email_key, _)) = keys
+            .first()
+            .filter(|(key, _)| matches!(key, ThrottleKey::Email(_)))
+        {
             self.attempts.clear(email_key)?;
         }
         let (token, grant) = self.issuer.mint();
@@ -118,13 +130,20 @@ impl LogIn {
         let now = self.clock.now();
         let mut longest_wait = None;
         for (key, throttle) in keys {
-            let failures = self.attempts.failures_since(key, throttle.window_start(now))?;
-            if let ThrottleDecision::Deny { retry_after_seconds } = throttle.decide(&failures, now) {
+            let failures = self
+                .attempts
+                .failures_since(key, throttle.window_start(now))?;
+            if let ThrottleDecision::Deny {
+                retry_after_seconds,
+            } = throttle.decide(&failures, now)
+            {
                 longest_wait = longest_wait.max(Some(retry_after_seconds));
             }
         }
         match longest_wait {
-            Some(retry_after_seconds) => Err(LogInError::Throttled { retry_after_seconds }),
+            Some(retry_after_seconds) => Err(LogInError::Throttled {
+                retry_after_seconds,
+            }),
             None => Ok(()),
         }
     }
@@ -135,7 +154,8 @@ mod tests {
     use super::*;
     use crate::identity::fixtures::{customer, fixed_clock, fixed_issuer, now};
     use crate::ports::{
-        MockCustomerRepository, MockLoginAttemptRepository, MockPasswordHasher, MockTokenRepository, StoredCredentials,
+        MockCustomerRepository, MockLoginAttemptRepository, MockPasswordHasher,
+        MockTokenRepository, StoredCredentials,
     };
     use chrono::Duration;
     use mockall::predicate::eq;
@@ -159,20 +179,24 @@ mod tests {
         }
 
         fn with_no_recent_failures(mut self) -> Self {
-            self.attempts.expect_failures_since().returning(|_, _| Ok(vec![]));
+            self.attempts
+                .expect_failures_since()
+                .returning(|_, _| Ok(vec![]));
             self
         }
 
         fn with_account(mut self, active: bool) -> Self {
-            self.customers.expect_find_credentials_by_email().returning(move |email| {
-                assert_eq!(email.normalized(), "alice@example.com");
-                let mut alice = customer(3, "alice@example.com", Role::Customer);
-                alice.is_active = active;
-                Ok(Some(StoredCredentials {
-                    customer: alice,
-                    password_hash: Some("stored-hash".into()),
-                }))
-            });
+            self.customers
+                .expect_find_credentials_by_email()
+                .returning(move |email| {
+                    assert_eq!(email.normalized(), "alice@example.com");
+                    let mut alice = customer(3, "alice@example.com", Role::Customer);
+                    alice.is_active = active;
+                    Ok(Some(StoredCredentials {
+                        customer: alice,
+                        password_hash: Some("stored-hash".into()),
+                    }))
+                });
             self
         }
 
@@ -219,7 +243,10 @@ mod tests {
             .times(1)
             .returning(|_, _| Ok(()));
 
-        let session = mocks.use_case().execute(input("ALICE@example.com", "kamau-wanjiru-77")).unwrap();
+        let session = mocks
+            .use_case()
+            .execute(input("ALICE@example.com", "kamau-wanjiru-77"))
+            .unwrap();
         assert_eq!(session.token, "login-key");
         assert_eq!(session.customer.id.0, 3);
     }
@@ -240,17 +267,31 @@ mod tests {
             .times(1)
             .returning(|_, _| Ok(()));
         mocks.tokens.expect_issue().never();
-        let result = mocks.use_case().execute(input("alice@example.com", "wrong-password"));
+        let result = mocks
+            .use_case()
+            .execute(input("alice@example.com", "wrong-password"));
         assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 
     #[test]
     fn an_unknown_email_costs_a_dummy_verification_and_the_same_answer() {
         let mut mocks = Mocks::new().with_no_recent_failures();
-        mocks.customers.expect_find_credentials_by_email().returning(|_| Ok(None));
-        mocks.hasher.expect_verify_against_dummy().times(1).return_const(());
-        mocks.attempts.expect_record_failure().returning(|_, _| Ok(()));
-        let result = mocks.use_case().execute(input("nobody@example.com", "whatever-pass"));
+        mocks
+            .customers
+            .expect_find_credentials_by_email()
+            .returning(|_| Ok(None));
+        mocks
+            .hasher
+            .expect_verify_against_dummy()
+            .times(1)
+            .return_const(());
+        mocks
+            .attempts
+            .expect_record_failure()
+            .returning(|_, _| Ok(()));
+        let result = mocks
+            .use_case()
+            .execute(input("nobody@example.com", "whatever-pass"));
         assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 
@@ -258,27 +299,44 @@ mod tests {
     fn an_inactive_account_cannot_log_in_even_with_the_right_password() {
         let mut mocks = Mocks::new().with_no_recent_failures().with_account(false);
         mocks.hasher.expect_verify().returning(|_, _| true);
-        mocks.attempts.expect_record_failure().returning(|_, _| Ok(()));
+        mocks
+            .attempts
+            .expect_record_failure()
+            .returning(|_, _| Ok(()));
         mocks.tokens.expect_issue().never();
-        let result = mocks.use_case().execute(input("alice@example.com", "kamau-wanjiru-77"));
+        let result = mocks
+            .use_case()
+            .execute(input("alice@example.com", "kamau-wanjiru-77"));
         assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 
     #[test]
     fn ten_recent_failures_throttle_before_the_password_is_checked() {
         let mut mocks = Mocks::new();
-        mocks.attempts.expect_failures_since().returning(|key, since| {
-            assert_eq!(since, now() - Duration::minutes(15));
-            Ok(match key {
-                ThrottleKey::Email(_) => (1..=10).map(|m| now() - Duration::minutes(m)).collect(),
-                ThrottleKey::ClientAddress(_) => vec![],
-            })
-        });
+        mocks
+            .attempts
+            .expect_failures_since()
+            .returning(|key, since| {
+                assert_eq!(since, now() - Duration::minutes(15));
+                Ok(match key {
+                    ThrottleKey::Email(_) => {
+                        (1..=10).map(|m| now() - Duration::minutes(m)).collect()
+                    }
+                    ThrottleKey::ClientAddress(_) => vec![],
+                })
+            });
         mocks.customers.expect_find_credentials_by_email().never();
         mocks.hasher.expect_verify().never();
-        let result = mocks.use_case().execute(input("alice@example.com", "kamau-wanjiru-77"));
+        let result = mocks
+            .use_case()
+            .execute(input("alice@example.com", "kamau-wanjiru-77"));
         // The oldest of the ten failures (10 minutes ago) leaves the 15-minute window in 5 minutes.
-        assert!(matches!(result, Err(LogInError::Throttled { retry_after_seconds: 301 })));
+        assert!(matches!(
+            result,
+            Err(LogInError::Throttled {
+                retry_after_seconds: 301
+            })
+        ));
     }
 
     #[test]

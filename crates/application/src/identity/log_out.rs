@@ -39,6 +39,8 @@ mod tests {
             customer: customer(1, "a@example.com", Role::Customer),
             token: token_hash("this-device"),
         };
-        LogOut::new(Arc::new(tokens), fixed_clock()).execute(&principal).unwrap();
+        LogOut::new(Arc::new(tokens), fixed_clock())
+            .execute(&principal)
+            .unwrap();
     }
 }

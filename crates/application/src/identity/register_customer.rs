@@ -5,7 +5,9 @@ use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 
 use super::fields::{self, required};
 use super::{Session, TokenIssuer};
-use crate::ports::{CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher, RepositoryError};
+use crate::ports::{
+    CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher, RepositoryError,
+};
 
 /// Registration form. Every field is optional here so that all missing ones are reported together.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,7 +62,9 @@ impl RegisterCustomer {
     }
 
     pub fn execute(&self, input: RegisterCustomerInput) -> Result<Session, RegisterCustomerError> {
-        let (customer, password) = self.validate(&input).map_err(RegisterCustomerError::Invalid)?;
+        let (customer, password) = self
+            .validate(&input)
+            .map_err(RegisterCustomerError::Invalid)?;
         let password_hash = self.hasher.hash(password)?;
         let new_customer = NewCustomer {
             password_hash: Some(password_hash),
@@ -77,7 +81,10 @@ impl RegisterCustomer {
         Ok(Session { customer, token })
     }
 
-    fn validate<'a>(&self, input: &'a RegisterCustomerInput) -> Result<(NewCustomer, &'a str), FieldErrors> {
+    fn validate<'a>(
+        &self,
+        input: &'a RegisterCustomerInput,
+    ) -> Result<(NewCustomer, &'a str), FieldErrors> {
         let mut errors = FieldErrors::new();
         let email = fields::email(&mut errors, &input.email);
         let first_name = fields::person_name(&mut errors, "first_name", &input.first_name);
@@ -94,15 +101,33 @@ impl RegisterCustomer {
         let password = required(&mut errors, "password", &input.password);
         let confirm = required(&mut errors, "password_confirm", &input.password_confirm);
         if let Some(password) = password {
-            fields::password_rules(&mut errors, "password", password, email.as_ref(), &self.policy);
+            fields::password_rules(
+                &mut errors,
+                "password",
+                password,
+                email.as_ref(),
+                &self.policy,
+            );
             if confirm.is_some_and(|confirm| confirm != password) {
                 errors.add(NON_FIELD_ERRORS, "Passwords don't match.");
             }
         }
-        match (email, first_name, last_name, phone_number, address, password) {
-            (Some(email), Some(first_name), Some(last_name), Some(phone_number), Some(address), Some(password))
-                if errors.is_empty() =>
-            {
+        match (
+            email,
+            first_name,
+            last_name,
+            phone_number,
+            address,
+            password,
+        ) {
+            (
+                Some(email),
+                Some(first_name),
+                Some(last_name),
+                Some(phone_number),
+                Some(address),
+                Some(password),
+            ) if errors.is_empty() => {
                 let customer = NewCustomer {
                     email,
                     password_hash: None,
@@ -131,7 +156,12 @@ mod tests {
     use crate::ports::{MockCustomerRepository, MockPasswordHasher};
 
     fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> RegisterCustomer {
-        RegisterCustomer::new(Arc::new(customers), Arc::new(hasher), fixed_issuer("key-1"), PasswordPolicy::default())
+        RegisterCustomer::new(
+            Arc::new(customers),
+            Arc::new(hasher),
+            fixed_issuer("key-1"),
+            PasswordPolicy::default(),
+        )
     }
 
     fn invalid(result: Result<Session, RegisterCustomerError>) -> FieldErrors {
@@ -162,7 +192,9 @@ mod tests {
             .times(1)
             .returning(|new, _| Ok(customer_from(new)));
 
-        let session = use_case(customers, hasher).execute(valid_registration()).unwrap();
+        let session = use_case(customers, hasher)
+            .execute(valid_registration())
+            .unwrap();
 
         assert_eq!(session.token, "key-1");
         assert_eq!(session.customer.email.as_str(), "Alice@Example.com");
@@ -170,8 +202,17 @@ mod tests {
 
     #[test]
     fn reports_every_missing_field_and_touches_nothing() {
-        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(RegisterCustomerInput::default()));
-        for field in ["email", "password", "password_confirm", "first_name", "last_name"] {
+        let errors = invalid(
+            use_case(MockCustomerRepository::new(), MockPasswordHasher::new())
+                .execute(RegisterCustomerInput::default()),
+        );
+        for field in [
+            "email",
+            "password",
+            "password_confirm",
+            "first_name",
+            "last_name",
+        ] {
             assert_eq!(errors.messages(field), [REQUIRED_MESSAGE], "{field}");
         }
     }
@@ -184,8 +225,13 @@ mod tests {
             password_confirm: Some("something-else-9".into()),
             ..valid_registration()
         };
-        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
-        assert_eq!(errors.messages(NON_FIELD_ERRORS), ["Passwords don't match."]);
+        let errors = invalid(
+            use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
+        );
+        assert_eq!(
+            errors.messages(NON_FIELD_ERRORS),
+            ["Passwords don't match."]
+        );
     }
 
     #[test]
@@ -195,7 +241,9 @@ mod tests {
             password_confirm: Some("12345".into()),
             ..valid_registration()
         };
-        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        let errors = invalid(
+            use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
+        );
         assert_eq!(
             errors.messages("password"),
             [
@@ -213,8 +261,13 @@ mod tests {
             password_confirm: Some("alice@example.com".into()),
             ..valid_registration()
         };
-        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
-        assert_eq!(errors.messages("password"), ["The password is too similar to the email address."]);
+        let errors = invalid(
+            use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
+        );
+        assert_eq!(
+            errors.messages("password"),
+            ["The password is too similar to the email address."]
+        );
     }
 
     #[test]
@@ -224,7 +277,9 @@ mod tests {
             email: Some("not-an-email".into()),
             ..valid_registration()
         };
-        let errors = invalid(use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input));
+        let errors = invalid(
+            use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
+        );
         assert!(errors.has("phone_number"));
         assert_eq!(errors.messages("email"), ["Enter a valid email address."]);
     }

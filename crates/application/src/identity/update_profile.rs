@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use orderflow_domain::identity::{bounded, limits, Customer, CustomerId, PersonName, ProfileChanges};
+use orderflow_domain::identity::{
+    bounded, limits, Customer, CustomerId, PersonName, ProfileChanges,
+};
 use orderflow_domain::validation::FieldErrors;
 
 use super::{fields, Principal};
@@ -78,7 +80,12 @@ fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
         city: text(&mut errors, "city", input.city, limits::CITY),
         state: text(&mut errors, "state", input.state, limits::STATE),
         country: text(&mut errors, "country", input.country, limits::COUNTRY),
-        postal_code: text(&mut errors, "postal_code", input.postal_code, limits::POSTAL_CODE),
+        postal_code: text(
+            &mut errors,
+            "postal_code",
+            input.postal_code,
+            limits::POSTAL_CODE,
+        ),
         email_notifications: input.email_notifications,
         sms_notifications: input.sms_notifications,
     };
@@ -147,14 +154,22 @@ mod tests {
             postal_code: Some("x".repeat(21)),
             ..ProfileUpdateInput::default()
         };
-        let Err(UpdateProfileError::Invalid(errors)) =
-            UpdateProfile::new(Arc::new(customers), fixed_clock()).execute(&principal(), CustomerId(4), input)
-        else {
+        let Err(UpdateProfileError::Invalid(errors)) = UpdateProfile::new(
+            Arc::new(customers),
+            fixed_clock(),
+        )
+        .execute(&principal(), CustomerId(4), input) else {
             panic!("expected validation errors")
         };
-        assert_eq!(errors.messages("first_name"), ["This field may not be blank."]);
+        assert_eq!(
+            errors.messages("first_name"),
+            ["This field may not be blank."]
+        );
         assert!(errors.has("phone_number"));
-        assert_eq!(errors.messages("postal_code"), ["Ensure this field has no more than 20 characters."]);
+        assert_eq!(
+            errors.messages("postal_code"),
+            ["Ensure this field has no more than 20 characters."]
+        );
     }
 
     #[test]

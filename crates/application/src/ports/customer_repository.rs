@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer, Role};
 
-use super::{TokenGrant, RepositoryError, TokenRevocation};
+use super::{RepositoryError, TokenGrant, TokenRevocation};
 use crate::listing::{Page, PageRequest, SortDirection};
 
 /// A customer with the password hash needed to check a login (`None` for accounts that only sign in by OpenID).
@@ -44,17 +44,31 @@ pub struct CustomerQuery {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait CustomerRepository: Send + Sync {
     /// Inserts a customer and, in the same transaction, their first API token (if any).
-    fn insert(&self, customer: &NewCustomer, first_token: Option<TokenGrant>) -> Result<Customer, InsertCustomerError>;
+    fn insert(
+        &self,
+        customer: &NewCustomer,
+        first_token: Option<TokenGrant>,
+    ) -> Result<Customer, InsertCustomerError>;
 
     fn find_by_id(&self, id: CustomerId) -> Result<Option<Customer>, RepositoryError>;
 
     /// Looks the email up case-insensitively.
-    fn find_credentials_by_email(&self, email: &EmailAddress) -> Result<Option<StoredCredentials>, RepositoryError>;
+    fn find_credentials_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<StoredCredentials>, RepositoryError>;
 
-    fn find_credentials_by_id(&self, id: CustomerId) -> Result<Option<StoredCredentials>, RepositoryError>;
+    fn find_credentials_by_id(
+        &self,
+        id: CustomerId,
+    ) -> Result<Option<StoredCredentials>, RepositoryError>;
 
     /// Saves the profile fields of `customer` and returns the stored record (with its new `updated_at`).
-    fn save_profile(&self, customer: &Customer, at: DateTime<Utc>) -> Result<Customer, RepositoryError>;
+    fn save_profile(
+        &self,
+        customer: &Customer,
+        at: DateTime<Utc>,
+    ) -> Result<Customer, RepositoryError>;
 
     /// Replaces the password hash and revokes the given tokens, atomically.
     fn set_password(
@@ -66,7 +80,13 @@ pub trait CustomerRepository: Send + Sync {
     ) -> Result<(), RepositoryError>;
 
     /// Activates or deactivates an account and revokes the given tokens, atomically.
-    fn set_active(&self, id: CustomerId, active: bool, revoke: TokenRevocation, at: DateTime<Utc>) -> Result<(), RepositoryError>;
+    fn set_active(
+        &self,
+        id: CustomerId,
+        active: bool,
+        revoke: TokenRevocation,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
 
     fn set_verified(&self, id: CustomerId, at: DateTime<Utc>) -> Result<(), RepositoryError>;
 
@@ -79,7 +99,11 @@ pub trait CustomerRepository: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<Customer, RepositoryError>;
 
-    fn list(&self, query: &CustomerQuery, page: PageRequest) -> Result<Page<Customer>, RepositoryError>;
+    fn list(
+        &self,
+        query: &CustomerQuery,
+        page: PageRequest,
+    ) -> Result<Page<Customer>, RepositoryError>;
 
     /// Active accounts with at least the given role, ordered by id.
     fn list_active_with_role_at_least(&self, role: Role) -> Result<Vec<Customer>, RepositoryError>;

@@ -13,9 +13,17 @@ pub enum ThrottleKey {
 /// Failed logins, kept in the shared database so that every instance of the service counts the same attempts.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait LoginAttemptRepository: Send + Sync {
-    fn failures_since(&self, key: &ThrottleKey, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, RepositoryError>;
+    fn failures_since(
+        &self,
+        key: &ThrottleKey,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, RepositoryError>;
 
-    fn record_failure(&self, keys: &[ThrottleKey], at: DateTime<Utc>) -> Result<(), RepositoryError>;
+    fn record_failure(
+        &self,
+        keys: &[ThrottleKey],
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
 
     /// Forgets the failures of a key (after a successful login for that email).
     fn clear(&self, key: &ThrottleKey) -> Result<(), RepositoryError>;

@@ -203,7 +203,10 @@ pub(crate) mod tests {
             ..ProfileChanges::default()
         });
         assert_eq!(customer.city, "Nairobi");
-        assert_eq!(customer.phone_number.as_ref().map(PhoneNumber::as_str), Some("+254711000001"));
+        assert_eq!(
+            customer.phone_number.as_ref().map(PhoneNumber::as_str),
+            Some("+254711000001")
+        );
         assert!(!customer.sms_notifications);
         assert_eq!(customer.first_name, "Alice");
         assert!(customer.email_notifications);
@@ -219,7 +222,10 @@ pub(crate) mod tests {
     fn names_are_required_and_bounded() {
         assert_eq!(PersonName::parse("  Alice "), Ok("Alice".into()));
         assert_eq!(PersonName::parse("   "), Err(TextError::Blank));
-        assert_eq!(PersonName::parse(&"a".repeat(151)), Err(TextError::TooLong(150)));
+        assert_eq!(
+            PersonName::parse(&"a".repeat(151)),
+            Err(TextError::TooLong(150))
+        );
         assert!(PersonName::parse(&"é".repeat(150)).is_ok());
     }
 

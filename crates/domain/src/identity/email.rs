@@ -103,7 +103,12 @@ mod tests {
 
     #[test]
     fn accepts_common_shapes() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.org", "o'brien@example.ie", "x_y-z@a-b.example"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'brien@example.ie",
+            "x_y-z@a-b.example",
+        ] {
             assert!(EmailAddress::parse(ok).is_ok(), "{ok} should be valid");
         }
     }
@@ -111,11 +116,26 @@ mod tests {
     #[test]
     fn rejects_malformed_addresses() {
         for bad in [
-            "", "plain", "@example.com", "alice@", "alice@localhost", "alice@exa mple.com", "al ice@example.com",
-            ".alice@example.com", "alice.@example.com", "al..ice@example.com", "alice@-example.com",
-            "alice@example..com", "alice@example.123", "alice@@example.com",
+            "",
+            "plain",
+            "@example.com",
+            "alice@",
+            "alice@localhost",
+            "alice@exa mple.com",
+            "al ice@example.com",
+            ".alice@example.com",
+            "alice.@example.com",
+            "al..ice@example.com",
+            "alice@-example.com",
+            "alice@example..com",
+            "alice@example.123",
+            "alice@@example.com",
         ] {
-            assert_eq!(EmailAddress::parse(bad), Err(EmailError::Invalid), "{bad:?} should be invalid");
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailError::Invalid),
+                "{bad:?} should be invalid"
+            );
         }
     }
 

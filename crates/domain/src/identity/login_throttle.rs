@@ -13,7 +13,9 @@ pub struct LoginThrottle {
 pub enum ThrottleDecision {
     Allow,
     /// Refuse; the client may try again after this many seconds (at least 1).
-    Deny { retry_after_seconds: i64 },
+    Deny {
+        retry_after_seconds: i64,
+    },
 }
 
 impl Default for LoginThrottle {
@@ -35,9 +37,17 @@ impl LoginThrottle {
     ///
     /// Once `max_failures` are in the window, attempts are refused until the oldest of the most recent
     /// `max_failures` leaves it.
-    pub fn decide(&self, failures_in_window: &[DateTime<Utc>], now: DateTime<Utc>) -> ThrottleDecision {
+    pub fn decide(
+        &self,
+        failures_in_window: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> ThrottleDecision {
         let start = self.window_start(now);
-        let mut recent: Vec<DateTime<Utc>> = failures_in_window.iter().copied().filter(|t| *t > start).collect();
+        let mut recent: Vec<DateTime<Utc>> = failures_in_window
+            .iter()
+            .copied()
+            .filter(|t| *t > start)
+            .collect();
         let limit = self.max_failures as usize;
         if recent.len() < limit || limit == 0 {
             return ThrottleDecision::Allow;
@@ -102,7 +112,9 @@ mod tests {
         let failures = [now - Duration::milliseconds(9_999)];
         assert_eq!(
             throttle.decide(&failures, now),
-            ThrottleDecision::Deny { retry_after_seconds: 1 }
+            ThrottleDecision::Deny {
+                retry_after_seconds: 1
+            }
         );
     }
 }

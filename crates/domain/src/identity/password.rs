@@ -38,11 +38,19 @@ impl Default for PasswordPolicy {
 }
 
 /// The 20,000 most common passwords (the list Django ships, from Royce Williams' breach compilation), lower-cased.
-static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| include_str!("common-passwords.txt").lines().map(str::trim).collect());
+static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common-passwords.txt")
+        .lines()
+        .map(str::trim)
+        .collect()
+});
 
 impl PasswordPolicy {
-    pub fn check(&self, password: &str, email: Option<&EmailAddress>) -> Result<(), Vec<PasswordViolation>> {
+    pub fn check(
+        &self,
+        password: &str,
+        email: Option<&EmailAddress>,
+    ) -> Result<(), Vec<PasswordViolation>> {
         let mut violations = Vec::new();
         let length = password.chars().count();
         if length < self.min_length {
@@ -100,19 +108,31 @@ mod tests {
 
     #[test]
     fn too_long_above_the_limit() {
-        assert_eq!(check(&"Zq7#".repeat(33)), Err(vec![PasswordViolation::TooLong(128)]));
+        assert_eq!(
+            check(&"Zq7#".repeat(33)),
+            Err(vec![PasswordViolation::TooLong(128)])
+        );
     }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {
-        assert_eq!(check("password123"), Err(vec![PasswordViolation::TooCommon]));
-        assert_eq!(check("PassWord123"), Err(vec![PasswordViolation::TooCommon]));
+        assert_eq!(
+            check("password123"),
+            Err(vec![PasswordViolation::TooCommon])
+        );
+        assert_eq!(
+            check("PassWord123"),
+            Err(vec![PasswordViolation::TooCommon])
+        );
         assert_eq!(check("admin123"), Err(vec![PasswordViolation::TooCommon]));
     }
 
     #[test]
     fn entirely_numeric_is_refused() {
-        assert_eq!(check("80452916357"), Err(vec![PasswordViolation::EntirelyNumeric]));
+        assert_eq!(
+            check("80452916357"),
+            Err(vec![PasswordViolation::EntirelyNumeric])
+        );
     }
 
     #[test]
@@ -135,7 +155,10 @@ mod tests {
             policy.check("wanjiru.kamau@EXAMPLE.com", Some(&email)),
             Err(vec![PasswordViolation::SameAsEmail])
         );
-        assert_eq!(policy.check("WANJIRU.KAMAU", Some(&email)), Err(vec![PasswordViolation::SameAsEmail]));
+        assert_eq!(
+            policy.check("WANJIRU.KAMAU", Some(&email)),
+            Err(vec![PasswordViolation::SameAsEmail])
+        );
         assert_eq!(policy.check("kamau-wanjiru-77", Some(&email)), Ok(()));
     }
 }

@@ -47,14 +47,33 @@ mod tests {
 
     #[test]
     fn accepts_e164_and_strips_formatting() {
-        assert_eq!(PhoneNumber::parse("+254712345678").unwrap().as_str(), "+254712345678");
-        assert_eq!(PhoneNumber::parse(" +254 (712) 345-678 ").unwrap().as_str(), "+254712345678");
+        assert_eq!(
+            PhoneNumber::parse("+254712345678").unwrap().as_str(),
+            "+254712345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse(" +254 (712) 345-678 ").unwrap().as_str(),
+            "+254712345678"
+        );
     }
 
     #[test]
     fn rejects_local_and_malformed_numbers() {
-        for bad in ["0712345678", "254712345678", "+", "+12345", "+2547123456789012", "+25471234567a", "+0712345678", ""] {
-            assert_eq!(PhoneNumber::parse(bad), Err(PhoneNumberError::NotE164), "{bad:?}");
+        for bad in [
+            "0712345678",
+            "254712345678",
+            "+",
+            "+12345",
+            "+2547123456789012",
+            "+25471234567a",
+            "+0712345678",
+            "",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(bad),
+                Err(PhoneNumberError::NotE164),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -76,7 +76,8 @@ mod tests {
     fn a_role_satisfies_itself_and_every_lower_requirement_only() {
         for held in Role::ALL {
             for required in Role::ALL {
-                let expected = Role::ALL.iter().position(|r| *r == held) >= Role::ALL.iter().position(|r| *r == required);
+                let expected = Role::ALL.iter().position(|r| *r == held)
+                    >= Role::ALL.iter().position(|r| *r == required);
                 assert_eq!(held.satisfies(required), expected, "{held} for {required}");
             }
         }
@@ -95,7 +96,10 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
-        assert_eq!("emperor".parse::<Role>(), Err(UnknownRole("emperor".into())));
+        assert_eq!(
+            "emperor".parse::<Role>(),
+            Err(UnknownRole("emperor".into()))
+        );
         assert!("Admin".parse::<Role>().is_err(), "names are case-sensitive");
     }
 }

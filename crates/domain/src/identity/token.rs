@@ -51,8 +51,14 @@ mod tests {
     fn expires_exactly_at_the_expiry_instant() {
         let issued = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let expires = TokenLifetime::hours(2).expiry_for(issued);
-        assert!(!TokenLifetime::is_expired(expires, expires - Duration::seconds(1)));
+        assert!(!TokenLifetime::is_expired(
+            expires,
+            expires - Duration::seconds(1)
+        ));
         assert!(TokenLifetime::is_expired(expires, expires));
-        assert!(TokenLifetime::is_expired(expires, expires + Duration::days(1)));
+        assert!(TokenLifetime::is_expired(
+            expires,
+            expires + Duration::days(1)
+        ));
     }
 }

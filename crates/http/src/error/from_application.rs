@@ -2,7 +2,8 @@
 
 use orderflow_application::admin::{CreateAdminError, CustomerDirectoryError, ManageCustomerError};
 use orderflow_application::identity::{
-    AuthenticateError, ChangePasswordError, CloseAccountError, LogInError, RegisterCustomerError, UpdateProfileError,
+    AuthenticateError, ChangePasswordError, CloseAccountError, LogInError, RegisterCustomerError,
+    UpdateProfileError,
 };
 use orderflow_application::listing::InvalidPage;
 use orderflow_application::ports::PasswordHashError;
@@ -28,7 +29,9 @@ impl From<RegisterCustomerError> for ApiError {
     fn from(error: RegisterCustomerError) -> Self {
         match error {
             RegisterCustomerError::Invalid(errors) => ApiError::Validation(errors),
-            RegisterCustomerError::DuplicateEmail => ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL)),
+            RegisterCustomerError::DuplicateEmail => {
+                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
+            }
             RegisterCustomerError::Hashing(error) => error.into(),
             RegisterCustomerError::Storage(error) => error.into(),
         }
@@ -39,10 +42,15 @@ impl From<LogInError> for ApiError {
     fn from(error: LogInError) -> Self {
         match error {
             LogInError::Invalid(errors) => ApiError::Validation(errors),
-            LogInError::InvalidCredentials => {
-                ApiError::Validation(FieldErrors::single(NON_FIELD_ERRORS, "Invalid email or password."))
-            }
-            LogInError::Throttled { retry_after_seconds } => ApiError::TooManyRequests { retry_after_seconds },
+            LogInError::InvalidCredentials => ApiError::Validation(FieldErrors::single(
+                NON_FIELD_ERRORS,
+                "Invalid email or password.",
+            )),
+            LogInError::Throttled {
+                retry_after_seconds,
+            } => ApiError::TooManyRequests {
+                retry_after_seconds,
+            },
             LogInError::Storage(error) => error.into(),
         }
     }
@@ -91,7 +99,9 @@ impl From<CreateAdminError> for ApiError {
     fn from(error: CreateAdminError) -> Self {
         match error {
             CreateAdminError::Invalid(errors) => ApiError::Validation(errors),
-            CreateAdminError::DuplicateEmail => ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL)),
+            CreateAdminError::DuplicateEmail => {
+                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
+            }
             CreateAdminError::Hashing(error) => error.into(),
             CreateAdminError::Storage(error) => error.into(),
         }

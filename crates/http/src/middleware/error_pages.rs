@@ -39,9 +39,13 @@ fn is_unknown_swagger_asset(path: &str) -> bool {
 fn detail_for(status: StatusCode) -> Option<&'static str> {
     Some(match status {
         StatusCode::NOT_FOUND => "Not found.",
-        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed on this path; see /api-docs/ for the methods it takes.",
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "Method not allowed on this path; see /api-docs/ for the methods it takes."
+        }
         StatusCode::PAYLOAD_TOO_LARGE => "Request body is too large.",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type; send JSON with Content-Type: application/json.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "Unsupported media type; send JSON with Content-Type: application/json."
+        }
         StatusCode::BAD_REQUEST => "Malformed request.",
         StatusCode::INTERNAL_SERVER_ERROR => "Internal server error.",
         _ => return None,

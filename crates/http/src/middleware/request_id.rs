@@ -17,7 +17,9 @@ tokio::task_local! {
 
 /// The id of the request being handled, for error bodies and logs ("-" outside a request).
 pub fn current_request_id() -> String {
-    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".to_owned())
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_owned())
 }
 
 /// Accepts a caller's id when it is short and printable; otherwise a fresh UUID.

@@ -14,7 +14,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
                 .route(web::put().to(profile::update_profile))
                 .route(web::patch().to(profile::update_profile)),
         )
-        .service(web::resource("/customers/change_password/").route(web::post().to(change_password::change_password)))
+        .service(
+            web::resource("/customers/change_password/")
+                .route(web::post().to(change_password::change_password)),
+        )
         .service(web::resource("/customers/").route(web::get().to(own_record::list_own)))
         .service(
             web::resource("/customers/{id}/")

@@ -23,8 +23,14 @@ async fn profile_updates_are_partial_through_put_and_patch() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["city"], "Kisumu");
     assert_eq!(body["sms_notifications"], false);
-    assert_eq!(body["first_name"], "Alice", "untouched fields keep their value");
-    assert_eq!(body["email"], "alice@x.com", "the email is not changed here");
+    assert_eq!(
+        body["first_name"], "Alice",
+        "untouched fields keep their value"
+    );
+    assert_eq!(
+        body["email"], "alice@x.com",
+        "the email is not changed here"
+    );
 
     let (status, body) = json_of(
         app.request(
@@ -62,11 +68,20 @@ async fn invalid_profile_values_are_refused_field_by_field() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["phone_number"][0].as_str().unwrap().contains("+254712345678"));
+    assert!(body["phone_number"][0]
+        .as_str()
+        .unwrap()
+        .contains("+254712345678"));
     assert_eq!(body["last_name"], json!(["This field may not be blank."]));
-    assert_eq!(body["postal_code"], json!(["Ensure this field has no more than 20 characters."]));
+    assert_eq!(
+        body["postal_code"],
+        json!(["Ensure this field has no more than 20 characters."])
+    );
     let (_, profile) = json_of(app.get("/api/v1/customers/profile/", Some(&token)).await).await;
-    assert_eq!(profile["phone_number"], "+254711000001", "nothing was written");
+    assert_eq!(
+        profile["phone_number"], "+254711000001",
+        "nothing was written"
+    );
 }
 
 #[tokio::test]
@@ -82,18 +97,36 @@ async fn change_password_checks_the_old_one_and_the_rules() {
     };
     let (status, body) = json_of(change("wrong-old-pass", "fresh-secret-22").await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body, json!({"old_password": ["Your old password was entered incorrectly."]}));
+    assert_eq!(
+        body,
+        json!({"old_password": ["Your old password was entered incorrectly."]})
+    );
 
     let (status, body) = json_of(change(PASSWORD, "alice@x.com").await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["new_password"], json!(["The password is too similar to the email address."]));
+    assert_eq!(
+        body["new_password"],
+        json!(["The password is too similar to the email address."])
+    );
 
-    let (status, body) = json_of(app.post("/api/v1/customers/change_password/", Some(&token), json!({})).await).await;
+    let (status, body) = json_of(
+        app.post(
+            "/api/v1/customers/change_password/",
+            Some(&token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["old_password"], json!(["This field is required."]));
     assert_eq!(body["new_password"], json!(["This field is required."]));
 
-    assert_eq!(app.log_in("alice@x.com", PASSWORD).await.status(), StatusCode::OK, "password unchanged");
+    assert_eq!(
+        app.log_in("alice@x.com", PASSWORD).await.status(),
+        StatusCode::OK,
+        "password unchanged"
+    );
 }
 
 #[tokio::test]
@@ -116,16 +149,32 @@ async fn customers_see_only_their_own_record() {
     assert_eq!(body["email"], "alice@x.com");
 
     for method in [Method::GET, Method::PATCH, Method::DELETE] {
-        let (status, body) =
-            json_of(app.request(method.clone(), &other, Some(&alice_token), Some(json!({"city": "X"}))).await).await;
+        let (status, body) = json_of(
+            app.request(
+                method.clone(),
+                &other,
+                Some(&alice_token),
+                Some(json!({"city": "X"})),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method}");
         assert_eq!(body, json!({"detail": "Not found."}));
     }
     let (status, _) = json_of(app.get("/api/v1/customers/abc/", Some(&alice_token)).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (status, body) =
-        json_of(app.request(Method::PATCH, &own, Some(&alice_token), Some(json!({"city": "Eldoret"}))).await).await;
+    let (status, body) = json_of(
+        app.request(
+            Method::PATCH,
+            &own,
+            Some(&alice_token),
+            Some(json!({"city": "Eldoret"})),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["city"], "Eldoret");
 }
@@ -137,14 +186,23 @@ async fn closing_the_account_deactivates_it_and_revokes_its_tokens() {
     let second = app.token_for("alice@x.com", PASSWORD).await;
 
     let response = app
-        .request(Method::DELETE, &format!("/api/v1/customers/{}/", alice["id"]), Some(&token), None)
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/customers/{}/", alice["id"]),
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
     for token in [&token, &second] {
-        let (status, body) = json_of(app.get("/api/v1/customers/profile/", Some(token)).await).await;
+        let (status, body) =
+            json_of(app.get("/api/v1/customers/profile/", Some(token)).await).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body, json!({"detail": "User inactive or deleted."}));
     }
-    assert_eq!(app.log_in("alice@x.com", PASSWORD).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.log_in("alice@x.com", PASSWORD).await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }

@@ -64,7 +64,13 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.header("Authorization", format!("Token {token}"));
@@ -97,12 +103,19 @@ impl TestApp {
             .await;
         let (status, body) = json_of(response).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        (body["token"].as_str().unwrap().to_owned(), body["customer"].clone())
+        (
+            body["token"].as_str().unwrap().to_owned(),
+            body["customer"].clone(),
+        )
     }
 
     pub async fn log_in(&self, email: &str, password: &str) -> Response {
-        self.post("/api/v1/auth/login/", None, json!({"email": email, "password": password}))
-            .await
+        self.post(
+            "/api/v1/auth/login/",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
     }
 
     pub async fn token_for(&self, email: &str, password: &str) -> String {
@@ -137,6 +150,7 @@ impl TestApp {
 pub async fn json_of(response: Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, body)
 }

@@ -44,7 +44,10 @@ fn check_refs(document: &Value, value: &Value, at: &str) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                assert!(resolve(document, reference).is_some(), "dangling $ref {reference} at {at}");
+                assert!(
+                    resolve(document, reference).is_some(),
+                    "dangling $ref {reference} at {at}"
+                );
             }
             for (key, child) in map {
                 check_refs(document, child, &format!("{at}/{key}"));
@@ -68,10 +71,17 @@ async fn the_document_lists_exactly_the_routes_served_with_their_schemas() {
         .unwrap()
         .iter()
         .flat_map(|(path, operations)| {
-            operations.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone()))
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
         })
         .collect();
-    let served: BTreeSet<(String, String)> = SERVED.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let served: BTreeSet<(String, String)> = SERVED
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     assert_eq!(documented, served);
 
     for (method, path) in SERVED {
@@ -82,16 +92,31 @@ async fn the_document_lists_exactly_the_routes_served_with_their_schemas() {
             .find(|(code, _)| code.starts_with('2'))
             .unwrap_or_else(|| panic!("{method} {path} documents no success response"));
         if success.0 != "204" {
-            assert!(success.1.get("schema").is_some(), "{method} {path}: success without a schema");
+            assert!(
+                success.1.get("schema").is_some(),
+                "{method} {path}: success without a schema"
+            );
         }
-        for parameter in path.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}')) {
-            let declared = operation["parameters"]
+        for parameter in path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        {
+            let declared = operation["parameters"].as_array().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p["name"] == parameter && p["in"] == "path")
+            });
+            assert!(
+                declared,
+                "{method} {path}: path parameter {parameter} undeclared"
+            );
+        }
+        if ["post", "put", "patch"].contains(method)
+            && !path.ends_with("logout/")
+            && !path.contains("{id}/")
+        {
+            let has_body = operation["parameters"]
                 .as_array()
-                .is_some_and(|ps| ps.iter().any(|p| p["name"] == parameter && p["in"] == "path"));
-            assert!(declared, "{method} {path}: path parameter {parameter} undeclared");
-        }
-        if ["post", "put", "patch"].contains(method) && !path.ends_with("logout/") && !path.contains("{id}/") {
-            let has_body = operation["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "body"));
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "body"));
             assert!(has_body, "{method} {path}: request body undocumented");
         }
     }

@@ -28,12 +28,16 @@ async fn health_checks_the_database_for_real() {
     assert_eq!(body["database"], "unavailable");
     // The server keeps serving.
     assert_eq!(app.get("/api/", None).await.status(), StatusCode::OK);
-    assert_eq!(app.get("/health/", None).await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        app.get("/health/", None).await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_database_is_a_503_never_a_500() {
-    let app = spawn_app_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]).await;
+    let app =
+        spawn_app_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]).await;
     let (status, body) = json_of(app.get("/health/", None).await).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["database"], "unavailable");
@@ -48,14 +52,25 @@ async fn an_unreachable_database_is_a_503_never_a_500() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.headers().contains_key("retry-after"));
     let (_, body) = json_of(response).await;
-    assert!(body["detail"].as_str().unwrap().contains("temporarily unavailable"));
-    assert!(!body.to_string().contains("127.0.0.1:1"), "no connection details leak");
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("temporarily unavailable"));
+    assert!(
+        !body.to_string().contains("127.0.0.1:1"),
+        "no connection details leak"
+    );
 }
 
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;
-    for path in ["/health/", "/api/", "/nowhere/", "/api/v1/customers/profile/"] {
+    for path in [
+        "/health/",
+        "/api/",
+        "/nowhere/",
+        "/api/v1/customers/profile/",
+    ] {
         let response = app.get(path, None).await;
         let id = response.headers()["x-request-id"].to_str().unwrap();
         assert!(uuid::Uuid::parse_str(id).is_ok(), "{path}: {id}");
@@ -87,7 +102,11 @@ async fn service_info_landing_page_and_documentation_are_served() {
 
     let redoc = app.get("/redoc/", None).await;
     assert_eq!(redoc.status(), StatusCode::OK);
-    assert!(redoc.text().await.unwrap().contains("spec-url=\"/api-docs/\""));
+    assert!(redoc
+        .text()
+        .await
+        .unwrap()
+        .contains("spec-url=\"/api-docs/\""));
 
     let swagger = app.get("/swagger/", None).await;
     assert_eq!(swagger.status(), StatusCode::PERMANENT_REDIRECT);
@@ -96,15 +115,28 @@ async fn service_info_landing_page_and_documentation_are_served() {
     let index = app.get(&location, None).await;
     assert_eq!(index.status(), StatusCode::OK);
     assert!(index.text().await.unwrap().contains("swagger-ui-bundle.js"));
-    for asset in ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js", "favicon-32x32.png"] {
-        assert_eq!(app.get(&format!("/swagger/{asset}"), None).await.status(), StatusCode::OK, "{asset}");
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "swagger-ui-standalone-preset.js",
+        "favicon-32x32.png",
+    ] {
+        assert_eq!(
+            app.get(&format!("/swagger/{asset}"), None).await.status(),
+            StatusCode::OK,
+            "{asset}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_missing_swagger_asset_is_a_404_not_a_dropped_connection() {
     let app = spawn_app().await;
-    for path in ["/swagger/missing.js", "/swagger/index.htm", "/swagger/a/b/c"] {
+    for path in [
+        "/swagger/missing.js",
+        "/swagger/index.htm",
+        "/swagger/a/b/c",
+    ] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         let (_, body) = json_of(response).await;

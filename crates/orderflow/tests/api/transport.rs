@@ -19,7 +19,13 @@ async fn malformed_json_is_a_400_with_a_detail() {
             .unwrap();
         let (status, json) = json_of(response).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
-        assert!(json["detail"].as_str().unwrap().starts_with("JSON parse error"), "{json}");
+        assert!(
+            json["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("JSON parse error"),
+            "{json}"
+        );
     }
 }
 
@@ -36,7 +42,10 @@ async fn a_wrong_content_type_is_a_415() {
         .unwrap();
     let (status, body) = json_of(response).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(body["detail"].as_str().unwrap().contains("application/json"));
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("application/json"));
 }
 
 #[tokio::test]
@@ -55,7 +64,11 @@ async fn unknown_routes_and_wrong_methods_answer_json() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body, json!({"detail": "Not found."}));
 
-    for (method, path) in [(Method::GET, "/api/v1/auth/login/"), (Method::DELETE, "/api/v1/auth/register/"), (Method::PUT, "/health/")] {
+    for (method, path) in [
+        (Method::GET, "/api/v1/auth/login/"),
+        (Method::DELETE, "/api/v1/auth/register/"),
+        (Method::PUT, "/health/"),
+    ] {
         let (status, body) = json_of(app.request(method.clone(), path, None, None).await).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
         assert!(body["detail"].as_str().unwrap().contains("not allowed"));

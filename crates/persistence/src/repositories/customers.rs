@@ -3,8 +3,8 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use orderflow_application::listing::{Page, PageRequest, SortDirection};
 use orderflow_application::ports::{
-    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials, TokenGrant,
-    TokenRevocation,
+    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials,
+    TokenGrant, TokenRevocation,
 };
 use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer, Role};
 
@@ -54,20 +54,39 @@ fn filtered(query: &CustomerQuery) -> BoxedCustomers<'_> {
     statement
 }
 
-fn ordered<'a>(mut statement: BoxedCustomers<'a>, ordering: &[(CustomerSort, SortDirection)]) -> BoxedCustomers<'a> {
+fn ordered<'a>(
+    mut statement: BoxedCustomers<'a>,
+    ordering: &[(CustomerSort, SortDirection)],
+) -> BoxedCustomers<'a> {
     use SortDirection::{Ascending, Descending};
     for (field, direction) in ordering {
         statement = match (field, direction) {
             (CustomerSort::Id, Ascending) => statement.then_order_by(customers::id.asc()),
             (CustomerSort::Id, Descending) => statement.then_order_by(customers::id.desc()),
-            (CustomerSort::Email, Ascending) => statement.then_order_by(lower_text(customers::email).asc()),
-            (CustomerSort::Email, Descending) => statement.then_order_by(lower_text(customers::email).desc()),
-            (CustomerSort::FirstName, Ascending) => statement.then_order_by(customers::first_name.asc()),
-            (CustomerSort::FirstName, Descending) => statement.then_order_by(customers::first_name.desc()),
-            (CustomerSort::LastName, Ascending) => statement.then_order_by(customers::last_name.asc()),
-            (CustomerSort::LastName, Descending) => statement.then_order_by(customers::last_name.desc()),
-            (CustomerSort::CreatedAt, Ascending) => statement.then_order_by(customers::created_at.asc()),
-            (CustomerSort::CreatedAt, Descending) => statement.then_order_by(customers::created_at.desc()),
+            (CustomerSort::Email, Ascending) => {
+                statement.then_order_by(lower_text(customers::email).asc())
+            }
+            (CustomerSort::Email, Descending) => {
+                statement.then_order_by(lower_text(customers::email).desc())
+            }
+            (CustomerSort::FirstName, Ascending) => {
+                statement.then_order_by(customers::first_name.asc())
+            }
+            (CustomerSort::FirstName, Descending) => {
+                statement.then_order_by(customers::first_name.desc())
+            }
+            (CustomerSort::LastName, Ascending) => {
+                statement.then_order_by(customers::last_name.asc())
+            }
+            (CustomerSort::LastName, Descending) => {
+                statement.then_order_by(customers::last_name.desc())
+            }
+            (CustomerSort::CreatedAt, Ascending) => {
+                statement.then_order_by(customers::created_at.asc())
+            }
+            (CustomerSort::CreatedAt, Descending) => {
+                statement.then_order_by(customers::created_at.desc())
+            }
         };
     }
     // A stable tie-breaker, so that pages never overlap or skip rows.
@@ -101,7 +120,11 @@ impl PgCustomerRepository {
 }
 
 impl CustomerRepository for PgCustomerRepository {
-    fn insert(&self, customer: &NewCustomer, first_token: Option<TokenGrant>) -> Result<Customer, InsertCustomerError> {
+    fn insert(
+        &self,
+        customer: &NewCustomer,
+        first_token: Option<TokenGrant>,
+    ) -> Result<Customer, InsertCustomerError> {
         let mut connection = connection(&self.pool)?;
         let now = Utc::now();
         let inserted = connection.transaction(|connection| {
@@ -135,16 +158,26 @@ impl CustomerRepository for PgCustomerRepository {
             .transpose()
     }
 
-    fn find_credentials_by_email(&self, email: &EmailAddress) -> Result<Option<StoredCredentials>, RepositoryError> {
+    fn find_credentials_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<StoredCredentials>, RepositoryError> {
         let normalized = email.normalized();
         self.credentials_where(|query| query.filter(lower_text(customers::email).eq(normalized)))
     }
 
-    fn find_credentials_by_id(&self, id: CustomerId) -> Result<Option<StoredCredentials>, RepositoryError> {
+    fn find_credentials_by_id(
+        &self,
+        id: CustomerId,
+    ) -> Result<Option<StoredCredentials>, RepositoryError> {
         self.credentials_where(|query| query.filter(customers::id.eq(id.0)))
     }
 
-    fn save_profile(&self, customer: &Customer, at: DateTime<Utc>) -> Result<Customer, RepositoryError> {
+    fn save_profile(
+        &self,
+        customer: &Customer,
+        at: DateTime<Utc>,
+    ) -> Result<Customer, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         diesel::update(customers::table.find(customer.id.0))
             .set(ProfileChangeset::new(customer, at))
@@ -165,19 +198,31 @@ impl CustomerRepository for PgCustomerRepository {
         connection
             .transaction(|connection| {
                 diesel::update(customers::table.find(id.0))
-                    .set((customers::password_hash.eq(password_hash), customers::updated_at.eq(at)))
+                    .set((
+                        customers::password_hash.eq(password_hash),
+                        customers::updated_at.eq(at),
+                    ))
                     .execute(connection)?;
                 revoke_tokens(connection, id, &revoke, at)
             })
             .map_err(storage_error)
     }
 
-    fn set_active(&self, id: CustomerId, active: bool, revoke: TokenRevocation, at: DateTime<Utc>) -> Result<(), RepositoryError> {
+    fn set_active(
+        &self,
+        id: CustomerId,
+        active: bool,
+        revoke: TokenRevocation,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
         connection
             .transaction(|connection| {
                 diesel::update(customers::table.find(id.0))
-                    .set((customers::is_active.eq(active), customers::updated_at.eq(at)))
+                    .set((
+                        customers::is_active.eq(active),
+                        customers::updated_at.eq(at),
+                    ))
                     .execute(connection)?;
                 revoke_tokens(connection, id, &revoke, at)
             })
@@ -187,7 +232,10 @@ impl CustomerRepository for PgCustomerRepository {
     fn set_verified(&self, id: CustomerId, at: DateTime<Utc>) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
         diesel::update(customers::table.find(id.0))
-            .set((customers::is_verified.eq(true), customers::updated_at.eq(at)))
+            .set((
+                customers::is_verified.eq(true),
+                customers::updated_at.eq(at),
+            ))
             .execute(&mut connection)
             .map_err(storage_error)?;
         Ok(())
@@ -214,7 +262,11 @@ impl CustomerRepository for PgCustomerRepository {
             .try_into()
     }
 
-    fn list(&self, query: &CustomerQuery, page: PageRequest) -> Result<Page<Customer>, RepositoryError> {
+    fn list(
+        &self,
+        query: &CustomerQuery,
+        page: PageRequest,
+    ) -> Result<Page<Customer>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         let total = filtered(query)
             .count()

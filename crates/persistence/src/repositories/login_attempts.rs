@@ -28,7 +28,11 @@ fn stored_key(key: &ThrottleKey) -> String {
 }
 
 impl LoginAttemptRepository for PgLoginAttemptRepository {
-    fn failures_since(&self, key: &ThrottleKey, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, RepositoryError> {
+    fn failures_since(
+        &self,
+        key: &ThrottleKey,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         login_failures::table
             .filter(login_failures::throttle_key.eq(stored_key(key)))
@@ -38,7 +42,11 @@ impl LoginAttemptRepository for PgLoginAttemptRepository {
             .map_err(storage_error)
     }
 
-    fn record_failure(&self, keys: &[ThrottleKey], at: DateTime<Utc>) -> Result<(), RepositoryError> {
+    fn record_failure(
+        &self,
+        keys: &[ThrottleKey],
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
         let stored: Vec<String> = keys.iter().map(stored_key).collect();
         connection
@@ -51,9 +59,16 @@ impl LoginAttemptRepository for PgLoginAttemptRepository {
                 .execute(connection)?;
                 let rows: Vec<_> = stored
                     .iter()
-                    .map(|key| (login_failures::throttle_key.eq(key), login_failures::failed_at.eq(at)))
+                    .map(|key| {
+                        (
+                            login_failures::throttle_key.eq(key),
+                            login_failures::failed_at.eq(at),
+                        )
+                    })
                     .collect();
-                diesel::insert_into(login_failures::table).values(rows).execute(connection)
+                diesel::insert_into(login_failures::table)
+                    .values(rows)
+                    .execute(connection)
             })
             .map_err(storage_error)?;
         Ok(())
@@ -61,9 +76,11 @@ impl LoginAttemptRepository for PgLoginAttemptRepository {
 
     fn clear(&self, key: &ThrottleKey) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(stored_key(key))))
-            .execute(&mut connection)
-            .map_err(storage_error)?;
+        diesel::delete(
+            login_failures::table.filter(login_failures::throttle_key.eq(stored_key(key))),
+        )
+        .execute(&mut connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 }

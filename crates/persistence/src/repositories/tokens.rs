@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use orderflow_application::ports::{TokenGrant, TokenHash, TokenOwner, TokenRepository, TokenRevocation};
+use orderflow_application::ports::{
+    TokenGrant, TokenHash, TokenOwner, TokenRepository, TokenRevocation,
+};
 use orderflow_domain::identity::CustomerId;
 
 use super::rows::CustomerRow;
@@ -41,7 +43,11 @@ pub(crate) fn insert_token(
     diesel::delete(
         api_tokens::table
             .filter(api_tokens::customer_id.eq(customer_id.0))
-            .filter(api_tokens::expires_at.lt(horizon).or(api_tokens::revoked_at.lt(horizon))),
+            .filter(
+                api_tokens::expires_at
+                    .lt(horizon)
+                    .or(api_tokens::revoked_at.lt(horizon)),
+            ),
     )
     .execute(connection)?;
     diesel::insert_into(api_tokens::table)
@@ -67,11 +73,16 @@ pub(crate) fn revoke_tokens(
         .filter(api_tokens::revoked_at.is_null());
     match revocation {
         TokenRevocation::None => Ok(()),
-        TokenRevocation::All => diesel::update(live).set(api_tokens::revoked_at.eq(at)).execute(connection).map(drop),
-        TokenRevocation::AllExcept(keep) => diesel::update(live.filter(api_tokens::token_hash.ne(&keep.0)))
+        TokenRevocation::All => diesel::update(live)
             .set(api_tokens::revoked_at.eq(at))
             .execute(connection)
             .map(drop),
+        TokenRevocation::AllExcept(keep) => {
+            diesel::update(live.filter(api_tokens::token_hash.ne(&keep.0)))
+                .set(api_tokens::revoked_at.eq(at))
+                .execute(connection)
+                .map(drop)
+        }
     }
 }
 
@@ -86,7 +97,11 @@ impl TokenRepository for PgTokenRepository {
         let found = api_tokens::table
             .inner_join(customers::table)
             .filter(api_tokens::token_hash.eq(&hash.0))
-            .select((CustomerRow::as_select(), api_tokens::expires_at, api_tokens::revoked_at))
+            .select((
+                CustomerRow::as_select(),
+                api_tokens::expires_at,
+                api_tokens::revoked_at,
+            ))
             .first::<(CustomerRow, DateTime<Utc>, Option<DateTime<Utc>>)>(&mut connection)
             .optional()
             .map_err(storage_error)?;

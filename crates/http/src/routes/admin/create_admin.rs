@@ -46,7 +46,10 @@ pub async fn create_admin(
         password: body.password.into_inner(),
         role: body.role,
     };
-    let (admin, _) = run(&state, move |state| state.create_admin.execute(input, OnExistingAccount::Refuse)).await?;
+    let (admin, _) = run(&state, move |state| {
+        state.create_admin.execute(input, OnExistingAccount::Refuse)
+    })
+    .await?;
     Ok(CreatedJson(CreatedAdminBody {
         success: true,
         admin: admin.into(),

@@ -16,7 +16,12 @@ async fn apply(
     action: CustomerAction,
 ) -> Result<web::Json<SuccessMessageBody>, ApiError> {
     let actor = caller.principal.customer;
-    let customer = run(&state, move |state| state.manage_customer.execute(&actor, CustomerId(id), action)).await?;
+    let customer = run(&state, move |state| {
+        state
+            .manage_customer
+            .execute(&actor, CustomerId(id), action)
+    })
+    .await?;
     Ok(web::Json(SuccessMessageBody {
         success: true,
         message: format!("Customer {} has been {}", customer.email, action.done()),

@@ -47,8 +47,9 @@ fn customer_query(query: &CustomerListQuery) -> Result<CustomerQuery, ApiError> 
     let role = query.role.as_deref().and_then(|raw| {
         errors.check(
             "role",
-            raw.parse::<Role>()
-                .map_err(|_| format!("Select a valid choice. {raw} is not one of the available choices.")),
+            raw.parse::<Role>().map_err(|_| {
+                format!("Select a valid choice. {raw} is not one of the available choices.")
+            }),
         )
     });
     errors.into_result()?;
@@ -71,8 +72,15 @@ pub async fn list_customers(
 ) -> Result<web::Json<Paginated<CustomerBody>>, ApiError> {
     let page = page_request(query.page.as_deref(), query.page_size.as_deref())?;
     let filter = customer_query(&query)?;
-    let page = run(&state, move |state| state.customer_directory.list(&filter, page)).await?;
-    Ok(web::Json(Paginated::new(page, &request, CustomerBody::from)))
+    let page = run(&state, move |state| {
+        state.customer_directory.list(&filter, page)
+    })
+    .await?;
+    Ok(web::Json(Paginated::new(
+        page,
+        &request,
+        CustomerBody::from,
+    )))
 }
 
 /// One account

@@ -9,7 +9,12 @@ use crate::state::AppState;
 
 /// Active staff and above (not paginated)
 #[api_v2_operation(tags(Administration))]
-pub async fn list_staff(state: Data<AppState>, _caller: Caller<Admin>) -> Result<web::Json<Vec<CustomerBody>>, ApiError> {
+pub async fn list_staff(
+    state: Data<AppState>,
+    _caller: Caller<Admin>,
+) -> Result<web::Json<Vec<CustomerBody>>, ApiError> {
     let staff = run(&state, |state| state.customer_directory.staff()).await?;
-    Ok(web::Json(staff.into_iter().map(CustomerBody::from).collect()))
+    Ok(web::Json(
+        staff.into_iter().map(CustomerBody::from).collect(),
+    ))
 }

@@ -11,7 +11,10 @@ use crate::state::AppState;
 ///
 /// Revokes the token this request was made with; the account's other tokens stay valid.
 #[api_v2_operation(tags(Authentication))]
-pub async fn log_out(state: Data<AppState>, caller: Caller) -> Result<web::Json<MessageBody>, ApiError> {
+pub async fn log_out(
+    state: Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<MessageBody>, ApiError> {
     let principal = caller.principal;
     run(&state, move |state| state.log_out.execute(&principal)).await?;
     Ok(web::Json(MessageBody {

@@ -50,5 +50,7 @@ pub async fn obtain_token(
         client_address: client_address(&request),
     };
     let session = run(&state, move |state| state.log_in.execute(input)).await?;
-    Ok(web::Json(TokenBody { token: session.token }))
+    Ok(web::Json(TokenBody {
+        token: session.token,
+    }))
 }

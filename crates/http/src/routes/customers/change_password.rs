@@ -34,7 +34,10 @@ pub async fn change_password(
         old_password: body.old_password.into_inner(),
         new_password: body.new_password.into_inner(),
     };
-    run(&state, move |state| state.change_password.execute(&principal, input)).await?;
+    run(&state, move |state| {
+        state.change_password.execute(&principal, input)
+    })
+    .await?;
     Ok(web::Json(MessageBody {
         message: "Password changed successfully".into(),
     }))

@@ -36,11 +36,21 @@ pub async fn list_own(
     let page: PageRequest = page_request(query.page.as_deref(), query.page_size.as_deref())?;
     let filter = CustomerQuery {
         only_id: Some(caller.customer().id),
-        ordering: parse_ordering(query.ordering.as_deref().unwrap_or_default(), &[("id", CustomerSort::Id)]),
+        ordering: parse_ordering(
+            query.ordering.as_deref().unwrap_or_default(),
+            &[("id", CustomerSort::Id)],
+        ),
         ..CustomerQuery::default()
     };
-    let page = run(&state, move |state| state.customer_directory.list(&filter, page)).await?;
-    Ok(web::Json(Paginated::new(page, &request, CustomerBody::from)))
+    let page = run(&state, move |state| {
+        state.customer_directory.list(&filter, page)
+    })
+    .await?;
+    Ok(web::Json(Paginated::new(
+        page,
+        &request,
+        CustomerBody::from,
+    )))
 }
 
 fn own(caller: &Caller, id: i64) -> Result<CustomerId, ApiError> {
@@ -53,7 +63,10 @@ fn own(caller: &Caller, id: i64) -> Result<CustomerId, ApiError> {
 
 /// The caller's own record by id
 #[api_v2_operation(tags(Customers))]
-pub async fn show_own(caller: Caller, path: web::Path<i64>) -> Result<web::Json<CustomerBody>, ApiError> {
+pub async fn show_own(
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<CustomerBody>, ApiError> {
     own(&caller, path.into_inner())?;
     Ok(web::Json(caller.principal.customer.into()))
 }
@@ -69,7 +82,10 @@ pub async fn update_own(
     let target = CustomerId(path.into_inner());
     let principal = caller.principal;
     let input = body.into_inner().into();
-    let updated = run(&state, move |state| state.update_profile.execute(&principal, target, input)).await?;
+    let updated = run(&state, move |state| {
+        state.update_profile.execute(&principal, target, input)
+    })
+    .await?;
     Ok(web::Json(updated.into()))
 }
 
@@ -77,9 +93,16 @@ pub async fn update_own(
 ///
 /// The account is deactivated, not erased: its orders stay on the books. Every token is revoked.
 #[api_v2_operation(tags(Customers))]
-pub async fn close_own(state: Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<NoContent, ApiError> {
+pub async fn close_own(
+    state: Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<NoContent, ApiError> {
     let target = CustomerId(path.into_inner());
     let principal = caller.principal;
-    run(&state, move |state| state.close_account.execute(&principal, target)).await?;
+    run(&state, move |state| {
+        state.close_account.execute(&principal, target)
+    })
+    .await?;
     Ok(NoContent)
 }

@@ -62,6 +62,9 @@ pub async fn update_profile(
     let principal = caller.principal;
     let target = principal.customer.id;
     let input = body.into_inner().into();
-    let updated = run(&state, move |state| state.update_profile.execute(&principal, target, input)).await?;
+    let updated = run(&state, move |state| {
+        state.update_profile.execute(&principal, target, input)
+    })
+    .await?;
     Ok(web::Json(updated.into()))
 }

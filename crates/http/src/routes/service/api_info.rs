@@ -35,7 +35,8 @@ pub async fn api_info(state: Data<AppState>) -> web::Json<ApiInfoBody> {
     web::Json(ApiInfoBody {
         name: "OrderFlow API",
         version: state.settings.version,
-        description: "Order management for online shops: catalogue, customers, orders and notifications.",
+        description:
+            "Order management for online shops: catalogue, customers, orders and notifications.",
         base_path: "/api/v1/",
         endpoints: vec![
             group("authentication", "/api/v1/auth/"),

@@ -88,7 +88,11 @@ pub async fn health(state: Data<AppState>) -> HealthResponse {
         }
     };
     HealthResponse(HealthBody {
-        status: if database == "ok" { "healthy" } else { "unhealthy" },
+        status: if database == "ok" {
+            "healthy"
+        } else {
+            "unhealthy"
+        },
         database,
         version: state.settings.version,
         timestamp: Utc::now(),

@@ -27,7 +27,9 @@ const REDOC: &str = r#"<!doctype html>
 </body></html>"#;
 
 fn html(page: &'static str) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page)
 }
 
 #[api_v2_operation(skip)]
