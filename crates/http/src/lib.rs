@@ -58,6 +58,21 @@ pub fn app(
         .wrap(from_fn(middleware::add_trailing_slash))
 }
 
+/// The OpenAPI document of every route, without serving anything (`orderflow openapi`, documentation checks).
+pub fn openapi_document() -> serde_json::Value {
+    let mut document = serde_json::Value::Null;
+    let _app = actix_web::App::new()
+        .wrap_api_with_spec(spec_header())
+        .configure(routes::service_routes)
+        .configure(routes::api_v1)
+        .with_raw_json_spec(|app, spec| {
+            document = spec;
+            app
+        })
+        .build();
+    document
+}
+
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }

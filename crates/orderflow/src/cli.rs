@@ -19,6 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API on HOST:PORT.
     Serve,
+    /// Print the OpenAPI document (JSON) of the HTTP API.
+    Openapi,
     /// Apply pending database migrations.
     Migrate,
     /// Create the database named in DATABASE_URL if it does not exist.

@@ -11,8 +11,15 @@ use crate::{logging, Application, Config};
 
 /// Runs a command; `Err` holds the one-line reason to print.
 pub async fn run(command: Command) -> Result<(), String> {
+    if let Command::Openapi = command {
+        let document = orderflow_http::openapi_document();
+        let text = serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?;
+        println!("{text}");
+        return Ok(());
+    }
     let config = Config::from_env().map_err(|e| e.to_string())?;
     match command {
+        Command::Openapi => Ok(()),
         Command::Serve => serve(&config).await,
         Command::Migrate => migrate(&config).await,
         Command::SetupDb => setup_db(&config).await,

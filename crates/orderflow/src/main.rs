@@ -9,7 +9,9 @@ async fn main() -> ExitCode {
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(reason) => {
-            eprintln!("orderflow: {reason}");
+            // One line, whatever the cause: libpq's messages, for one, span several.
+            let reason: Vec<&str> = reason.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+            eprintln!("orderflow: {}", reason.join(" "));
             ExitCode::FAILURE
         }
     }

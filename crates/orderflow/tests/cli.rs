@@ -1,0 +1,158 @@
+//! The `orderflow` command: exit codes, one-line failures, and the database commands against a real server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output};
+
+use diesel::RunQueryDsl;
+use orderflow_test_support::{TestDatabase, TestServer};
+
+/// Runs the binary in an empty directory (no stray `.env`) with exactly these variables.
+fn orderflow(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let dir = std::env::temp_dir().join(format!("orderflow-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_orderflow"));
+    command.args(args).current_dir(&dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run orderflow");
+    let _ = std::fs::remove_dir_all(dir);
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[derive(diesel::QueryableByName)]
+struct Account {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    role: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    is_verified: bool,
+}
+
+fn account(db: &TestDatabase, email: &str) -> Option<Account> {
+    diesel::sql_query("SELECT role, is_verified FROM customers WHERE lower(email) = lower($1)")
+        .bind::<diesel::sql_types::Text, _>(email)
+        .load::<Account>(&mut db.connection())
+        .unwrap()
+        .pop()
+}
+
+#[test]
+fn openapi_prints_the_document() {
+    let output = orderflow(&["openapi"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(document["swagger"], "2.0");
+}
+
+#[test]
+fn a_bad_setting_stops_with_one_line_naming_the_variable() {
+    for (variable, value) in [("PORT", "eighty"), ("LOG_FORMAT", "xml"), ("DATABASE_POOL_SIZE", "0")] {
+        let output = orderflow(&["migrate"], &[(variable, value)]);
+        assert!(!output.status.success());
+        let message = stderr(&output);
+        assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+        assert!(message.contains(variable), "{message}");
+    }
+}
+
+#[test]
+fn an_unreachable_database_fails_with_one_line() {
+    let output = orderflow(&["migrate"], &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert_eq!(message.trim_end().lines().count(), 1, "{message}");
+    assert!(message.starts_with("orderflow: "), "{message}");
+}
+
+#[test]
+fn setup_db_creates_the_database_once_and_migrate_brings_it_up_to_date() {
+    let server = TestServer::shared();
+    let name = format!("orderflow_cli_{}", uuid::Uuid::new_v4().simple());
+    let url = server.database_url(&name);
+
+    let first = orderflow(&["setup-db"], &[("DATABASE_URL", &url)]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(stdout(&first).trim(), "database created");
+    let second = orderflow(&["setup-db"], &[("DATABASE_URL", &url)]);
+    assert!(second.status.success());
+    assert_eq!(stdout(&second).trim(), "database already exists");
+
+    let migrated = orderflow(&["migrate"], &[("DATABASE_URL", &url)]);
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    assert!(stdout(&migrated).starts_with("applied "), "{}", stdout(&migrated));
+    let again = orderflow(&["migrate"], &[("DATABASE_URL", &url)]);
+    assert_eq!(stdout(&again).trim(), "database is up to date");
+
+    let mut admin = server.maintenance_connection();
+    diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&mut admin).unwrap();
+}
+
+#[test]
+fn create_admin_is_idempotent_on_email() {
+    let db = TestDatabase::new();
+    let vars = [("DATABASE_URL", db.url())];
+    let created = orderflow(
+        &["create-admin", "--email", "Ops@Shop.example", "--password", "first-long-secret", "--first-name", "Ops", "--last-name", "Team"],
+        &vars,
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(stdout(&created).starts_with("created Ops@Shop.example (admin"), "{}", stdout(&created));
+    let stored = account(&db, "ops@shop.example").unwrap();
+    assert_eq!(stored.role, "admin");
+    assert!(stored.is_verified);
+
+    let updated = orderflow(
+        &[
+            "create-admin", "--email", "ops@shop.example", "--password", "second-long-secret", "--first-name", "Ops",
+            "--last-name", "Team", "--role", "super_admin",
+        ],
+        &vars,
+    );
+    assert!(updated.status.success(), "{}", stderr(&updated));
+    assert!(stdout(&updated).starts_with("updated "), "{}", stdout(&updated));
+    assert_eq!(account(&db, "ops@shop.example").unwrap().role, "super_admin");
+
+    let weak = orderflow(
+        &["create-admin", "--email", "x@shop.example", "--password", "admin123", "--first-name", "X", "--last-name", "Y"],
+        &vars,
+    );
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("too common"), "{}", stderr(&weak));
+    assert!(account(&db, "x@shop.example").is_none());
+
+    let bad_role = orderflow(
+        &["create-admin", "--email", "y@shop.example", "--password", "a-long-secret-1", "--first-name", "Y", "--last-name", "Z", "--role", "emperor"],
+        &vars,
+    );
+    assert!(!bad_role.status.success());
+}
+
+#[test]
+fn set_admin_password_sets_it_or_says_why_not() {
+    let db = TestDatabase::new();
+    let vars = [("DATABASE_URL", db.url())];
+    let created = orderflow(
+        &["create-admin", "--email", "ops@shop.example", "--password", "first-long-secret", "--first-name", "O", "--last-name", "P"],
+        &vars,
+    );
+    assert!(created.status.success());
+
+    let set = orderflow(&["set-admin-password", "--email", "OPS@shop.example", "--password", "another-long-secret"], &vars);
+    assert!(set.status.success(), "{}", stderr(&set));
+
+    let unknown = orderflow(&["set-admin-password", "--email", "ghost@shop.example", "--password", "another-long-secret"], &vars);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no account with email ghost@shop.example"));
+
+    let weak = orderflow(&["set-admin-password", "--email", "ops@shop.example", "--password", "short"], &vars);
+    assert!(!weak.status.success());
+    assert_eq!(stderr(&weak).trim_end().lines().count(), 1);
+}
