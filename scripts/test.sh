@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: every test of the workspace against a real Postgres, then a check of the OpenAPI document.
+#
+# The server: $TEST_DATABASE_URL if set; else the local one (DATABASE_URL's server, default 127.0.0.1:5432) if it
+# answers; else a private cluster under target/pgdata; else (no server binaries) testcontainers starts one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  local_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orderflow}"
+  if resolved="$(scripts/dev-postgres.sh "$local_url" 2>/dev/null)"; then
+    export TEST_DATABASE_URL="${resolved%/*}/postgres"
+  else
+    echo "No local Postgres server: the tests will start one with testcontainers (needs Docker)."
+  fi
+fi
+echo "Test database server: ${TEST_DATABASE_URL:-testcontainers}"
+
+scripts/cargo-test.sh "all tests (${TEST_DATABASE_URL:+local server}${TEST_DATABASE_URL:-testcontainers})" --workspace
+scripts/check-openapi.sh
