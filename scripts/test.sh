@@ -14,7 +14,8 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     echo "No local Postgres server: the tests will start one with testcontainers (needs Docker)."
   fi
 fi
-echo "Test database server: ${TEST_DATABASE_URL:-testcontainers}"
+server="${TEST_DATABASE_URL:-testcontainers}"
+echo "Test database server: $server"
 
-scripts/cargo-test.sh "all tests (${TEST_DATABASE_URL:+local server}${TEST_DATABASE_URL:-testcontainers})" --workspace
+scripts/cargo-test.sh "all tests (Postgres: $server)" --workspace
 scripts/check-openapi.sh
