@@ -10,7 +10,11 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(reason) => {
             // One line, whatever the cause: libpq's messages, for one, span several.
-            let reason: Vec<&str> = reason.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+            let reason: Vec<&str> = reason
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect();
             eprintln!("orderflow: {}", reason.join(" "));
             ExitCode::FAILURE
         }

@@ -11,7 +11,11 @@ fn orderflow(args: &[&str], vars: &[(&str, &str)]) -> Output {
     let dir = std::env::temp_dir().join(format!("orderflow-cli-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_orderflow"));
-    command.args(args).current_dir(&dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+        .args(args)
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     for (key, value) in vars {
         command.env(key, value);
     }
@@ -54,7 +58,11 @@ fn openapi_prints_the_document() {
 
 #[test]
 fn a_bad_setting_stops_with_one_line_naming_the_variable() {
-    for (variable, value) in [("PORT", "eighty"), ("LOG_FORMAT", "xml"), ("DATABASE_POOL_SIZE", "0")] {
+    for (variable, value) in [
+        ("PORT", "eighty"),
+        ("LOG_FORMAT", "xml"),
+        ("DATABASE_POOL_SIZE", "0"),
+    ] {
         let output = orderflow(&["migrate"], &[(variable, value)]);
         assert!(!output.status.success());
         let message = stderr(&output);
@@ -65,7 +73,10 @@ fn a_bad_setting_stops_with_one_line_naming_the_variable() {
 
 #[test]
 fn an_unreachable_database_fails_with_one_line() {
-    let output = orderflow(&["migrate"], &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]);
+    let output = orderflow(
+        &["migrate"],
+        &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")],
+    );
     assert!(!output.status.success());
     let message = stderr(&output);
     assert_eq!(message.trim_end().lines().count(), 1, "{message}");
@@ -87,12 +98,18 @@ fn setup_db_creates_the_database_once_and_migrate_brings_it_up_to_date() {
 
     let migrated = orderflow(&["migrate"], &[("DATABASE_URL", &url)]);
     assert!(migrated.status.success(), "{}", stderr(&migrated));
-    assert!(stdout(&migrated).starts_with("applied "), "{}", stdout(&migrated));
+    assert!(
+        stdout(&migrated).starts_with("applied "),
+        "{}",
+        stdout(&migrated)
+    );
     let again = orderflow(&["migrate"], &[("DATABASE_URL", &url)]);
     assert_eq!(stdout(&again).trim(), "database is up to date");
 
     let mut admin = server.maintenance_connection();
-    diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&mut admin).unwrap();
+    diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
 }
 
 #[test]
@@ -100,28 +117,68 @@ fn create_admin_is_idempotent_on_email() {
     let db = TestDatabase::new();
     let vars = [("DATABASE_URL", db.url())];
     let created = orderflow(
-        &["create-admin", "--email", "Ops@Shop.example", "--password", "first-long-secret", "--first-name", "Ops", "--last-name", "Team"],
+        &[
+            "create-admin",
+            "--email",
+            "Ops@Shop.example",
+            "--password",
+            "first-long-secret",
+            "--first-name",
+            "Ops",
+            "--last-name",
+            "Team",
+        ],
         &vars,
     );
     assert!(created.status.success(), "{}", stderr(&created));
-    assert!(stdout(&created).starts_with("created Ops@Shop.example (admin"), "{}", stdout(&created));
+    assert!(
+        stdout(&created).starts_with("created Ops@Shop.example (admin"),
+        "{}",
+        stdout(&created)
+    );
     let stored = account(&db, "ops@shop.example").unwrap();
     assert_eq!(stored.role, "admin");
     assert!(stored.is_verified);
 
     let updated = orderflow(
         &[
-            "create-admin", "--email", "ops@shop.example", "--password", "second-long-secret", "--first-name", "Ops",
-            "--last-name", "Team", "--role", "super_admin",
+            "create-admin",
+            "--email",
+            "ops@shop.example",
+            "--password",
+            "second-long-secret",
+            "--first-name",
+            "Ops",
+            "--last-name",
+            "Team",
+            "--role",
+            "super_admin",
         ],
         &vars,
     );
     assert!(updated.status.success(), "{}", stderr(&updated));
-    assert!(stdout(&updated).starts_with("updated "), "{}", stdout(&updated));
-    assert_eq!(account(&db, "ops@shop.example").unwrap().role, "super_admin");
+    assert!(
+        stdout(&updated).starts_with("updated "),
+        "{}",
+        stdout(&updated)
+    );
+    assert_eq!(
+        account(&db, "ops@shop.example").unwrap().role,
+        "super_admin"
+    );
 
     let weak = orderflow(
-        &["create-admin", "--email", "x@shop.example", "--password", "admin123", "--first-name", "X", "--last-name", "Y"],
+        &[
+            "create-admin",
+            "--email",
+            "x@shop.example",
+            "--password",
+            "admin123",
+            "--first-name",
+            "X",
+            "--last-name",
+            "Y",
+        ],
         &vars,
     );
     assert!(!weak.status.success());
@@ -129,7 +186,19 @@ fn create_admin_is_idempotent_on_email() {
     assert!(account(&db, "x@shop.example").is_none());
 
     let bad_role = orderflow(
-        &["create-admin", "--email", "y@shop.example", "--password", "a-long-secret-1", "--first-name", "Y", "--last-name", "Z", "--role", "emperor"],
+        &[
+            "create-admin",
+            "--email",
+            "y@shop.example",
+            "--password",
+            "a-long-secret-1",
+            "--first-name",
+            "Y",
+            "--last-name",
+            "Z",
+            "--role",
+            "emperor",
+        ],
         &vars,
     );
     assert!(!bad_role.status.success());
@@ -140,19 +209,56 @@ fn set_admin_password_sets_it_or_says_why_not() {
     let db = TestDatabase::new();
     let vars = [("DATABASE_URL", db.url())];
     let created = orderflow(
-        &["create-admin", "--email", "ops@shop.example", "--password", "first-long-secret", "--first-name", "O", "--last-name", "P"],
+        &[
+            "create-admin",
+            "--email",
+            "ops@shop.example",
+            "--password",
+            "first-long-secret",
+            "--first-name",
+            "O",
+            "--last-name",
+            "P",
+        ],
         &vars,
     );
     assert!(created.status.success());
 
-    let set = orderflow(&["set-admin-password", "--email", "OPS@shop.example", "--password", "another-long-secret"], &vars);
+    let set = orderflow(
+        &[
+            "set-admin-password",
+            "--email",
+            "OPS@shop.example",
+            "--password",
+            "another-long-secret",
+        ],
+        &vars,
+    );
     assert!(set.status.success(), "{}", stderr(&set));
 
-    let unknown = orderflow(&["set-admin-password", "--email", "ghost@shop.example", "--password", "another-long-secret"], &vars);
+    let unknown = orderflow(
+        &[
+            "set-admin-password",
+            "--email",
+            "ghost@shop.example",
+            "--password",
+            "another-long-secret",
+        ],
+        &vars,
+    );
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("no account with email ghost@shop.example"));
 
-    let weak = orderflow(&["set-admin-password", "--email", "ops@shop.example", "--password", "short"], &vars);
+    let weak = orderflow(
+        &[
+            "set-admin-password",
+            "--email",
+            "ops@shop.example",
+            "--password",
+            "short",
+        ],
+        &vars,
+    );
     assert!(!weak.status.success());
     assert_eq!(stderr(&weak).trim_end().lines().count(), 1);
 }

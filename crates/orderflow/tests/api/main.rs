@@ -6,5 +6,6 @@ mod authentication;
 mod customers;
 mod helpers;
 mod openapi;
+mod postman;
 mod service;
 mod transport;

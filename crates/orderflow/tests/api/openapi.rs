@@ -121,7 +121,11 @@ async fn the_document_lists_exactly_the_routes_served_with_their_schemas() {
         }
     }
     check_refs(&document, &document, "#");
-    assert_eq!(document, orderflow_http::openapi_document(), "`orderflow openapi` prints what is served");
+    assert_eq!(
+        document,
+        orderflow_http::openapi_document(),
+        "`orderflow openapi` prints what is served"
+    );
 
     let customer = &document["definitions"]["Customer"]["properties"];
     for key in ["id", "email", "role", "is_staff", "is_active", "created_at"] {
