@@ -3,6 +3,8 @@ use std::sync::Arc;
 use orderflow_domain::identity::{EmailAddress, PasswordPolicy};
 use orderflow_domain::validation::FieldErrors;
 
+use crate::identity::fields;
+
 use crate::ports::{
     Clock, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError, TokenRevocation,
 };
@@ -46,11 +48,13 @@ impl SetPassword {
     pub fn execute(&self, email: &str, password: &str) -> Result<(), SetPasswordError> {
         let mut errors = FieldErrors::new();
         let email = errors.check("email", EmailAddress::parse(email));
-        if let Err(violations) = self.policy.check(password, email.as_ref()) {
-            for violation in violations {
-                errors.add("password", violation.to_string());
-            }
-        }
+        fields::password_rules(
+            &mut errors,
+            "password",
+            password,
+            email.as_ref(),
+            &self.policy,
+        );
         let Some(email) = email.filter(|_| errors.is_empty()) else {
             return Err(SetPasswordError::Invalid(errors));
         };

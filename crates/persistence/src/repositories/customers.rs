@@ -119,6 +119,25 @@ impl PgCustomerRepository {
     }
 }
 
+impl PgCustomerRepository {
+    /// Runs `update` on the account and revokes the named tokens, in one transaction.
+    fn update_and_revoke(
+        &self,
+        id: CustomerId,
+        revoke: &TokenRevocation,
+        at: DateTime<Utc>,
+        update: impl FnOnce(&mut PgConnection) -> QueryResult<usize>,
+    ) -> Result<(), RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        connection
+            .transaction(|connection| {
+                update(connection)?;
+                revoke_tokens(connection, id, revoke, at)
+            })
+            .map_err(storage_error)
+    }
+}
+
 impl CustomerRepository for PgCustomerRepository {
     fn insert(
         &self,
@@ -194,18 +213,14 @@ impl CustomerRepository for PgCustomerRepository {
         revoke: TokenRevocation,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        connection
-            .transaction(|connection| {
-                diesel::update(customers::table.find(id.0))
-                    .set((
-                        customers::password_hash.eq(password_hash),
-                        customers::updated_at.eq(at),
-                    ))
-                    .execute(connection)?;
-                revoke_tokens(connection, id, &revoke, at)
-            })
-            .map_err(storage_error)
+        self.update_and_revoke(id, &revoke, at, |connection| {
+            diesel::update(customers::table.find(id.0))
+                .set((
+                    customers::password_hash.eq(password_hash),
+                    customers::updated_at.eq(at),
+                ))
+                .execute(connection)
+        })
     }
 
     fn set_active(
@@ -215,18 +230,14 @@ impl CustomerRepository for PgCustomerRepository {
         revoke: TokenRevocation,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        connection
-            .transaction(|connection| {
-                diesel::update(customers::table.find(id.0))
-                    .set((
-                        customers::is_active.eq(active),
-                        customers::updated_at.eq(at),
-                    ))
-                    .execute(connection)?;
-                revoke_tokens(connection, id, &revoke, at)
-            })
-            .map_err(storage_error)
+        self.update_and_revoke(id, &revoke, at, |connection| {
+            diesel::update(customers::table.find(id.0))
+                .set((
+                    customers::is_active.eq(active),
+                    customers::updated_at.eq(at),
+                ))
+                .execute(connection)
+        })
     }
 
     fn set_verified(&self, id: CustomerId, at: DateTime<Utc>) -> Result<(), RepositoryError> {
