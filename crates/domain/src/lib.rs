@@ -4,5 +4,6 @@
 //! formats. Every rule here is unit tested; adapters and use cases only call into it.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod catalogue;
 pub mod identity;
 pub mod validation;

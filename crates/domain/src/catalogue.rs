@@ -1,0 +1,18 @@
+//! The catalogue: a category tree of any depth, and the products in it.
+
+mod category;
+mod path;
+mod price;
+mod product;
+mod slug;
+mod stats;
+
+pub use category::{Category, CategoryId, CategoryName, CategoryNameError, MoveError};
+pub use path::{CategoryPath, PathError};
+pub use price::{Price, PriceError};
+pub use product::{
+    Product, ProductId, ProductName, ProductStatus, Sku, SkuError, StockError, StockQuantity,
+    UnknownStatus,
+};
+pub use slug::{next_free_slug, slugify};
+pub use stats::PriceStats;

@@ -1,0 +1,103 @@
+//! Prices: exact decimals, positive, two decimals at most, ten digits at most (`numeric(10, 2)`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Price(Decimal);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("A valid number is required.")]
+    NotANumber,
+    #[error("Ensure this value is greater than or equal to 0.01.")]
+    NotPositive,
+    #[error("Ensure that there are no more than 2 decimal places.")]
+    TooManyDecimals,
+    #[error("Ensure that there are no more than 10 digits in total.")]
+    TooManyDigits,
+}
+
+impl Price {
+    /// 99,999,999.99: ten digits, two of them decimals.
+    pub fn max() -> Decimal {
+        Decimal::new(9_999_999_999, 2)
+    }
+
+    pub fn new(value: Decimal) -> Result<Self, PriceError> {
+        let value = value.normalize();
+        if value <= Decimal::ZERO {
+            Err(PriceError::NotPositive)
+        } else if value.scale() > 2 {
+            Err(PriceError::TooManyDecimals)
+        } else if value > Self::max() {
+            Err(PriceError::TooManyDigits)
+        } else {
+            Ok(Self(value))
+        }
+    }
+
+    /// Parses a decimal written as text (`"999.99"`), as clients send it; no float ever touches the value.
+    pub fn parse(text: &str) -> Result<Self, PriceError> {
+        let text = text.trim();
+        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+        let plain = !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.matches('.').count() <= 1;
+        if !plain {
+            return Err(PriceError::NotANumber);
+        }
+        let value = Decimal::from_str(text).map_err(|_| PriceError::NotANumber)?;
+        Self::new(value)
+    }
+
+    pub fn amount(&self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Price {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.2}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_positive_amounts_with_up_to_two_decimals() {
+        assert_eq!(Price::parse("999.99").unwrap().to_string(), "999.99");
+        assert_eq!(Price::parse("5").unwrap().to_string(), "5.00");
+        assert_eq!(Price::parse("0.01").unwrap().amount(), Decimal::new(1, 2));
+        assert_eq!(
+            Price::parse("1.50").unwrap().to_string(),
+            "1.50",
+            "trailing zeros are not extra decimals"
+        );
+        assert_eq!(
+            Price::parse("99999999.99").unwrap().to_string(),
+            "99999999.99"
+        );
+    }
+
+    #[test]
+    fn refuses_zero_negative_and_over_precise_amounts() {
+        assert_eq!(Price::parse("0"), Err(PriceError::NotPositive));
+        assert_eq!(Price::parse("-3"), Err(PriceError::NotPositive));
+        assert_eq!(Price::parse("1.005"), Err(PriceError::TooManyDecimals));
+        assert_eq!(Price::parse("100000000.00"), Err(PriceError::TooManyDigits));
+        assert_eq!(Price::parse("abc"), Err(PriceError::NotANumber));
+        assert_eq!(Price::parse("1e3"), Err(PriceError::NotANumber));
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let a = Price::parse("0.10").unwrap().amount();
+        let b = Price::parse("0.20").unwrap().amount();
+        assert_eq!(a + b, Decimal::from_str("0.30").unwrap());
+    }
+}

@@ -1,0 +1,214 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{CategoryId, Price};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProductId(pub Uuid);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: ProductId,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub price: Price,
+    pub category_id: CategoryId,
+    pub sku: Sku,
+    pub stock_quantity: StockQuantity,
+    pub image: Option<String>,
+    pub status: ProductStatus,
+    pub is_featured: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Product {
+    pub fn is_in_stock(&self) -> bool {
+        self.stock_quantity.0 > 0
+    }
+}
+
+/// A product name: required, at most 200 characters.
+pub struct ProductName;
+
+impl ProductName {
+    pub const MAX_LENGTH: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<String, crate::identity::TextError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            Err(crate::identity::TextError::Blank)
+        } else {
+            crate::identity::bounded(name, Self::MAX_LENGTH)
+        }
+    }
+}
+
+/// Units on hand; never negative (the database enforces it too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StockQuantity(pub i32);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StockError {
+    #[error("Ensure this value is greater than or equal to 0.")]
+    Negative,
+}
+
+impl StockQuantity {
+    pub fn new(units: i64) -> Result<Self, StockError> {
+        if units < 0 {
+            return Err(StockError::Negative);
+        }
+        Ok(Self(i32::try_from(units).unwrap_or(i32::MAX)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductStatus {
+    Active,
+    Inactive,
+    /// No longer sold; kept because orders refer to it.
+    Discontinued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a valid choice. Choose one of: active, inactive, discontinued.")]
+pub struct UnknownStatus(pub String);
+
+impl ProductStatus {
+    pub const ALL: [ProductStatus; 3] = [
+        ProductStatus::Active,
+        ProductStatus::Inactive,
+        ProductStatus::Discontinued,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Active => "active",
+            ProductStatus::Inactive => "inactive",
+            ProductStatus::Discontinued => "discontinued",
+        }
+    }
+}
+
+impl FromStr for ProductStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
+impl fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stock-keeping unit: given by the shop, or generated as `SKU-` and 8 upper-case hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sku(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SkuError {
+    #[error("This field may not be blank.")]
+    Blank,
+    #[error("Ensure this field has no more than 50 characters.")]
+    TooLong,
+    #[error("Use letters, digits, '-', '_' and '.' only.")]
+    BadCharacters,
+}
+
+impl Sku {
+    pub const MAX_LENGTH: usize = 50;
+
+    pub fn parse(raw: &str) -> Result<Self, SkuError> {
+        let sku = raw.trim();
+        if sku.is_empty() {
+            Err(SkuError::Blank)
+        } else if sku.len() > Self::MAX_LENGTH {
+            Err(SkuError::TooLong)
+        } else if !sku
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            Err(SkuError::BadCharacters)
+        } else {
+            Ok(Self(sku.to_owned()))
+        }
+    }
+
+    /// `SKU-` and the first 8 hex digits of `seed`, upper-cased (the old system used the product's UUID).
+    pub fn generated(seed: Uuid) -> Self {
+        let hex = seed.simple().to_string();
+        Self(format!("SKU-{}", hex[..8].to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_skus_are_sku_and_eight_upper_hex() {
+        let sku = Sku::generated(Uuid::parse_str("faf7ef25-0000-4000-8000-000000000000").unwrap());
+        assert_eq!(sku.as_str(), "SKU-FAF7EF25");
+        for _ in 0..50 {
+            let sku = Sku::generated(Uuid::new_v4());
+            let hex = sku.as_str().strip_prefix("SKU-").unwrap();
+            assert_eq!(hex.len(), 8);
+            assert!(hex
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        }
+    }
+
+    #[test]
+    fn given_skus_are_checked() {
+        assert_eq!(
+            Sku::parse(" IPH15PRO-001 ").unwrap().as_str(),
+            "IPH15PRO-001"
+        );
+        assert_eq!(Sku::parse(""), Err(SkuError::Blank));
+        assert_eq!(Sku::parse(&"A".repeat(51)), Err(SkuError::TooLong));
+        assert_eq!(Sku::parse("A B"), Err(SkuError::BadCharacters));
+    }
+
+    #[test]
+    fn stock_is_never_negative() {
+        assert_eq!(StockQuantity::new(0), Ok(StockQuantity(0)));
+        assert_eq!(StockQuantity::new(-1), Err(StockError::Negative));
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for status in ProductStatus::ALL {
+            assert_eq!(status.as_str().parse::<ProductStatus>(), Ok(status));
+        }
+        assert!("archived".parse::<ProductStatus>().is_err());
+    }
+
+    #[test]
+    fn product_names_are_required_and_bounded() {
+        assert!(ProductName::parse(" ").is_err());
+        assert!(ProductName::parse(&"n".repeat(201)).is_err());
+        assert_eq!(ProductName::parse(" Phone ").unwrap(), "Phone");
+    }
+}
