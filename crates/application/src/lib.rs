@@ -5,6 +5,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod admin;
+pub mod catalogue;
 pub mod identity;
 pub mod listing;
 pub mod ports;

@@ -1,32 +1,51 @@
 //! The ports: what the use cases need from the outside world. Adapters implement them; tests mock them
 //! (`mockall`, exposed to other crates with the `mocks` feature).
 
+mod catalogue_queries;
+mod catalogue_stores;
 mod clock;
 mod customer_repository;
 mod health;
+mod image_store;
 mod login_attempts;
 mod password_hasher;
 mod repository_error;
 mod token_generator;
 mod token_repository;
+mod unit_of_work;
 
+pub use catalogue_queries::{
+    CatalogueQueries, CategoryDetails, CategoryFilter, CategorySort, ProductDetails, ProductFilter,
+    ProductSort, TreeEntry,
+};
+pub use catalogue_stores::{
+    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
+};
 pub use clock::Clock;
 pub use customer_repository::{
     CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials,
 };
 pub use health::HealthProbe;
+pub use image_store::ImageStore;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
 pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
 pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocation};
+pub use unit_of_work::{transaction, Rollback, Transaction, UnitOfWork};
 
+#[cfg(any(test, feature = "mocks"))]
+pub use catalogue_queries::MockCatalogueQueries;
+#[cfg(any(test, feature = "mocks"))]
+pub use catalogue_stores::{MockCategoryStore, MockProductStore};
 #[cfg(any(test, feature = "mocks"))]
 pub use clock::MockClock;
 #[cfg(any(test, feature = "mocks"))]
 pub use customer_repository::MockCustomerRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use health::MockHealthProbe;
+#[cfg(any(test, feature = "mocks"))]
+pub use image_store::MockImageStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use login_attempts::MockLoginAttemptRepository;
 #[cfg(any(test, feature = "mocks"))]

@@ -1,6 +1,7 @@
 //! The catalogue: a category tree of any depth, and the products in it.
 
 mod category;
+mod image;
 mod path;
 mod price;
 mod product;
@@ -8,6 +9,7 @@ mod slug;
 mod stats;
 
 pub use category::{Category, CategoryId, CategoryName, CategoryNameError, MoveError};
+pub use image::{ImageFormat, MAX_IMAGE_BYTES};
 pub use path::{CategoryPath, PathError};
 pub use price::{Price, PriceError};
 pub use product::{

@@ -34,6 +34,9 @@ pub enum ApiError {
     Validation(FieldErrors),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Errors of a multi-row input (a bulk import), by row number.
+    #[error("{} rows rejected", .0.len())]
+    RowErrors(std::collections::BTreeMap<usize, FieldErrors>),
     #[error("authentication credentials were not provided")]
     NotAuthenticated,
     #[error("invalid token")]
@@ -76,6 +79,18 @@ impl ApiError {
                     .collect();
                 Value::Object(fields)
             }
+            ApiError::RowErrors(rows) => {
+                let by_row: Map<String, Value> = rows
+                    .iter()
+                    .map(|(row, errors)| {
+                        (row.to_string(), ApiError::Validation(errors.clone()).body())
+                    })
+                    .collect();
+                json!({
+                    "detail": format!("Nothing was imported: {} row(s) have errors.", rows.len()),
+                    "rows": by_row,
+                })
+            }
             ApiError::Internal(_) => json!({
                 "detail": "Internal server error.",
                 "request_id": current_request_id(),
@@ -105,7 +120,9 @@ impl ApiError {
             ApiError::Unavailable(_) => {
                 "The service is temporarily unavailable. Please retry shortly.".into()
             }
-            ApiError::Validation(_) | ApiError::Internal(_) => "Internal server error.".into(),
+            ApiError::Validation(_) | ApiError::RowErrors(_) | ApiError::Internal(_) => {
+                "Internal server error.".into()
+            }
         }
     }
 }
@@ -113,7 +130,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) | ApiError::BadRequest(_) | ApiError::RowErrors(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
                 StatusCode::UNAUTHORIZED
             }

@@ -9,8 +9,10 @@ pub mod auth;
 mod dto;
 pub mod error;
 mod json;
+mod media;
 pub mod middleware;
 pub mod money;
+mod multipart;
 mod pagination;
 mod query;
 mod routes;
@@ -40,7 +42,10 @@ pub fn app(
     >,
 > {
     let json_limit = state.settings.json_limit_bytes;
+    let media = actix_files::Files::new(media::MEDIA_PREFIX, &state.settings.media_root);
     actix_web::App::new()
+        // Uploaded images: plain files, not part of the API document.
+        .service(media)
         .app_data(state)
         .app_data(json::json_config(json_limit))
         .app_data(json::query_config())
@@ -97,6 +102,8 @@ fn spec_header() -> DefaultApiRaw {
         tags: vec![
             tag("Authentication", "Registration, login, logout and API tokens"),
             tag("Customers", "The signed-in person's own account"),
+            tag("Categories", "The category tree, and price statistics over its subtrees"),
+            tag("Products", "Products, images and bulk import"),
             tag("Administration", "Staff roster, admin creation and account management"),
             tag("Service", "Health and service information"),
         ],

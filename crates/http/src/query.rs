@@ -22,3 +22,37 @@ mod tests {
         assert!(parse_bool("maybe").is_err());
     }
 }
+
+/// A whole number filter value.
+pub fn parse_int(raw: &str) -> Result<i64, String> {
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| "A valid integer is required.".to_owned())
+}
+
+/// A decimal filter value (`min_price=10.50`).
+pub fn parse_decimal(raw: &str) -> Result<rust_decimal::Decimal, String> {
+    let text = raw.trim();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+    plain
+        .then(|| text.parse::<rust_decimal::Decimal>().ok())
+        .flatten()
+        .ok_or_else(|| "A valid number is required.".to_owned())
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_parsed_or_explained() {
+        assert_eq!(parse_int(" 42 "), Ok(42));
+        assert!(parse_int("4.2").is_err());
+        assert_eq!(parse_decimal("10.50").unwrap().to_string(), "10.50");
+        assert!(parse_decimal("1e3").is_err());
+        assert!(parse_decimal("ten").is_err());
+    }
+}

@@ -2,7 +2,9 @@
 
 mod admin;
 mod auth;
+mod categories;
 mod customers;
+mod products;
 mod service;
 
 use actix_web::web::Data;
@@ -31,6 +33,8 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(auth::routes)
             .configure(customers::routes)
+            .configure(categories::routes)
+            .configure(products::routes)
             .configure(admin::routes),
     );
 }

@@ -3,6 +3,9 @@
 use std::sync::Arc;
 
 use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer};
+use orderflow_application::catalogue::{
+    BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
+};
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
@@ -19,6 +22,10 @@ pub struct AppState {
     pub customer_directory: CustomerDirectory,
     pub create_admin: CreateAdmin,
     pub manage_customer: ManageCustomer,
+    pub browse_catalogue: BrowseCatalogue,
+    pub manage_categories: ManageCategories,
+    pub manage_products: ManageProducts,
+    pub import_products: ImportProducts,
     pub health: Arc<dyn HealthProbe>,
     pub settings: HttpSettings,
 }
@@ -30,6 +37,8 @@ pub struct HttpSettings {
     pub json_limit_bytes: usize,
     /// The version reported by `/health/` and `/api/`.
     pub version: &'static str,
+    /// Where uploaded images are stored; served under `/media/`.
+    pub media_root: std::path::PathBuf,
 }
 
 impl Default for HttpSettings {
@@ -37,6 +46,7 @@ impl Default for HttpSettings {
         Self {
             json_limit_bytes: 1024 * 1024,
             version: env!("CARGO_PKG_VERSION"),
+            media_root: std::path::PathBuf::from("media"),
         }
     }
 }

@@ -99,7 +99,7 @@ async fn setup_db(config: &Config) -> Result<(), String> {
 
 fn adapters(config: &Config) -> Result<Adapters, String> {
     let pool = connect(&config.database_url, &PoolOptions::default());
-    Adapters::new(&pool).map_err(|e| e.to_string())
+    Adapters::new(&pool, &config.media_root).map_err(|e| e.to_string())
 }
 
 async fn create_admin(config: &Config, input: CreateAdminInput) -> Result<(), String> {

@@ -49,7 +49,8 @@ impl Application {
                 connection_timeout: config.database_timeout,
             },
         );
-        let adapters = Adapters::new(&pool).map_err(|e| StartError::Hashing(e.to_string()))?;
+        let adapters = Adapters::new(&pool, &config.media_root)
+            .map_err(|e| StartError::Hashing(e.to_string()))?;
         let state = Data::new(app_state(config, &pool, &adapters));
         let server = HttpServer::new(move || orderflow_http::app(state.clone()))
             .workers(config.http_workers)

@@ -4,19 +4,23 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword};
+use orderflow_application::catalogue::{
+    BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
+};
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
     UpdateProfile,
 };
 use orderflow_application::ports::{
-    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher,
-    TokenGenerator, TokenRepository,
+    CatalogueQueries, Clock, CustomerRepository, ImageStore, LoginAttemptRepository,
+    PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::PasswordPolicy;
 use orderflow_http::{AppState, HttpSettings};
 use orderflow_persistence::{
-    DbPool, PgCustomerRepository, PgHealthProbe, PgLoginAttemptRepository, PgTokenRepository,
+    DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgHealthProbe,
+    PgLoginAttemptRepository, PgTokenRepository, PgUnitOfWork,
 };
 
 use crate::Config;
@@ -38,10 +42,13 @@ pub struct Adapters {
     pub hasher: Arc<dyn PasswordHasher>,
     pub token_generator: Arc<dyn TokenGenerator>,
     pub clock: Arc<dyn Clock>,
+    pub unit_of_work: Arc<dyn UnitOfWork>,
+    pub catalogue: Arc<dyn CatalogueQueries>,
+    pub images: Arc<dyn ImageStore>,
 }
 
 impl Adapters {
-    pub fn new(pool: &DbPool) -> Result<Self, PasswordHashError> {
+    pub fn new(pool: &DbPool, media_root: &std::path::Path) -> Result<Self, PasswordHashError> {
         Ok(Self {
             customers: Arc::new(PgCustomerRepository::new(pool.clone())),
             tokens: Arc::new(PgTokenRepository::new(pool.clone())),
@@ -49,6 +56,9 @@ impl Adapters {
             hasher: Arc::new(Argon2Hasher::new()?),
             token_generator: Arc::new(RandomTokenGenerator),
             clock: Arc::new(SystemClock),
+            unit_of_work: Arc::new(PgUnitOfWork::new(pool.clone())),
+            catalogue: Arc::new(PgCatalogueQueries::new(pool.clone())),
+            images: Arc::new(FsImageStore::new(media_root)),
         })
     }
 
@@ -114,7 +124,23 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
         customer_directory: CustomerDirectory::new(a.customers.clone()),
         create_admin: a.create_admin(),
         manage_customer: ManageCustomer::new(a.customers.clone(), a.clock.clone()),
+        browse_catalogue: BrowseCatalogue::new(a.catalogue.clone()),
+        manage_categories: ManageCategories::new(
+            a.unit_of_work.clone(),
+            a.catalogue.clone(),
+            a.clock.clone(),
+        ),
+        manage_products: ManageProducts::new(
+            a.unit_of_work.clone(),
+            a.catalogue.clone(),
+            a.images.clone(),
+            a.clock.clone(),
+        ),
+        import_products: ImportProducts::new(a.unit_of_work.clone(), a.clock.clone()),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
-        settings: HttpSettings::default(),
+        settings: HttpSettings {
+            media_root: config.media_root.clone(),
+            ..HttpSettings::default()
+        },
     }
 }

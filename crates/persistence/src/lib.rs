@@ -5,18 +5,24 @@
 //! ([`error`]), and constraint violations a use case cares about into that use case's own error.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod catalogue;
 mod error;
 mod health;
+mod media;
 mod migrations;
 mod pool;
 mod repositories;
 mod schema;
 mod sql;
+mod unit_of_work;
 
+pub use catalogue::PgCatalogueQueries;
 pub use error::storage_error;
 pub use health::PgHealthProbe;
+pub use media::FsImageStore;
 pub use migrations::{pending_migrations, run_migrations, MigrationError};
 pub use pool::{connect, create_database_if_missing, ping, DbPool, PoolOptions, SetupError};
 pub use repositories::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};
+pub use unit_of_work::{PgTransaction, PgUnitOfWork};
 
 use orderflow_application::ports::RepositoryError;

@@ -44,3 +44,40 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> customers (customer_id));
 diesel::allow_tables_to_appear_in_same_query!(customers, api_tokens, login_failures);
+
+diesel::table! {
+    categories (id) {
+        id -> Int8,
+        name -> Varchar,
+        slug -> Varchar,
+        description -> Text,
+        parent_id -> Nullable<Int8>,
+        path -> Text,
+        level -> Int4,
+        image -> Nullable<Varchar>,
+        is_active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Uuid,
+        name -> Varchar,
+        slug -> Varchar,
+        description -> Text,
+        price -> Numeric,
+        category_id -> Int8,
+        sku -> Varchar,
+        stock_quantity -> Int4,
+        image -> Nullable<Varchar>,
+        status -> Varchar,
+        is_featured -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(products -> categories (category_id));
+diesel::allow_tables_to_appear_in_same_query!(categories, products);

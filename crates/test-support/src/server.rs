@@ -31,7 +31,15 @@ impl TestServer {
         })
     }
 
+    /// Starts the container on a thread of its own: testcontainers' blocking runner drives its own async runtime,
+    /// which cannot start on a thread that already runs one (the `#[tokio::test]`s).
     fn start_container() -> TestServer {
+        std::thread::spawn(Self::start_container_here)
+            .join()
+            .unwrap_or_else(|_| panic!("starting the Postgres container failed"))
+    }
+
+    fn start_container_here() -> TestServer {
         let mut request = Postgres::default()
             .with_host_auth()
             .with_label("orderflow-test", "true");

@@ -127,3 +127,17 @@ impl From<ManageCustomerError> for ApiError {
         }
     }
 }
+
+impl From<orderflow_application::catalogue::CatalogueError> for ApiError {
+    fn from(error: orderflow_application::catalogue::CatalogueError) -> Self {
+        use orderflow_application::catalogue::CatalogueError;
+        match error {
+            CatalogueError::Invalid(errors) => ApiError::Validation(errors),
+            CatalogueError::NotFound => ApiError::NotFound,
+            CatalogueError::Conflict(detail) => ApiError::Conflict(detail),
+            CatalogueError::InvalidPage(error) => error.into(),
+            CatalogueError::ImageStorage(message) => ApiError::Internal(message),
+            CatalogueError::Storage(error) => error.into(),
+        }
+    }
+}

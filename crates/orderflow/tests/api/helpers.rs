@@ -135,7 +135,7 @@ impl TestApp {
             role: Some(role.into()),
         };
         tokio::task::spawn_blocking(move || {
-            Adapters::new(&pool)
+            Adapters::new(&pool, std::path::Path::new("media"))
                 .unwrap()
                 .create_admin()
                 .execute(input, OnExistingAccount::Update)

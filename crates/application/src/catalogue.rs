@@ -1,0 +1,19 @@
+//! Use cases of the catalogue: the category tree, products, images and bulk import.
+
+mod browse;
+mod categories;
+mod errors;
+mod import;
+mod products;
+mod retry;
+mod tree;
+
+pub use browse::{BrowseCatalogue, CategoryPriceStats};
+pub use categories::{CategoryInput, ManageCategories};
+pub use errors::CatalogueError;
+pub use import::{ImportOutcome, ImportProducts, ImportRow};
+pub use products::{ManageProducts, NewImage, ProductInput};
+pub use tree::{build_tree, TreeNode};
+
+#[cfg(test)]
+pub(crate) mod fakes;

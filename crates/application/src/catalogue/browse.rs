@@ -1,0 +1,236 @@
+//! Reading the catalogue.
+
+use std::sync::Arc;
+
+use orderflow_domain::catalogue::{Category, CategoryId, PriceStats, ProductId};
+use orderflow_domain::validation::FieldErrors;
+
+use super::{build_tree, CatalogueError, TreeNode};
+use crate::identity::REQUIRED;
+use crate::listing::{Page, PageRequest};
+use crate::ports::{
+    CatalogueQueries, CategoryDetails, CategoryFilter, ProductDetails, ProductFilter,
+};
+
+/// A category and the price statistics of the active products in its subtree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryPriceStats {
+    pub category: Category,
+    pub stats: PriceStats,
+}
+
+pub struct BrowseCatalogue {
+    queries: Arc<dyn CatalogueQueries>,
+}
+
+impl BrowseCatalogue {
+    pub fn new(queries: Arc<dyn CatalogueQueries>) -> Self {
+        Self { queries }
+    }
+
+    pub fn categories(
+        &self,
+        filter: &CategoryFilter,
+        page: PageRequest,
+    ) -> Result<Page<CategoryDetails>, CatalogueError> {
+        Ok(self.queries.categories(filter, page)?.in_range()?)
+    }
+
+    pub fn category(&self, id: CategoryId) -> Result<CategoryDetails, CatalogueError> {
+        self.queries.category(id)?.ok_or(CatalogueError::NotFound)
+    }
+
+    /// The active categories as a tree (two queries, whatever its depth).
+    pub fn tree(&self) -> Result<Vec<TreeNode>, CatalogueError> {
+        Ok(build_tree(self.queries.tree()?))
+    }
+
+    pub fn average_price(&self, id: CategoryId) -> Result<CategoryPriceStats, CatalogueError> {
+        let category = self
+            .queries
+            .category(id)?
+            .ok_or(CatalogueError::NotFound)?
+            .category;
+        self.stats_of(category)
+    }
+
+    pub fn average_price_by_slug(
+        &self,
+        slug: Option<&str>,
+    ) -> Result<CategoryPriceStats, CatalogueError> {
+        let slug = slug.map(str::trim).filter(|s| !s.is_empty());
+        let slug =
+            slug.ok_or_else(|| CatalogueError::Invalid(FieldErrors::single("slug", REQUIRED)))?;
+        let category = self
+            .queries
+            .category_by_slug(slug)?
+            .ok_or(CatalogueError::NotFound)?;
+        self.stats_of(category)
+    }
+
+    fn stats_of(&self, category: Category) -> Result<CategoryPriceStats, CatalogueError> {
+        let stats = self.queries.price_stats(&category.path)?;
+        Ok(CategoryPriceStats { category, stats })
+    }
+
+    /// Every active category with an active product in its subtree, ordered by full path.
+    pub fn average_price_per_category(
+        &self,
+    ) -> Result<Vec<(CategoryDetails, PriceStats)>, CatalogueError> {
+        let mut entries = self.queries.price_stats_per_category()?;
+        entries.sort_by(|(a, _), (b, _)| a.path_names.cmp(&b.path_names));
+        Ok(entries)
+    }
+
+    /// Products matching `filter`; `within` (a category id) widens to that category's whole subtree.
+    pub fn products(
+        &self,
+        within: Option<CategoryId>,
+        mut filter: ProductFilter,
+        page: PageRequest,
+    ) -> Result<Page<ProductDetails>, CatalogueError> {
+        if let Some(id) = within {
+            let category = self.queries.category(id)?.ok_or_else(|| {
+                CatalogueError::Invalid(FieldErrors::single(
+                    "category",
+                    "Select a valid choice. That choice is not one of the available choices.",
+                ))
+            })?;
+            filter.within = Some(category.category.path);
+        }
+        Ok(self.queries.products(&filter, page)?.in_range()?)
+    }
+
+    pub fn product(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
+        self.queries.product(id)?.ok_or(CatalogueError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fakes::category_at;
+    use crate::ports::MockCatalogueQueries;
+    use mockall::predicate::eq;
+    use orderflow_domain::catalogue::CategoryPath;
+
+    fn details(category: Category, names: &[&str]) -> CategoryDetails {
+        CategoryDetails {
+            category,
+            parent_name: None,
+            children_count: 0,
+            path_names: names.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_category_filter_covers_the_whole_subtree() {
+        let mut queries = MockCatalogueQueries::new();
+        let phones = category_at(5, &[1], "Phones");
+        let expected_path = phones.path.clone();
+        queries
+            .expect_category()
+            .with(eq(CategoryId(5)))
+            .returning(move |_| Ok(Some(details(phones.clone(), &["Electronics", "Phones"]))));
+        queries
+            .expect_products()
+            .withf(move |filter, _| filter.within.as_ref() == Some(&expected_path))
+            .returning(|_, request| {
+                Ok(Page {
+                    items: vec![],
+                    total: 0,
+                    request,
+                })
+            });
+        BrowseCatalogue::new(Arc::new(queries))
+            .products(
+                Some(CategoryId(5)),
+                ProductFilter::default(),
+                PageRequest::default(),
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn an_unknown_category_filter_is_a_validation_error() {
+        let mut queries = MockCatalogueQueries::new();
+        queries.expect_category().returning(|_| Ok(None));
+        queries.expect_products().never();
+        let result = BrowseCatalogue::new(Arc::new(queries)).products(
+            Some(CategoryId(9)),
+            ProductFilter::default(),
+            PageRequest::default(),
+        );
+        let Err(CatalogueError::Invalid(errors)) = result else {
+            panic!("expected a validation error")
+        };
+        assert!(errors.has("category"));
+    }
+
+    #[test]
+    fn average_price_by_slug_needs_a_slug_and_a_known_category() {
+        let mut queries = MockCatalogueQueries::new();
+        queries.expect_category_by_slug().returning(|_| Ok(None));
+        let browse = BrowseCatalogue::new(Arc::new(queries));
+        assert!(matches!(
+            browse.average_price_by_slug(None),
+            Err(CatalogueError::Invalid(_))
+        ));
+        assert!(matches!(
+            browse.average_price_by_slug(Some("  ")),
+            Err(CatalogueError::Invalid(_))
+        ));
+        assert!(matches!(
+            browse.average_price_by_slug(Some("ghost")),
+            Err(CatalogueError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn average_price_asks_for_the_subtree_of_the_category() {
+        let mut queries = MockCatalogueQueries::new();
+        let bakery = category_at(2, &[1], "Bakery");
+        let path: CategoryPath = bakery.path.clone();
+        queries
+            .expect_category_by_slug()
+            .returning(move |_| Ok(Some(bakery.clone())));
+        queries
+            .expect_price_stats()
+            .with(eq(path))
+            .returning(|_| Ok(PriceStats::EMPTY));
+        let result = BrowseCatalogue::new(Arc::new(queries))
+            .average_price_by_slug(Some("bakery"))
+            .unwrap();
+        assert_eq!(result.stats.count, 0);
+        assert_eq!(result.category.name, "Bakery");
+    }
+
+    #[test]
+    fn per_category_entries_are_ordered_by_full_path() {
+        let mut queries = MockCatalogueQueries::new();
+        queries.expect_price_stats_per_category().returning(|| {
+            Ok(vec![
+                (
+                    details(category_at(3, &[1], "Phones"), &["Electronics", "Phones"]),
+                    PriceStats::EMPTY,
+                ),
+                (
+                    details(category_at(1, &[], "Electronics"), &["Electronics"]),
+                    PriceStats::EMPTY,
+                ),
+                (
+                    details(category_at(2, &[], "Clothing"), &["Clothing"]),
+                    PriceStats::EMPTY,
+                ),
+            ])
+        });
+        let entries = BrowseCatalogue::new(Arc::new(queries))
+            .average_price_per_category()
+            .unwrap();
+        let names: Vec<_> = entries
+            .iter()
+            .map(|(d, _)| d.category.name.as_str())
+            .collect();
+        assert_eq!(names, ["Clothing", "Electronics", "Phones"]);
+    }
+}

@@ -1,0 +1,284 @@
+//! Creating, changing and deleting products, with or without an image.
+
+use std::sync::Arc;
+
+use orderflow_domain::catalogue::{
+    next_free_slug, slugify, CategoryId, ImageFormat, Price, Product, ProductId, ProductName,
+    ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
+};
+use orderflow_domain::validation::FieldErrors;
+use uuid::Uuid;
+
+use super::errors::invalid_pk;
+use super::retry::with_slug_retries;
+use super::CatalogueError;
+use crate::identity::REQUIRED;
+use crate::ports::{
+    transaction, CatalogueQueries, Clock, DeleteError, ImageStore, ProductDetails, Transaction,
+    UnitOfWork,
+};
+
+/// A product's writable fields, as sent; `None` leaves a field as it is (or at its default on creation).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProductInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// The decimal as written by the client (`"999.99"`).
+    pub price: Option<String>,
+    pub category: Option<i64>,
+    pub stock_quantity: Option<i64>,
+    pub status: Option<String>,
+    pub is_featured: Option<bool>,
+    /// Generated (`SKU-` and 8 hex digits) when absent on creation.
+    pub sku: Option<String>,
+}
+
+/// An uploaded image file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewImage {
+    pub bytes: Vec<u8>,
+}
+
+/// The validated fields of an input; `None` where the input left the field out.
+#[derive(Default)]
+struct Fields {
+    name: Option<String>,
+    description: Option<String>,
+    price: Option<Price>,
+    category: Option<CategoryId>,
+    stock: Option<StockQuantity>,
+    status: Option<ProductStatus>,
+    is_featured: Option<bool>,
+    sku: Option<Sku>,
+}
+
+impl Fields {
+    /// Checks every given field; with `complete`, the fields a product cannot lack are required too.
+    fn validate(input: &ProductInput, complete: bool) -> Result<Fields, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let required = |errors: &mut FieldErrors, field: &str, present: bool| {
+            if complete && !present {
+                errors.add(field, REQUIRED);
+            }
+        };
+        required(&mut errors, "name", input.name.is_some());
+        required(&mut errors, "price", input.price.is_some());
+        required(&mut errors, "category", input.category.is_some());
+        let fields = Fields {
+            name: input
+                .name
+                .as_deref()
+                .and_then(|name| errors.check("name", ProductName::parse(name))),
+            description: input.description.as_ref().map(|d| d.trim().to_owned()),
+            price: input
+                .price
+                .as_deref()
+                .and_then(|price| errors.check("price", Price::parse(price))),
+            category: input.category.map(CategoryId),
+            stock: input
+                .stock_quantity
+                .and_then(|units| errors.check("stock_quantity", StockQuantity::new(units))),
+            status: input
+                .status
+                .as_deref()
+                .and_then(|status| errors.check("status", status.parse::<ProductStatus>())),
+            is_featured: input.is_featured,
+            sku: input
+                .sku
+                .as_deref()
+                .and_then(|sku| errors.check("sku", Sku::parse(sku))),
+        };
+        errors.into_result().map(|()| fields)
+    }
+}
+
+pub struct ManageProducts {
+    uow: Arc<dyn UnitOfWork>,
+    queries: Arc<dyn CatalogueQueries>,
+    images: Arc<dyn ImageStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl ManageProducts {
+    pub fn new(
+        uow: Arc<dyn UnitOfWork>,
+        queries: Arc<dyn CatalogueQueries>,
+        images: Arc<dyn ImageStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            uow,
+            queries,
+            images,
+            clock,
+        }
+    }
+
+    pub fn create(&self, input: ProductInput) -> Result<ProductDetails, CatalogueError> {
+        self.create_with(input, None)
+    }
+
+    /// Creates a product with an uploaded image. The image must really be a PNG, JPEG or WebP (its bytes are
+    /// checked), of at most 5 MiB; it is stored first and removed again if the product cannot be created.
+    pub fn create_with_image(
+        &self,
+        input: ProductInput,
+        image: NewImage,
+    ) -> Result<ProductDetails, CatalogueError> {
+        Fields::validate(&input, true)?;
+        let format = check_image(&image.bytes)?;
+        let path = self
+            .images
+            .save("products", format, &image.bytes)
+            .map_err(CatalogueError::ImageStorage)?;
+        let created = self.create_with(input, Some(path.clone()));
+        if created.is_err() {
+            self.images.remove(&path);
+        }
+        created
+    }
+
+    fn create_with(
+        &self,
+        input: ProductInput,
+        image: Option<String>,
+    ) -> Result<ProductDetails, CatalogueError> {
+        let fields = Fields::validate(&input, true)?;
+        let (Some(name), Some(price), Some(category)) =
+            (fields.name.clone(), fields.price, fields.category)
+        else {
+            return Err(CatalogueError::Invalid(FieldErrors::single(
+                "name", REQUIRED,
+            )));
+        };
+        let id = ProductId(Uuid::new_v4());
+        with_slug_retries(self.uow.as_ref(), |tx| {
+            existing_category(tx, category)?;
+            let products = tx.products();
+            let base = slugify(&name, "product");
+            let slug = next_free_slug(&base, &products.slugs_like(&base)?);
+            let now = self.clock.now();
+            let product = Product {
+                id,
+                name: name.clone(),
+                slug,
+                description: fields.description.clone().unwrap_or_default(),
+                price,
+                category_id: category,
+                sku: fields.sku.clone().unwrap_or_else(|| Sku::generated(id.0)),
+                stock_quantity: fields.stock.unwrap_or(StockQuantity(0)),
+                image: image.clone(),
+                status: fields.status.unwrap_or(ProductStatus::Active),
+                is_featured: fields.is_featured.unwrap_or(false),
+                created_at: now,
+                updated_at: now,
+            };
+            products.insert(&product)?;
+            Ok(())
+        })?;
+        self.details(id)
+    }
+
+    /// Changes the given fields (`complete`: a full replacement, PUT, which needs the required fields).
+    pub fn update(
+        &self,
+        id: ProductId,
+        input: ProductInput,
+        complete: bool,
+    ) -> Result<ProductDetails, CatalogueError> {
+        let fields = Fields::validate(&input, complete)?;
+        with_slug_retries(self.uow.as_ref(), |tx| {
+            let mut product = tx.products().find(id)?.ok_or(CatalogueError::NotFound)?;
+            if let Some(category) = fields.category {
+                existing_category(tx, category)?;
+                product.category_id = category;
+            }
+            let products = tx.products();
+            if let Some(name) = &fields.name {
+                if *name != product.name {
+                    let base = slugify(name, "product");
+                    let taken: Vec<String> = products
+                        .slugs_like(&base)?
+                        .into_iter()
+                        .filter(|slug| *slug != product.slug)
+                        .collect();
+                    product.slug = next_free_slug(&base, &taken);
+                    product.name = name.clone();
+                }
+            }
+            if let Some(description) = &fields.description {
+                product.description = description.clone();
+            }
+            if let Some(price) = fields.price {
+                product.price = price;
+            }
+            if let Some(stock) = fields.stock {
+                product.stock_quantity = stock;
+            }
+            if let Some(status) = fields.status {
+                product.status = status;
+            }
+            if let Some(featured) = fields.is_featured {
+                product.is_featured = featured;
+            }
+            if let Some(sku) = &fields.sku {
+                product.sku = sku.clone();
+            }
+            product.updated_at = self.clock.now();
+            products.update(&product)?;
+            Ok(())
+        })?;
+        self.details(id)
+    }
+
+    pub fn toggle_featured(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
+        transaction(self.uow.as_ref(), |tx| {
+            let products = tx.products();
+            let mut product = products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            product.is_featured = !product.is_featured;
+            product.updated_at = self.clock.now();
+            products.update(&product).map_err(CatalogueError::from)
+        })?;
+        self.details(id)
+    }
+
+    /// Deletes a product no order refers to; one on orders is kept (409): discontinue it instead.
+    pub fn delete(&self, id: ProductId) -> Result<(), CatalogueError> {
+        transaction(self.uow.as_ref(), |tx| {
+            let products = tx.products();
+            products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            products.delete(id).map_err(|error| match error {
+                DeleteError::InUse => CatalogueError::Conflict(
+                    "This product appears on orders and cannot be deleted; set its status to discontinued instead."
+                        .into(),
+                ),
+                DeleteError::Storage(error) => error.into(),
+            })
+        })
+    }
+
+    fn details(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
+        self.queries.product(id)?.ok_or(CatalogueError::NotFound)
+    }
+}
+
+/// The image's real format, if it is one we accept and not too large.
+fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(FieldErrors::single("image", "The image is larger than 5 MiB.").into());
+    }
+    ImageFormat::sniff(bytes).ok_or_else(|| {
+        FieldErrors::single(
+            "image",
+            "Upload a valid image: the file is not a PNG, JPEG or WebP image.",
+        )
+        .into()
+    })
+}
+
+fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), CatalogueError> {
+    match tx.categories().find(id)? {
+        Some(_) => Ok(()),
+        None => Err(FieldErrors::single("category", invalid_pk(id.0)).into()),
+    }
+}

@@ -1,0 +1,445 @@
+//! The catalogue's read side. Every method is a fixed number of queries, whatever the size or depth of the tree.
+
+use std::collections::HashMap;
+
+use diesel::dsl::sql;
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Nullable, Numeric, Text};
+use orderflow_application::listing::{Page, PageRequest, SortDirection};
+use orderflow_application::ports::{
+    CatalogueQueries, CategoryDetails, CategoryFilter, CategorySort, ProductDetails, ProductFilter,
+    ProductSort, TreeEntry,
+};
+use orderflow_domain::catalogue::{
+    Category, CategoryId, CategoryPath, PriceStats, Product, ProductId,
+};
+use rust_decimal::Decimal;
+
+use super::rows::{CategoryRow, ProductRow};
+use super::subtree_range;
+use crate::error::storage_error;
+use crate::pool::{connection, DbPool};
+use crate::schema::{categories, products};
+use crate::sql::{contains_pattern, lower_text};
+use crate::RepositoryError;
+
+pub struct PgCatalogueQueries {
+    pool: DbPool,
+}
+
+impl PgCatalogueQueries {
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+}
+
+// Computed columns of a category row (`categories` is the row's own table in the outer query).
+const PARENT_NAME: &str = "(SELECT p.name FROM categories p WHERE p.id = categories.parent_id)";
+const CHILDREN_COUNT: &str =
+    "(SELECT count(*) FROM categories ch WHERE ch.parent_id = categories.id)";
+/// The names along the path, root first: one index look-up per level.
+const PATH_NAMES: &str = "ARRAY(SELECT a.name FROM categories a \
+     WHERE a.id = ANY(string_to_array(trim(both '/' from categories.path), '/')::bigint[]) ORDER BY a.level)";
+
+type DetailsTuple = (CategoryRow, Option<String>, i64, Vec<String>);
+
+fn details(
+    (row, parent_name, children, names): DetailsTuple,
+) -> Result<CategoryDetails, RepositoryError> {
+    Ok(CategoryDetails {
+        category: Category::try_from(row)?,
+        parent_name,
+        children_count: u64::try_from(children).unwrap_or_default(),
+        path_names: names,
+    })
+}
+
+fn product_details(
+    (row, category_name, names): (ProductRow, String, Vec<String>),
+) -> Result<ProductDetails, RepositoryError> {
+    Ok(ProductDetails {
+        product: Product::try_from(row)?,
+        category_name,
+        category_path_names: names,
+    })
+}
+
+type BoxedCategories<'a> = categories::BoxedQuery<'a, Pg>;
+
+fn filtered_categories(filter: &CategoryFilter) -> BoxedCategories<'_> {
+    let mut query = categories::table.into_boxed();
+    query = query.filter(categories::is_active.eq(filter.is_active.unwrap_or(true)));
+    match filter.parent {
+        Some(Some(parent)) => query = query.filter(categories::parent_id.eq(parent.0)),
+        Some(None) => query = query.filter(categories::parent_id.is_null()),
+        None => {}
+    }
+    for term in &filter.search_terms {
+        let pattern = contains_pattern(term);
+        query = query.filter(
+            categories::name
+                .ilike(pattern.clone())
+                .or(categories::description.ilike(pattern)),
+        );
+    }
+    query
+}
+
+fn with_category_details(
+    query: BoxedCategories<'_>,
+) -> impl diesel::query_dsl::LoadQuery<'_, PgConnection, DetailsTuple> + '_ {
+    query.select((
+        CategoryRow::as_select(),
+        sql::<Nullable<Text>>(PARENT_NAME),
+        sql::<BigInt>(CHILDREN_COUNT),
+        sql::<Array<Text>>(PATH_NAMES),
+    ))
+}
+
+fn page_bounds(page: PageRequest) -> (i64, i64) {
+    (
+        i64::try_from(page.offset()).unwrap_or(i64::MAX),
+        i64::try_from(page.limit()).unwrap_or(i64::MAX),
+    )
+}
+
+type BoxedProducts<'a> =
+    diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<products::table, categories::table>, Pg>;
+
+fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
+    let mut query = products::table.inner_join(categories::table).into_boxed();
+    if let Some(path) = &filter.within {
+        let (start, end) = subtree_range(path);
+        query = query
+            .filter(categories::path.ge(start))
+            .filter(categories::path.lt(end));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(products::status.eq(status.as_str()));
+    }
+    if filter.exclude_discontinued {
+        query = query.filter(products::status.ne("discontinued"));
+    }
+    if let Some(featured) = filter.is_featured {
+        query = query.filter(products::is_featured.eq(featured));
+    }
+    if let Some(min) = filter.min_price {
+        query = query.filter(products::price.ge(min));
+    }
+    if let Some(max) = filter.max_price {
+        query = query.filter(products::price.le(max));
+    }
+    match filter.in_stock {
+        Some(true) => query = query.filter(products::stock_quantity.gt(0)),
+        Some(false) => query = query.filter(products::stock_quantity.eq(0)),
+        None => {}
+    }
+    if let Some(below) = filter.stock_below {
+        query = query.filter(products::stock_quantity.lt(below));
+    }
+    for term in &filter.search_terms {
+        let pattern = contains_pattern(term);
+        query = query.filter(
+            products::name
+                .ilike(pattern.clone())
+                .or(products::description.ilike(pattern.clone()))
+                .or(products::sku.ilike(pattern)),
+        );
+    }
+    query
+}
+
+fn ordered_products<'a>(
+    mut query: BoxedProducts<'a>,
+    ordering: &[(ProductSort, SortDirection)],
+) -> BoxedProducts<'a> {
+    use SortDirection::{Ascending, Descending};
+    let default = [(ProductSort::CreatedAt, Descending)];
+    let ordering = if ordering.is_empty() {
+        &default[..]
+    } else {
+        ordering
+    };
+    for (field, direction) in ordering {
+        query = match (field, direction) {
+            (ProductSort::Name, Ascending) => query.then_order_by(lower_text(products::name).asc()),
+            (ProductSort::Name, Descending) => {
+                query.then_order_by(lower_text(products::name).desc())
+            }
+            (ProductSort::Price, Ascending) => query.then_order_by(products::price.asc()),
+            (ProductSort::Price, Descending) => query.then_order_by(products::price.desc()),
+            (ProductSort::CreatedAt, Ascending) => query.then_order_by(products::created_at.asc()),
+            (ProductSort::CreatedAt, Descending) => {
+                query.then_order_by(products::created_at.desc())
+            }
+            (ProductSort::StockQuantity, Ascending) => {
+                query.then_order_by(products::stock_quantity.asc())
+            }
+            (ProductSort::StockQuantity, Descending) => {
+                query.then_order_by(products::stock_quantity.desc())
+            }
+        };
+    }
+    query.then_order_by(products::id.asc())
+}
+
+fn with_product_details(
+    query: BoxedProducts<'_>,
+) -> impl diesel::query_dsl::LoadQuery<'_, PgConnection, (ProductRow, String, Vec<String>)> + '_ {
+    query.select((
+        ProductRow::as_select(),
+        categories::name,
+        sql::<Array<Text>>(PATH_NAMES),
+    ))
+}
+
+#[derive(QueryableByName)]
+struct StatsRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Nullable<Numeric>)]
+    total: Option<Decimal>,
+    #[diesel(sql_type = Nullable<Numeric>)]
+    low: Option<Decimal>,
+    #[diesel(sql_type = Nullable<Numeric>)]
+    high: Option<Decimal>,
+}
+
+impl StatsRow {
+    fn stats(&self) -> PriceStats {
+        match (self.total, u64::try_from(self.n).unwrap_or_default()) {
+            (Some(total), count) if count > 0 => PriceStats {
+                count,
+                average: Some(PriceStats::round(total / Decimal::from(count))),
+                min: self.low,
+                max: self.high,
+            },
+            _ => PriceStats::EMPTY,
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct CategoryStatsRow {
+    #[diesel(embed)]
+    category: CategoryRow,
+    #[diesel(sql_type = Nullable<Text>)]
+    parent_name: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    children_count: i64,
+    #[diesel(sql_type = Array<Text>)]
+    path_names: Vec<String>,
+    #[diesel(embed)]
+    stats: StatsRow,
+}
+
+/// Active products per category, rolled up to every ancestor through the path ids.
+const ROLLED_UP_PRODUCTS: &str = "\
+    WITH direct AS ( \
+        SELECT category_id, count(*) AS n, sum(price) AS total, min(price) AS low, max(price) AS high \
+        FROM products WHERE status = 'active' GROUP BY category_id), \
+    rolled AS ( \
+        SELECT ancestor AS id, sum(d.n)::bigint AS n, sum(d.total) AS total, min(d.low) AS low, max(d.high) AS high \
+        FROM direct d JOIN categories c ON c.id = d.category_id \
+        CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from c.path), '/')::bigint[]) AS ancestor \
+        GROUP BY ancestor) ";
+
+impl CatalogueQueries for PgCatalogueQueries {
+    fn categories(
+        &self,
+        filter: &CategoryFilter,
+        page: PageRequest,
+    ) -> Result<Page<CategoryDetails>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        let total: i64 = filtered_categories(filter)
+            .count()
+            .get_result(&mut connection)
+            .map_err(storage_error)?;
+        let mut query = filtered_categories(filter);
+        use SortDirection::{Ascending, Descending};
+        let default = [(CategorySort::Name, Ascending)];
+        let ordering = if filter.ordering.is_empty() {
+            &default[..]
+        } else {
+            &filter.ordering[..]
+        };
+        for (field, direction) in ordering {
+            query = match (field, direction) {
+                (CategorySort::Name, Ascending) => {
+                    query.then_order_by(lower_text(categories::name).asc())
+                }
+                (CategorySort::Name, Descending) => {
+                    query.then_order_by(lower_text(categories::name).desc())
+                }
+                (CategorySort::CreatedAt, Ascending) => {
+                    query.then_order_by(categories::created_at.asc())
+                }
+                (CategorySort::CreatedAt, Descending) => {
+                    query.then_order_by(categories::created_at.desc())
+                }
+            };
+        }
+        let (offset, limit) = page_bounds(page);
+        let rows = with_category_details(
+            query
+                .then_order_by(categories::id.asc())
+                .offset(offset)
+                .limit(limit),
+        )
+        .load(&mut connection)
+        .map_err(storage_error)?;
+        Ok(Page {
+            items: rows.into_iter().map(details).collect::<Result<_, _>>()?,
+            total: u64::try_from(total).unwrap_or_default(),
+            request: page,
+        })
+    }
+
+    fn category(&self, id: CategoryId) -> Result<Option<CategoryDetails>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        with_category_details(
+            categories::table
+                .filter(categories::id.eq(id.0))
+                .into_boxed(),
+        )
+        .load(&mut connection)
+        .map_err(storage_error)?
+        .into_iter()
+        .next()
+        .map(details)
+        .transpose()
+    }
+
+    fn category_by_slug(&self, slug: &str) -> Result<Option<Category>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        categories::table
+            .filter(categories::slug.eq(slug))
+            .select(CategoryRow::as_select())
+            .first(&mut connection)
+            .optional()
+            .map_err(storage_error)?
+            .map(Category::try_from)
+            .transpose()
+    }
+
+    fn tree(&self) -> Result<Vec<TreeEntry>, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut connection = connection(&self.pool)?;
+        let rows = categories::table
+            .filter(categories::is_active.eq(true))
+            .order(categories::path.asc())
+            .select(CategoryRow::as_select())
+            .load(&mut connection)
+            .map_err(storage_error)?;
+        let counts: HashMap<i64, i64> =
+            diesel::sql_query(format!("{ROLLED_UP_PRODUCTS} SELECT id, n FROM rolled"))
+                .load::<Count>(&mut connection)
+                .map_err(storage_error)?
+                .into_iter()
+                .map(|count| (count.id, count.n))
+                .collect();
+        rows.into_iter()
+            .map(|row| {
+                let product_count = counts.get(&row.id).copied().unwrap_or_default();
+                Ok(TreeEntry {
+                    category: Category::try_from(row)?,
+                    product_count: u64::try_from(product_count).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    fn price_stats(&self, path: &CategoryPath) -> Result<PriceStats, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        let (start, end) = subtree_range(path);
+        let row: StatsRow = diesel::sql_query(
+            "SELECT count(p.price) AS n, sum(p.price) AS total, min(p.price) AS low, max(p.price) AS high \
+             FROM products p \
+             WHERE p.status = 'active' \
+               AND p.category_id IN (SELECT c.id FROM categories c WHERE c.path >= $1 AND c.path < $2)",
+        )
+        .bind::<Text, _>(start)
+        .bind::<Text, _>(end)
+        .get_result(&mut connection)
+        .map_err(storage_error)?;
+        Ok(row.stats())
+    }
+
+    fn price_stats_per_category(
+        &self,
+    ) -> Result<Vec<(CategoryDetails, PriceStats)>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        let rows: Vec<CategoryStatsRow> = diesel::sql_query(format!(
+            "{ROLLED_UP_PRODUCTS} \
+             SELECT categories.*, {PARENT_NAME} AS parent_name, {CHILDREN_COUNT} AS children_count, \
+                    {PATH_NAMES} AS path_names, rolled.n, rolled.total, rolled.low, rolled.high \
+             FROM rolled JOIN categories ON categories.id = rolled.id \
+             WHERE categories.is_active"
+        ))
+        .load(&mut connection)
+        .map_err(storage_error)?;
+        rows.into_iter()
+            .map(|row| {
+                let stats = row.stats.stats();
+                let details = details((
+                    row.category,
+                    row.parent_name,
+                    row.children_count,
+                    row.path_names,
+                ))?;
+                Ok((details, stats))
+            })
+            .collect()
+    }
+
+    fn products(
+        &self,
+        filter: &ProductFilter,
+        page: PageRequest,
+    ) -> Result<Page<ProductDetails>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        let total: i64 = filtered_products(filter)
+            .count()
+            .get_result(&mut connection)
+            .map_err(storage_error)?;
+        let (offset, limit) = page_bounds(page);
+        let rows = with_product_details(
+            ordered_products(filtered_products(filter), &filter.ordering)
+                .offset(offset)
+                .limit(limit),
+        )
+        .load(&mut connection)
+        .map_err(storage_error)?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(product_details)
+                .collect::<Result<_, _>>()?,
+            total: u64::try_from(total).unwrap_or_default(),
+            request: page,
+        })
+    }
+
+    fn product(&self, id: ProductId) -> Result<Option<ProductDetails>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        with_product_details(
+            products::table
+                .inner_join(categories::table)
+                .filter(products::id.eq(id.0))
+                .into_boxed(),
+        )
+        .load(&mut connection)
+        .map_err(storage_error)?
+        .into_iter()
+        .next()
+        .map(product_details)
+        .transpose()
+    }
+}

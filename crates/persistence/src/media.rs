@@ -1,0 +1,67 @@
+//! Uploaded images on the local file system, under MEDIA_ROOT.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use orderflow_application::ports::ImageStore;
+use orderflow_domain::catalogue::ImageFormat;
+
+pub struct FsImageStore {
+    root: PathBuf,
+}
+
+impl FsImageStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+}
+
+impl ImageStore for FsImageStore {
+    fn save(&self, folder: &str, format: ImageFormat, bytes: &[u8]) -> Result<String, String> {
+        let directory = self.root.join(folder);
+        std::fs::create_dir_all(&directory)
+            .map_err(|e| format!("cannot create {}: {e}", directory.display()))?;
+        let name = format!("{}.{}", uuid::Uuid::new_v4().simple(), format.extension());
+        // Written under a temporary name and renamed, so a half-written file is never served.
+        let partial = directory.join(format!(".{name}.partial"));
+        let mut file = std::fs::File::create(&partial)
+            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        std::fs::rename(&partial, directory.join(&name))
+            .map_err(|e| format!("cannot store {name}: {e}"))?;
+        Ok(format!("{folder}/{name}"))
+    }
+
+    fn remove(&self, path: &str) {
+        if !path.contains("..") {
+            let _ = std::fs::remove_file(self.root.join(path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_bytes_under_a_fresh_name_and_removes_them() {
+        let root =
+            std::env::temp_dir().join(format!("orderflow-media-{}", uuid::Uuid::new_v4().simple()));
+        let store = FsImageStore::new(&root);
+        let path = store
+            .save("products", ImageFormat::Png, b"\x89PNG\r\n\x1a\n...")
+            .unwrap();
+        assert!(path.starts_with("products/") && path.ends_with(".png"));
+        assert_eq!(
+            std::fs::read(root.join(&path)).unwrap(),
+            b"\x89PNG\r\n\x1a\n..."
+        );
+        let other = store.save("products", ImageFormat::Png, b"x").unwrap();
+        assert_ne!(path, other);
+        store.remove(&path);
+        assert!(!root.join(&path).exists());
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
