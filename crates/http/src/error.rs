@@ -28,7 +28,7 @@ use crate::middleware::current_request_id;
     code = 503,
     description = "The database is unavailable; retry later"
 )]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("validation failed: {0}")]
     Validation(FieldErrors),

@@ -101,3 +101,56 @@ impl<T: paperclip::v2::schema::Apiv2Schema> paperclip::v2::schema::Apiv2Schema f
         true
     }
 }
+
+/// A JSON request body whose problems are reported only when the handler reads it.
+///
+/// actix extracts a handler's arguments concurrently and answers with the first failure; with a plain `Json`
+/// a malformed body could be reported before the caller's missing permission. The handler reads this after its
+/// `Caller` has been checked, so a 401 or 403 always comes first.
+pub struct Body<T>(Result<T, ApiError>);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let json = web::Json::<T>::from_request(request, payload);
+        Box::pin(async move {
+            Ok(Body(match json.await {
+                Ok(json) => Ok(json.into_inner()),
+                Err(error) => Err(error
+                    .as_error::<ApiError>()
+                    .cloned()
+                    .unwrap_or_else(|| ApiError::BadRequest(error.to_string()))),
+            }))
+        })
+    }
+}
+
+impl<T: paperclip::v2::schema::Apiv2Schema> paperclip::v2::schema::Apiv2Schema for Body<T> {
+    fn name() -> Option<String> {
+        T::name()
+    }
+
+    fn raw_schema() -> paperclip::v2::models::DefaultSchemaRaw {
+        T::raw_schema()
+    }
+}
+
+impl<T: paperclip::v2::schema::Apiv2Schema> paperclip::actix::OperationModifier for Body<T> {
+    fn update_parameter(op: &mut paperclip::v2::models::DefaultOperationRaw) {
+        <web::Json<T> as paperclip::actix::OperationModifier>::update_parameter(op);
+    }
+
+    fn update_definitions(
+        map: &mut std::collections::BTreeMap<String, paperclip::v2::models::DefaultSchemaRaw>,
+    ) {
+        <web::Json<T> as paperclip::actix::OperationModifier>::update_definitions(map);
+    }
+}

@@ -154,3 +154,46 @@ pub async fn json_of(response: Response) -> (StatusCode, Value) {
         serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, body)
 }
+
+impl TestApp {
+    /// Creates a category as `token` and returns its id.
+    pub async fn category(&self, token: &str, name: &str, parent: Option<i64>) -> i64 {
+        let (status, body) = json_of(
+            self.post(
+                "/api/v1/categories/",
+                Some(token),
+                json!({"name": name, "parent": parent}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Creates a product as `token` and returns its JSON.
+    pub async fn product(&self, token: &str, fields: Value) -> Value {
+        let (status, body) =
+            json_of(self.post("/api/v1/products/", Some(token), fields).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Every category whose stored path or level disagrees with its parent chain (must be none).
+    pub fn corrupt_categories(&self) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::RunQueryDsl;
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM categories c LEFT JOIN categories p ON p.id = c.parent_id \
+             WHERE c.path <> coalesce(p.path, '/') || c.id || '/' \
+                OR c.level <> coalesce(p.level + 1, 0)",
+        )
+        .get_result::<Count>(&mut self.db.connection())
+        .unwrap()
+        .n
+    }
+}

@@ -3,9 +3,11 @@
 
 mod admin_accounts;
 mod authentication;
+mod categories;
 mod customers;
 mod helpers;
 mod openapi;
 mod postman;
+mod products;
 mod service;
 mod transport;

@@ -98,3 +98,23 @@ async fn paths_without_the_trailing_slash_are_served_identically() {
     assert_eq!(list["count"], 1);
     assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn permission_is_checked_before_the_body_is_read() {
+    let app = spawn_app().await;
+    let (customer, _) = app.register("alice@x.com").await;
+    for _ in 0..5 {
+        for path in ["/api/v1/categories/", "/api/v1/products/", "/api/v1/products/bulk_upload/"] {
+            let response = app
+                .client
+                .post(app.url(path))
+                .header("Authorization", format!("Token {customer}"))
+                .header("Content-Type", "application/json")
+                .body("{ this is not json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+    }
+}

@@ -1,12 +1,12 @@
 use actix_web::web::Data;
 use orderflow_application::admin::{CreateAdminInput, OnExistingAccount};
-use paperclip::actix::{api_v2_operation, web, Apiv2Schema, CreatedJson};
+use paperclip::actix::{api_v2_operation, Apiv2Schema, CreatedJson};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, SuperAdmin};
 use crate::dto::CustomerBody;
 use crate::error::ApiError;
-use crate::json::Required;
+use crate::json::{Body, Required};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -36,9 +36,9 @@ pub struct CreatedAdminBody {
 pub async fn create_admin(
     state: Data<AppState>,
     _caller: Caller<SuperAdmin>,
-    body: web::Json<CreateAdminRequest>,
+    body: Body<CreateAdminRequest>,
 ) -> Result<CreatedJson<CreatedAdminBody>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let input = CreateAdminInput {
         email: body.email.into_inner(),
         first_name: body.first_name.into_inner(),

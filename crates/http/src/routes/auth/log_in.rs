@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::dto::SessionBody;
 use crate::error::ApiError;
-use crate::json::Required;
+use crate::json::{Body, Required};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -32,9 +32,9 @@ pub(crate) fn client_address(request: &HttpRequest) -> Option<String> {
 pub async fn log_in(
     state: Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LogInRequest>,
+    body: Body<LogInRequest>,
 ) -> Result<web::Json<SessionBody>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let input = LogInInput {
         email: body.email.into_inner(),
         password: body.password.into_inner(),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::log_in::client_address;
 use crate::error::ApiError;
-use crate::json::Required;
+use crate::json::{Body, Required};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -34,9 +34,9 @@ pub struct TokenBody {
 pub async fn obtain_token(
     state: Data<AppState>,
     request: HttpRequest,
-    body: web::Json<ObtainTokenRequest>,
+    body: Body<ObtainTokenRequest>,
 ) -> Result<web::Json<TokenBody>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let Some(email) = body.username.or(body.email) else {
         let mut errors = FieldErrors::single("username", crate::REQUIRED);
         if body.password.0.is_none() {

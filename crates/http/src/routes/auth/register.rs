@@ -1,11 +1,11 @@
 use actix_web::web::Data;
 use orderflow_application::identity::RegisterCustomerInput;
-use paperclip::actix::{api_v2_operation, web, Apiv2Schema, CreatedJson};
+use paperclip::actix::{api_v2_operation, Apiv2Schema, CreatedJson};
 use serde::Deserialize;
 
 use crate::dto::SessionBody;
 use crate::error::ApiError;
-use crate::json::Required;
+use crate::json::{Body, Required};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -38,9 +38,9 @@ pub struct RegisterRequest {
 #[api_v2_operation(tags(Authentication))]
 pub async fn register(
     state: Data<AppState>,
-    body: web::Json<RegisterRequest>,
+    body: Body<RegisterRequest>,
 ) -> Result<CreatedJson<SessionBody>, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let input = RegisterCustomerInput {
         email: body.email.into_inner(),
         password: body.password.into_inner(),

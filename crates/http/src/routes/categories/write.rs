@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::{Caller, Staff};
 use crate::dto::CategoryBody;
 use crate::error::ApiError;
-use crate::json::nullable;
+use crate::json::{nullable, Body};
 use crate::media::MediaUrls;
 use crate::routes::run;
 use crate::state::AppState;
@@ -45,9 +45,9 @@ pub async fn create_category(
     state: Data<AppState>,
     request: HttpRequest,
     _caller: Caller<Staff>,
-    body: web::Json<CategoryRequest>,
+    body: Body<CategoryRequest>,
 ) -> Result<CreatedJson<CategoryBody>, ApiError> {
-    let input = body.into_inner().into();
+    let input = body.into_inner()?.into();
     let details = run(&state, move |state| state.manage_categories.create(input)).await?;
     Ok(CreatedJson(CategoryBody::new(
         details,
@@ -82,9 +82,9 @@ pub async fn replace_category(
     request: HttpRequest,
     _caller: Caller<Staff>,
     path: web::Path<i64>,
-    body: web::Json<CategoryRequest>,
+    body: Body<CategoryRequest>,
 ) -> Result<web::Json<CategoryBody>, ApiError> {
-    update(state, request, path.into_inner(), body.into_inner(), true).await
+    update(state, request, path.into_inner(), body.into_inner()?, true).await
 }
 
 /// Change or move a category (staff)
@@ -97,9 +97,9 @@ pub async fn update_category(
     request: HttpRequest,
     _caller: Caller<Staff>,
     path: web::Path<i64>,
-    body: web::Json<CategoryRequest>,
+    body: Body<CategoryRequest>,
 ) -> Result<web::Json<CategoryBody>, ApiError> {
-    update(state, request, path.into_inner(), body.into_inner(), false).await
+    update(state, request, path.into_inner(), body.into_inner()?, false).await
 }
 
 /// Delete a category (staff)

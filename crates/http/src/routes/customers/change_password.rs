@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::auth::Caller;
 use crate::dto::MessageBody;
 use crate::error::ApiError;
-use crate::json::Required;
+use crate::json::{Body, Required};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -26,10 +26,10 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     state: Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: Body<ChangePasswordRequest>,
 ) -> Result<web::Json<MessageBody>, ApiError> {
     let principal = caller.principal;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let input = ChangePasswordInput {
         old_password: body.old_password.into_inner(),
         new_password: body.new_password.into_inner(),

@@ -13,6 +13,7 @@ use super::profile::ProfileUpdateRequest;
 use crate::auth::Caller;
 use crate::dto::CustomerBody;
 use crate::error::ApiError;
+use crate::json::Body;
 use crate::pagination::{page_request, Paginated};
 use crate::routes::run;
 use crate::state::AppState;
@@ -77,11 +78,11 @@ pub async fn update_own(
     state: Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<ProfileUpdateRequest>,
+    body: Body<ProfileUpdateRequest>,
 ) -> Result<web::Json<CustomerBody>, ApiError> {
     let target = CustomerId(path.into_inner());
     let principal = caller.principal;
-    let input = body.into_inner().into();
+    let input = body.into_inner()?.into();
     let updated = run(&state, move |state| {
         state.update_profile.execute(&principal, target, input)
     })

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::auth::Caller;
 use crate::dto::CustomerBody;
 use crate::error::ApiError;
-use crate::json::nullable;
+use crate::json::{nullable, Body};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -57,11 +57,11 @@ impl From<ProfileUpdateRequest> for ProfileUpdateInput {
 pub async fn update_profile(
     state: Data<AppState>,
     caller: Caller,
-    body: web::Json<ProfileUpdateRequest>,
+    body: Body<ProfileUpdateRequest>,
 ) -> Result<web::Json<CustomerBody>, ApiError> {
     let principal = caller.principal;
     let target = principal.customer.id;
-    let input = body.into_inner().into();
+    let input = body.into_inner()?.into();
     let updated = run(&state, move |state| {
         state.update_profile.execute(&principal, target, input)
     })

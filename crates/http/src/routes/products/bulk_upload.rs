@@ -24,60 +24,59 @@ use crate::state::AppState;
 const MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// The rows of an import, from a JSON array, a CSV file, or a multipart form whose `file` field holds either.
-pub struct ImportFile(Vec<ImportRow>);
+/// Problems are reported when the handler reads it, after the caller's permission was checked.
+pub struct ImportFile(Result<Vec<ImportRow>, ApiError>);
 
 impl FromRequest for ImportFile {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            if is_multipart(&request) {
-                let mut form = read_form(&request, payload).await?;
-                let file = form.files.remove("file").ok_or_else(|| {
-                    ApiError::BadRequest("Send the file in a field named \"file\".".into())
-                })?;
-                let looks_like_json = file.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-                return if looks_like_json {
-                    json_rows(&file)
-                } else {
-                    csv_rows(&file)
-                }
-                .map(ImportFile);
-            }
-            let content_type = request
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let mut body = Vec::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::BadRequest(format!("Could not read the body: {e}")))?;
-                if body.len() + chunk.len() > MAX_BODY {
-                    return Err(ApiError::PayloadTooLarge(format!(
-                        "The import is larger than {MAX_BODY} bytes."
-                    )));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            if content_type.starts_with("application/json") {
-                json_rows(&body).map(ImportFile)
-            } else if content_type.starts_with("text/csv")
-                || content_type.starts_with("application/csv")
-            {
-                csv_rows(&body).map(ImportFile)
-            } else {
-                Err(ApiError::UnsupportedMediaType(
-                    "Send a JSON array (application/json), a CSV file (text/csv), or a multipart form with a \
-                     \"file\" field."
-                        .into(),
-                ))
-            }
-        })
+        let payload = payload.take();
+        Box::pin(async move { Ok(ImportFile(read_rows(request, payload).await)) })
+    }
+}
+
+async fn read_rows(request: HttpRequest, mut payload: Payload) -> Result<Vec<ImportRow>, ApiError> {
+    if is_multipart(&request) {
+        let mut form = read_form(&request, payload).await?;
+        let file = form.files.remove("file").ok_or_else(|| {
+            ApiError::BadRequest("Send the file in a field named \"file\".".into())
+        })?;
+        let looks_like_json = file.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        return if looks_like_json {
+            json_rows(&file)
+        } else {
+            csv_rows(&file)
+        };
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::BadRequest(format!("Could not read the body: {e}")))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::PayloadTooLarge(format!(
+                "The import is larger than {MAX_BODY} bytes."
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if content_type.starts_with("application/json") {
+        json_rows(&body)
+    } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
+        csv_rows(&body)
+    } else {
+        Err(ApiError::UnsupportedMediaType(
+            "Send a JSON array (application/json), a CSV file (text/csv), or a multipart form with a \"file\" field."
+                .into(),
+        ))
     }
 }
 
@@ -218,7 +217,7 @@ pub async fn bulk_upload(
     _caller: Caller<Staff>,
     file: ImportFile,
 ) -> Result<CreatedJson<ImportResultBody>, ApiError> {
-    let rows = file.0;
+    let rows = file.0?;
     match run(&state, move |state| state.import_products.execute(rows)).await? {
         ImportOutcome::Imported { created, updated } => {
             Ok(CreatedJson(ImportResultBody { created, updated }))

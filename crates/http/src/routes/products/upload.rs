@@ -19,17 +19,18 @@ use crate::multipart::{read_form, FormData};
 use crate::routes::run;
 use crate::state::AppState;
 
-/// The multipart form of `products/upload/`: the product's fields as text, and the image file.
-pub struct ProductUploadForm(FormData);
+/// The multipart form of `products/upload/`: the product's fields as text, and the image file. Problems are
+/// reported when the handler reads it, after the caller's permission was checked (see `json::Body`).
+pub struct ProductUploadForm(Result<FormData, ApiError>);
 
 impl FromRequest for ProductUploadForm {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
         let payload = payload.take();
-        Box::pin(async move { read_form(&request, payload).await.map(ProductUploadForm) })
+        Box::pin(async move { Ok(ProductUploadForm(read_form(&request, payload).await)) })
     }
 }
 
@@ -101,7 +102,7 @@ pub async fn upload_product(
     _caller: Caller<Staff>,
     form: ProductUploadForm,
 ) -> Result<CreatedJson<ProductBody>, ApiError> {
-    let mut form = form.0;
+    let mut form = form.0?;
     let mut errors = FieldErrors::new();
     let image = form.files.remove("image");
     if image.is_none() {

@@ -9,6 +9,7 @@ use super::product_id;
 use crate::auth::{Caller, Staff};
 use crate::dto::ProductBody;
 use crate::error::ApiError;
+use crate::json::Body;
 use crate::media::MediaUrls;
 use crate::routes::run;
 use crate::state::AppState;
@@ -73,9 +74,9 @@ pub async fn create_product(
     state: Data<AppState>,
     request: HttpRequest,
     _caller: Caller<Staff>,
-    body: web::Json<ProductRequest>,
+    body: Body<ProductRequest>,
 ) -> Result<CreatedJson<ProductBody>, ApiError> {
-    let input = body.into_inner().into();
+    let input = body.into_inner()?.into();
     let details = run(&state, move |state| state.manage_products.create(input)).await?;
     Ok(CreatedJson(ProductBody::new(
         details,
@@ -109,9 +110,9 @@ pub async fn replace_product(
     request: HttpRequest,
     _caller: Caller<Staff>,
     path: web::Path<String>,
-    body: web::Json<ProductRequest>,
+    body: Body<ProductRequest>,
 ) -> Result<web::Json<ProductBody>, ApiError> {
-    update(state, request, path.into_inner(), body.into_inner(), true).await
+    update(state, request, path.into_inner(), body.into_inner()?, true).await
 }
 
 /// Change a product (staff)
@@ -121,9 +122,9 @@ pub async fn update_product(
     request: HttpRequest,
     _caller: Caller<Staff>,
     path: web::Path<String>,
-    body: web::Json<ProductRequest>,
+    body: Body<ProductRequest>,
 ) -> Result<web::Json<ProductBody>, ApiError> {
-    update(state, request, path.into_inner(), body.into_inner(), false).await
+    update(state, request, path.into_inner(), body.into_inner()?, false).await
 }
 
 /// Delete a product (staff)
