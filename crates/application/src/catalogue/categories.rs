@@ -209,3 +209,232 @@ fn move_category(
     category.parent_id = parent.map(|p| p.id);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fakes::{category, category_at, FakeUnitOfWork};
+    use crate::identity::fixtures::fixed_clock;
+    use crate::ports::{
+        CategoryWriteError, MockCatalogueQueries, MockCategoryStore, MockProductStore,
+    };
+    use mockall::predicate::eq;
+    use orderflow_domain::catalogue::CategoryPath;
+    use orderflow_domain::validation::FieldErrors;
+
+    fn queries_returning(id: i64) -> MockCatalogueQueries {
+        let mut queries = MockCatalogueQueries::new();
+        queries.expect_category().returning(move |_| {
+            Ok(Some(CategoryDetails {
+                category: category(id, None, "Any"),
+                parent_name: None,
+                children_count: 0,
+                path_names: vec!["Any".into()],
+            }))
+        });
+        queries
+    }
+
+    fn manage(
+        categories: MockCategoryStore,
+        queries: MockCatalogueQueries,
+    ) -> (ManageCategories, Arc<FakeUnitOfWork>) {
+        let uow = Arc::new(FakeUnitOfWork::new(categories, MockProductStore::new()));
+        (
+            ManageCategories::new(uow.clone(), Arc::new(queries), fixed_clock()),
+            uow,
+        )
+    }
+
+    fn invalid(result: Result<CategoryDetails, CatalogueError>) -> FieldErrors {
+        match result {
+            Err(CatalogueError::Invalid(errors)) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_child_gets_its_parents_path_a_free_slug_and_the_tree_lock() {
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().times(1).returning(|| Ok(()));
+        categories
+            .expect_find()
+            .with(eq(CategoryId(4)))
+            .returning(|_| Ok(Some(category_at(4, &[1], "Bakery"))));
+        categories.expect_next_id().returning(|| Ok(CategoryId(9)));
+        categories
+            .expect_slugs_like()
+            .with(eq("bread"))
+            .returning(|_| Ok(vec!["bread".into()]));
+        categories
+            .expect_insert()
+            .withf(|c| {
+                c.id == CategoryId(9)
+                    && c.path.encode() == "/1/4/9/"
+                    && c.parent_id == Some(CategoryId(4))
+                    && c.slug == "bread-2"
+                    && c.is_active
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+        let (manage, uow) = manage(categories, queries_returning(9));
+        manage
+            .create(CategoryInput {
+                name: Some(" Bread ".into()),
+                parent: Some(Some(4)),
+                ..CategoryInput::default()
+            })
+            .unwrap();
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn a_missing_name_or_parent_is_refused_and_a_taken_name_reported() {
+        let (manage_none, _) = manage(MockCategoryStore::new(), MockCatalogueQueries::new());
+        assert!(invalid(manage_none.create(CategoryInput::default())).has("name"));
+
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().returning(|| Ok(()));
+        categories.expect_find().returning(|_| Ok(None));
+        let (manage_orphan, uow) = manage(categories, MockCatalogueQueries::new());
+        let errors = invalid(manage_orphan.create(CategoryInput {
+            name: Some("Orphan".into()),
+            parent: Some(Some(77)),
+            ..CategoryInput::default()
+        }));
+        assert_eq!(
+            errors.messages("parent"),
+            ["Invalid pk \"77\" - object does not exist."]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().returning(|| Ok(()));
+        categories.expect_next_id().returning(|| Ok(CategoryId(3)));
+        categories.expect_slugs_like().returning(|_| Ok(vec![]));
+        categories
+            .expect_insert()
+            .returning(|_| Err(CategoryWriteError::DuplicateName));
+        let (manage_taken, _) = manage(categories, MockCatalogueQueries::new());
+        let errors = invalid(manage_taken.create(CategoryInput {
+            name: Some("Bread".into()),
+            ..CategoryInput::default()
+        }));
+        assert_eq!(
+            errors.messages("name"),
+            ["category with this name already exists."]
+        );
+    }
+
+    #[test]
+    fn a_slug_taken_in_a_race_retries_the_whole_transaction() {
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().returning(|| Ok(()));
+        categories.expect_next_id().returning(|| Ok(CategoryId(3)));
+        categories.expect_slugs_like().returning(|_| Ok(vec![]));
+        let mut attempts = 0;
+        categories.expect_insert().times(2).returning(move |_| {
+            attempts += 1;
+            if attempts == 1 {
+                Err(CategoryWriteError::DuplicateSlug)
+            } else {
+                Ok(())
+            }
+        });
+        let (manage, uow) = manage(categories, queries_returning(3));
+        manage
+            .create(CategoryInput {
+                name: Some("Bread".into()),
+                ..CategoryInput::default()
+            })
+            .unwrap();
+        assert_eq!((uow.rollbacks(), uow.commits()), (1, 1));
+    }
+
+    #[test]
+    fn moving_under_a_descendant_is_refused_before_anything_is_rewritten() {
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().returning(|| Ok(()));
+        categories.expect_find().returning(|id| {
+            Ok(Some(match id.0 {
+                2 => category_at(2, &[1], "Bakery"),
+                _ => category_at(6, &[1, 2, 4, 5], "Deep"),
+            }))
+        });
+        categories.expect_move_subtree().never();
+        categories.expect_update().never();
+        let (manage, uow) = manage(categories, MockCatalogueQueries::new());
+        let errors = invalid(manage.update(
+            CategoryId(2),
+            CategoryInput {
+                parent: Some(Some(6)),
+                ..CategoryInput::default()
+            },
+            false,
+        ));
+        assert_eq!(
+            errors.messages("parent"),
+            ["A category cannot be moved under one of its own descendants."]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn a_legal_move_rewrites_the_subtree_from_the_old_to_the_new_path() {
+        let mut categories = MockCategoryStore::new();
+        categories.expect_lock_tree().returning(|| Ok(()));
+        categories.expect_find().returning(|id| {
+            Ok(Some(match id.0 {
+                2 => category_at(2, &[1], "Bakery"),
+                _ => category_at(8, &[7], "Outlet"),
+            }))
+        });
+        let from = category_at(2, &[1], "Bakery").path;
+        let to: CategoryPath = category_at(8, &[7], "Outlet").path.child(CategoryId(2));
+        categories
+            .expect_move_subtree()
+            .with(eq(from), eq(to))
+            .times(1)
+            .returning(|_, _| Ok(()));
+        categories
+            .expect_update()
+            .withf(|c| c.parent_id == Some(CategoryId(8)) && c.path.encode() == "/7/8/2/")
+            .times(1)
+            .returning(|_| Ok(()));
+        let (manage, uow) = manage(categories, queries_returning(2));
+        manage
+            .update(
+                CategoryId(2),
+                CategoryInput {
+                    parent: Some(Some(8)),
+                    ..CategoryInput::default()
+                },
+                false,
+            )
+            .unwrap();
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn deleting_a_category_with_children_or_products_is_a_conflict() {
+        for (children, products) in [(true, false), (false, true)] {
+            let mut categories = MockCategoryStore::new();
+            categories.expect_lock_tree().returning(|| Ok(()));
+            categories
+                .expect_find()
+                .returning(|_| Ok(Some(category(3, None, "Busy"))));
+            categories
+                .expect_has_children()
+                .returning(move |_| Ok(children));
+            categories
+                .expect_has_products()
+                .returning(move |_| Ok(products));
+            categories.expect_delete().never();
+            let (manage, _) = manage(categories, MockCatalogueQueries::new());
+            assert!(matches!(
+                manage.delete(CategoryId(3)),
+                Err(CatalogueError::Conflict(_))
+            ));
+        }
+    }
+}

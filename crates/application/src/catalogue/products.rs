@@ -282,3 +282,196 @@ fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), Cat
         None => Err(FieldErrors::single("category", invalid_pk(id.0)).into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fakes::{category, product, FakeUnitOfWork};
+    use crate::identity::fixtures::fixed_clock;
+    use crate::ports::{
+        MockCatalogueQueries, MockCategoryStore, MockImageStore, MockProductStore,
+        ProductWriteError,
+    };
+    use orderflow_domain::validation::FieldErrors;
+
+    fn input() -> ProductInput {
+        ProductInput {
+            name: Some("Pixel 9".into()),
+            price: Some("799.99".into()),
+            category: Some(3),
+            ..ProductInput::default()
+        }
+    }
+
+    fn details_queries() -> MockCatalogueQueries {
+        let mut queries = MockCatalogueQueries::new();
+        queries.expect_product().returning(|_| {
+            Ok(Some(ProductDetails {
+                product: product("Any", 3),
+                category_name: "Phones".into(),
+                category_path_names: vec![],
+            }))
+        });
+        queries
+    }
+
+    fn manage(
+        products: MockProductStore,
+        images: MockImageStore,
+    ) -> (ManageProducts, Arc<FakeUnitOfWork>) {
+        let mut categories = MockCategoryStore::new();
+        categories
+            .expect_find()
+            .returning(|id| Ok((id.0 == 3).then(|| category(3, None, "Phones"))));
+        let uow = Arc::new(FakeUnitOfWork::new(categories, products));
+        (
+            ManageProducts::new(
+                uow.clone(),
+                Arc::new(details_queries()),
+                Arc::new(images),
+                fixed_clock(),
+            ),
+            uow,
+        )
+    }
+
+    fn invalid<T: std::fmt::Debug>(result: Result<T, CatalogueError>) -> FieldErrors {
+        match result {
+            Err(CatalogueError::Invalid(errors)) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_new_product_gets_defaults_a_generated_sku_and_a_free_slug() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_slugs_like()
+            .returning(|_| Ok(vec!["pixel-9".into()]));
+        products
+            .expect_insert()
+            .withf(|p| {
+                p.slug == "pixel-9-2"
+                    && p.sku.as_str() == Sku::generated(p.id.0).as_str()
+                    && p.status == ProductStatus::Active
+                    && p.stock_quantity == StockQuantity(0)
+                    && !p.is_featured
+                    && p.price.to_string() == "799.99"
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+        let (manage, uow) = manage(products, MockImageStore::new());
+        manage.create(input()).unwrap();
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn required_fields_and_rules_are_checked_before_any_write() {
+        let mut products = MockProductStore::new();
+        products.expect_insert().never();
+        let (manage, uow) = manage(products, MockImageStore::new());
+        let errors = invalid(manage.create(ProductInput {
+            price: Some("0.001".into()),
+            stock_quantity: Some(-2),
+            ..ProductInput::default()
+        }));
+        for field in ["name", "category", "price", "stock_quantity"] {
+            assert!(errors.has(field), "{field}");
+        }
+        assert_eq!(uow.commits() + uow.rollbacks(), 0);
+        let errors = invalid(manage.create(ProductInput {
+            category: Some(99),
+            ..input()
+        }));
+        assert!(errors.has("category"));
+    }
+
+    #[test]
+    fn a_taken_sku_is_a_field_error() {
+        let mut products = MockProductStore::new();
+        products.expect_slugs_like().returning(|_| Ok(vec![]));
+        products
+            .expect_insert()
+            .returning(|_| Err(ProductWriteError::DuplicateSku));
+        let (manage, uow) = manage(products, MockImageStore::new());
+        let errors = invalid(manage.create(ProductInput {
+            sku: Some("TAKEN-1".into()),
+            ..input()
+        }));
+        assert_eq!(
+            errors.messages("sku"),
+            ["product with this sku already exists."]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn an_image_is_checked_by_its_bytes_stored_and_removed_if_the_product_fails() {
+        let (manage_text, _) = manage(MockProductStore::new(), MockImageStore::new());
+        let errors = invalid(manage_text.create_with_image(
+            input(),
+            NewImage {
+                bytes: b"plain text".to_vec(),
+            },
+        ));
+        assert!(errors.has("image"));
+
+        let mut products = MockProductStore::new();
+        products.expect_slugs_like().returning(|_| Ok(vec![]));
+        products
+            .expect_insert()
+            .returning(|_| Err(ProductWriteError::DuplicateSku));
+        let mut images = MockImageStore::new();
+        images
+            .expect_save()
+            .times(1)
+            .returning(|folder, format, _| Ok(format!("{folder}/x.{}", format.extension())));
+        images
+            .expect_remove()
+            .withf(|path| path == "products/x.png")
+            .times(1)
+            .return_const(());
+        let (manage_failing, _) = manage(products, images);
+        let png = b"\x89PNG\r\n\x1a\nrest of the image".to_vec();
+        assert!(manage_failing
+            .create_with_image(
+                ProductInput {
+                    sku: Some("T-1".into()),
+                    ..input()
+                },
+                NewImage { bytes: png }
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn deleting_a_product_on_orders_is_a_conflict() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_find()
+            .returning(|_| Ok(Some(product("Sold", 3))));
+        products
+            .expect_delete()
+            .returning(|_| Err(DeleteError::InUse));
+        let (manage, _) = manage(products, MockImageStore::new());
+        let Err(CatalogueError::Conflict(detail)) = manage.delete(ProductId(Uuid::new_v4())) else {
+            panic!("expected a conflict")
+        };
+        assert!(detail.contains("discontinued"));
+    }
+
+    #[test]
+    fn toggling_flips_the_flag() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_find()
+            .returning(|_| Ok(Some(product("Lamp", 3))));
+        products
+            .expect_update()
+            .withf(|p| p.is_featured)
+            .times(1)
+            .returning(|_| Ok(()));
+        let (manage, _) = manage(products, MockImageStore::new());
+        manage.toggle_featured(ProductId(Uuid::new_v4())).unwrap();
+    }
+}

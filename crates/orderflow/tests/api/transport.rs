@@ -104,7 +104,11 @@ async fn permission_is_checked_before_the_body_is_read() {
     let app = spawn_app().await;
     let (customer, _) = app.register("alice@x.com").await;
     for _ in 0..5 {
-        for path in ["/api/v1/categories/", "/api/v1/products/", "/api/v1/products/bulk_upload/"] {
+        for path in [
+            "/api/v1/categories/",
+            "/api/v1/products/",
+            "/api/v1/products/bulk_upload/",
+        ] {
             let response = app
                 .client
                 .post(app.url(path))
