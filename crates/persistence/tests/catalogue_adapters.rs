@@ -1,0 +1,251 @@
+//! The catalogue adapters against a real Postgres: paths, moves, constraint translation, statistics.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::str::FromStr;
+
+use chrono::Utc;
+use orderflow_application::ports::{
+    transaction, CatalogueQueries, CategoryWriteError, DeleteError, ProductFilter,
+    ProductWriteError, RepositoryError, Transaction,
+};
+use orderflow_domain::catalogue::{
+    Category, CategoryId, CategoryPath, Price, Product, ProductId, ProductStatus, Sku,
+    StockQuantity,
+};
+use orderflow_persistence::{PgCatalogueQueries, PgUnitOfWork};
+use orderflow_test_support::TestDatabase;
+use rust_decimal::Decimal;
+
+fn new_category(tx: &mut dyn Transaction, name: &str, parent: Option<&Category>) -> Category {
+    let categories = tx.categories();
+    let id = categories.next_id().unwrap();
+    let category = Category {
+        id,
+        name: name.into(),
+        slug: name.to_lowercase().replace(' ', "-"),
+        description: String::new(),
+        parent_id: parent.map(|p| p.id),
+        path: parent.map_or(CategoryPath::root(id), |p| p.path.child(id)),
+        image: None,
+        is_active: true,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    categories.insert(&category).unwrap();
+    category
+}
+
+fn new_product(name: &str, price: &str, category: &Category, status: ProductStatus) -> Product {
+    let id = uuid::Uuid::new_v4();
+    Product {
+        id: ProductId(id),
+        name: name.into(),
+        slug: name.to_lowercase(),
+        description: String::new(),
+        price: Price::parse(price).unwrap(),
+        category_id: category.id,
+        sku: Sku::generated(id),
+        stock_quantity: StockQuantity(1),
+        image: None,
+        status,
+        is_featured: false,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+fn run<R>(
+    uow: &PgUnitOfWork,
+    work: impl FnMut(&mut dyn Transaction) -> Result<R, RepositoryError>,
+) -> R {
+    transaction(uow, work).unwrap()
+}
+
+#[test]
+fn subtree_queries_do_not_mistake_id_prefixes_for_ancestry() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    // Make ids 1 and 12 exist side by side: "/1/" must not match "/12/".
+    let categories: Vec<Category> = run(&uow, |tx| {
+        Ok((1..=12)
+            .map(|n| new_category(tx, &format!("root {n}"), None))
+            .collect())
+    });
+    let (one, twelve) = (&categories[0], &categories[11]);
+    assert_eq!((one.id.0, twelve.id.0), (1, 12));
+    run(&uow, |tx| {
+        tx.products()
+            .insert(&new_product("in one", "10.00", one, ProductStatus::Active))
+            .unwrap();
+        tx.products()
+            .insert(&new_product(
+                "in twelve",
+                "30.00",
+                twelve,
+                ProductStatus::Active,
+            ))
+            .unwrap();
+        Ok(())
+    });
+    let queries = PgCatalogueQueries::new(db.pool());
+    let stats = queries.price_stats(&one.path).unwrap();
+    assert_eq!(
+        (stats.count, stats.average),
+        (1, Some(Decimal::from_str("10.00").unwrap()))
+    );
+    let filter = ProductFilter {
+        within: Some(one.path.clone()),
+        ..ProductFilter::default()
+    };
+    let page = queries.products(&filter, Default::default()).unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].product.name, "in one");
+}
+
+#[test]
+fn moving_a_subtree_rewrites_every_path_and_level_below_it() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let (a, b, c, d, other) = run(&uow, |tx| {
+        let a = new_category(tx, "a", None);
+        let b = new_category(tx, "b", Some(&a));
+        let c = new_category(tx, "c", Some(&b));
+        let d = new_category(tx, "d", Some(&c));
+        let other = new_category(tx, "other", None);
+        Ok((a, b, c, d, other))
+    });
+    run(&uow, |tx| {
+        let to = other.path.child(b.id);
+        tx.categories().move_subtree(&b.path, &to)?;
+        let mut moved = b.clone();
+        moved.parent_id = Some(other.id);
+        moved.path = to;
+        tx.categories().update(&moved).unwrap();
+        Ok(())
+    });
+    let queries = PgCatalogueQueries::new(db.pool());
+    for (category, names) in [
+        (&b, vec!["other", "b"]),
+        (&c, vec!["other", "b", "c"]),
+        (&d, vec!["other", "b", "c", "d"]),
+    ] {
+        let details = queries.category(category.id).unwrap().unwrap();
+        assert_eq!(details.path_names, names);
+        assert_eq!(details.category.level(), names.len() - 1);
+    }
+    assert_eq!(queries.category(a.id).unwrap().unwrap().children_count, 0);
+    assert_eq!(
+        queries.category(other.id).unwrap().unwrap().children_count,
+        1
+    );
+}
+
+#[test]
+fn constraint_violations_become_the_use_cases_errors_and_roll_back() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let root = run(&uow, |tx| Ok(new_category(tx, "Root", None)));
+
+    let duplicate_name = transaction(&uow, |tx| {
+        let categories = tx.categories();
+        let id = categories.next_id()?;
+        let clash = Category {
+            id,
+            slug: "other-slug".into(),
+            name: "ROOT".into(),
+            path: CategoryPath::root(id),
+            ..root.clone()
+        };
+        Ok::<_, RepositoryError>(categories.insert(&clash))
+    })
+    .unwrap();
+    assert_eq!(duplicate_name, Err(CategoryWriteError::DuplicateName));
+
+    let product = new_product("Thing", "1.00", &root, ProductStatus::Active);
+    run(&uow, |tx| Ok(tx.products().insert(&product).unwrap()));
+    let mut same_sku = new_product("Other", "1.00", &root, ProductStatus::Active);
+    same_sku.sku = product.sku.clone();
+    let outcome = transaction(&uow, |tx| {
+        Ok::<_, RepositoryError>(tx.products().insert(&same_sku))
+    })
+    .unwrap();
+    assert_eq!(outcome, Err(ProductWriteError::DuplicateSku));
+    let mut same_slug = new_product("Other", "1.00", &root, ProductStatus::Active);
+    same_slug.slug = product.slug.clone();
+    let outcome = transaction(&uow, |tx| {
+        Ok::<_, RepositoryError>(tx.products().insert(&same_slug))
+    })
+    .unwrap();
+    assert_eq!(outcome, Err(ProductWriteError::DuplicateSlug));
+
+    // The foreign key keeps a category with products.
+    let outcome = transaction(&uow, |tx| {
+        Ok::<_, RepositoryError>(tx.categories().delete(root.id))
+    })
+    .unwrap();
+    assert_eq!(outcome, Err(DeleteError::InUse));
+    assert!(PgCatalogueQueries::new(db.pool())
+        .category(root.id)
+        .unwrap()
+        .is_some());
+}
+
+#[test]
+fn a_failing_unit_of_work_writes_nothing() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let result: Result<(), RepositoryError> = transaction(&uow, |tx| {
+        new_category(tx, "Written then rolled back", None);
+        Err(RepositoryError::Failed("a later step failed".into()))
+    });
+    assert!(result.is_err());
+    let queries = PgCatalogueQueries::new(db.pool());
+    let page = queries
+        .categories(&Default::default(), Default::default())
+        .unwrap();
+    assert_eq!(page.total, 0);
+    assert!(queries.category(CategoryId(1)).unwrap().is_none());
+}
+
+#[test]
+fn statistics_cover_active_products_only_and_are_empty_without_them() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let (top, child) = run(&uow, |tx| {
+        let top = new_category(tx, "top", None);
+        let child = new_category(tx, "child", Some(&top));
+        Ok((top, child))
+    });
+    let queries = PgCatalogueQueries::new(db.pool());
+    assert_eq!(queries.price_stats(&top.path).unwrap().count, 0);
+    assert_eq!(queries.price_stats(&top.path).unwrap().average, None);
+    run(&uow, |tx| {
+        for (name, price, category, status) in [
+            ("p1", "1.00", &top, ProductStatus::Active),
+            ("p2", "2.00", &child, ProductStatus::Active),
+            ("p3", "1000.00", &child, ProductStatus::Inactive),
+        ] {
+            tx.products()
+                .insert(&new_product(name, price, category, status))
+                .unwrap();
+        }
+        Ok(())
+    });
+    let stats = queries.price_stats(&top.path).unwrap();
+    assert_eq!(
+        (stats.count, stats.average, stats.min, stats.max),
+        (
+            2,
+            Some(Decimal::from_str("1.50").unwrap()),
+            Some(Decimal::ONE),
+            Some(Decimal::TWO)
+        )
+    );
+    let per_category = queries.price_stats_per_category().unwrap();
+    let counts: Vec<(String, u64)> = per_category
+        .iter()
+        .map(|(d, s)| (d.category.name.clone(), s.count))
+        .collect();
+    assert_eq!(counts.len(), 2);
+    assert!(counts.contains(&("top".into(), 2)) && counts.contains(&("child".into(), 1)));
+}
