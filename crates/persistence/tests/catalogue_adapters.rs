@@ -162,7 +162,10 @@ fn constraint_violations_become_the_use_cases_errors_and_roll_back() {
     assert_eq!(duplicate_name, Err(CategoryWriteError::DuplicateName));
 
     let product = new_product("Thing", "1.00", &root, ProductStatus::Active);
-    run(&uow, |tx| Ok(tx.products().insert(&product).unwrap()));
+    run(&uow, |tx| {
+        tx.products().insert(&product).unwrap();
+        Ok(())
+    });
     let mut same_sku = new_product("Other", "1.00", &root, ProductStatus::Active);
     same_sku.sku = product.sku.clone();
     let outcome = transaction(&uow, |tx| {
