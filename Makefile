@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test test-containers lint fmt build migrate stop-postgres postgres-image
+.PHONY: help run test test-containers lint fmt build migrate seed stop-postgres postgres-image
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ fmt: ## Format the code
 
 build: ## Build the orderflow binary (release)
 	cargo build --release --bin orderflow
+
+seed: ## Load the demo data (catalogue, customers, a super admin) into DATABASE_URL; safe to repeat
+	@scripts/seed.sh
 
 migrate: ## Apply pending migrations to DATABASE_URL
 	@source scripts/_orderflow.sh && orderflow migrate

@@ -21,5 +21,6 @@ fi
 "$bin" setup-db
 "$bin" migrate
 echo "Serving on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (Swagger UI at /swagger/, health at /health/)."
-echo "Create an admin with: scripts/create_admin.sh --email ... --password ... --first-name ... --last-name ... --role super_admin"
+echo "Demo data (catalogue, customers, a super admin): scripts/seed.sh (or: make seed) in another terminal."
+echo "An admin of your own: scripts/create_admin.sh --email ... --password ... --first-name ... --last-name ... --role super_admin"
 exec "$bin" serve

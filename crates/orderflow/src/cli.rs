@@ -38,6 +38,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = AdminRole::Admin)]
         role: AdminRole,
     },
+    /// Load demo data (idempotent): the demo catalogue, three customers and a super admin.
+    Seed {
+        /// Password of the demo super admin (admin@orderflow.com).
+        #[arg(long, default_value = crate::seed::DEFAULT_ADMIN_PASSWORD)]
+        admin_password: String,
+    },
     /// Set the password of an existing account (all its tokens are revoked).
     SetAdminPassword {
         #[arg(long)]

@@ -42,6 +42,7 @@ pub async fn run(command: Command) -> Result<(), String> {
         Command::SetAdminPassword { email, password } => {
             set_admin_password(&config, email, password).await
         }
+        Command::Seed { admin_password } => seed(&config, admin_password).await,
     }
 }
 
@@ -138,5 +139,30 @@ async fn set_admin_password(
     })
     .await?;
     println!("password updated; every token of the account was revoked");
+    Ok(())
+}
+
+async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
+    let adapters = adapters(config)?;
+    let lifetime = config.token_lifetime;
+    let password = admin_password.clone();
+    let report = blocking(move || crate::seed::seed(&adapters, lifetime, &password)).await?;
+    println!(
+        "demo catalogue: {} products created, {} refreshed; customers created: {}",
+        report.products_created, report.products_updated, report.customers_created
+    );
+    println!(
+        "customers: john.doe@example.com, jane.smith@example.com, bob.wilson@example.com (password {})",
+        crate::seed::CUSTOMER_PASSWORD
+    );
+    println!(
+        "super admin: {} / {admin_password}{}",
+        crate::seed::ADMIN_EMAIL,
+        if report.admin_created {
+            " (created)"
+        } else {
+            " (password reset)"
+        }
+    );
     Ok(())
 }

@@ -16,7 +16,7 @@ use orderflow_application::ports::{
     PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
-use orderflow_domain::identity::PasswordPolicy;
+use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgHealthProbe,
@@ -67,6 +67,20 @@ impl Adapters {
             self.customers.clone(),
             self.hasher.clone(),
             self.clock.clone(),
+            PasswordPolicy::default(),
+        )
+    }
+
+    pub fn import_products(&self) -> ImportProducts {
+        ImportProducts::new(self.unit_of_work.clone(), self.clock.clone())
+    }
+
+    pub fn register_customer(&self, lifetime: TokenLifetime) -> RegisterCustomer {
+        let issuer = TokenIssuer::new(self.token_generator.clone(), self.clock.clone(), lifetime);
+        RegisterCustomer::new(
+            self.customers.clone(),
+            self.hasher.clone(),
+            issuer,
             PasswordPolicy::default(),
         )
     }
@@ -136,7 +150,7 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
             a.images.clone(),
             a.clock.clone(),
         ),
-        import_products: ImportProducts::new(a.unit_of_work.clone(), a.clock.clone()),
+        import_products: a.import_products(),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         settings: HttpSettings {
             media_root: config.media_root.clone(),

@@ -262,3 +262,52 @@ fn set_admin_password_sets_it_or_says_why_not() {
     assert!(!weak.status.success());
     assert_eq!(stderr(&weak).trim_end().lines().count(), 1);
 }
+
+#[test]
+fn seed_loads_the_demo_data_once_and_prints_the_admin_credentials() {
+    let db = TestDatabase::new();
+    let vars = [("DATABASE_URL", db.url())];
+    let first = orderflow(&["seed"], &vars);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    assert!(out.contains("14 products created"), "{out}");
+    assert!(out.contains("customers created: 3"), "{out}");
+    assert!(
+        out.contains("admin@orderflow.com / OrderFlow-Admin-2026 (created)"),
+        "{out}"
+    );
+
+    let again = orderflow(&["seed", "--admin-password", "another-admin-secret"], &vars);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let out = stdout(&again);
+    assert!(
+        out.contains("0 products created, 14 refreshed") && out.contains("customers created: 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("another-admin-secret (password reset)"),
+        "{out}"
+    );
+
+    #[derive(diesel::QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        products: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        categories: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        customers: i64,
+    }
+    let counts: Counts = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM categories) AS categories, \
+                (SELECT count(*) FROM customers) AS customers",
+    )
+    .get_result(&mut db.connection())
+    .unwrap();
+    assert_eq!((counts.products, counts.customers), (14, 4));
+    assert_eq!(counts.categories, 19);
+    assert_eq!(
+        account(&db, "admin@orderflow.com").unwrap().role,
+        "super_admin"
+    );
+}
