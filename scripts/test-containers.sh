@@ -14,4 +14,4 @@ cleanup() {
 }
 trap cleanup EXIT
 
-scripts/cargo-test.sh "integration tests (testcontainers)" --workspace --test '*'
+scripts/cargo-test.sh "integration tests (testcontainers)" --workspace --exclude orderflow-benches --test '*'

@@ -17,5 +17,5 @@ fi
 server="${TEST_DATABASE_URL:-testcontainers}"
 echo "Test database server: $server"
 
-scripts/cargo-test.sh "all tests (Postgres: $server)" --workspace
+scripts/cargo-test.sh "all tests (Postgres: $server)" --workspace --exclude orderflow-benches
 scripts/check-openapi.sh
