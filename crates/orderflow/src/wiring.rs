@@ -142,6 +142,7 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
         manage_categories: ManageCategories::new(
             a.unit_of_work.clone(),
             a.catalogue.clone(),
+            a.images.clone(),
             a.clock.clone(),
         ),
         manage_products: ManageProducts::new(

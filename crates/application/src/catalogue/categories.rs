@@ -12,7 +12,8 @@ use super::retry::with_slug_retries;
 use super::CatalogueError;
 use crate::identity::REQUIRED;
 use crate::ports::{
-    transaction, CatalogueQueries, CategoryDetails, Clock, DeleteError, Transaction, UnitOfWork,
+    transaction, CatalogueQueries, CategoryDetails, Clock, DeleteError, ImageStore, Transaction,
+    UnitOfWork,
 };
 
 /// A category's writable fields; `None` leaves a field as it is (or at its default on creation).
@@ -30,6 +31,7 @@ pub struct CategoryInput {
 pub struct ManageCategories {
     uow: Arc<dyn UnitOfWork>,
     queries: Arc<dyn CatalogueQueries>,
+    images: Arc<dyn ImageStore>,
     clock: Arc<dyn Clock>,
 }
 
@@ -37,13 +39,37 @@ impl ManageCategories {
     pub fn new(
         uow: Arc<dyn UnitOfWork>,
         queries: Arc<dyn CatalogueQueries>,
+        images: Arc<dyn ImageStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             uow,
             queries,
+            images,
             clock,
         }
+    }
+
+    /// Creates a category with an uploaded image (checked by content, at most 5 MiB); the image is removed again
+    /// if the category cannot be created.
+    pub fn create_with_image(
+        &self,
+        input: CategoryInput,
+        image: super::NewImage,
+    ) -> Result<CategoryDetails, CatalogueError> {
+        let format = super::products::check_image(&image.bytes)?;
+        let path = self
+            .images
+            .save("categories", format, &image.bytes)
+            .map_err(CatalogueError::ImageStorage)?;
+        let created = self.create(CategoryInput {
+            image: Some(Some(path.clone())),
+            ..input
+        });
+        if created.is_err() {
+            self.images.remove(&path);
+        }
+        created
     }
 
     pub fn create(&self, input: CategoryInput) -> Result<CategoryDetails, CatalogueError> {

@@ -263,7 +263,7 @@ impl ManageProducts {
 }
 
 /// The image's real format, if it is one we accept and not too large.
-fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
+pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(FieldErrors::single("image", "The image is larger than 5 MiB.").into());
     }

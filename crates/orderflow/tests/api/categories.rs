@@ -607,3 +607,66 @@ async fn concurrent_creates_and_moves_never_corrupt_the_tree() {
     }
     assert_eq!(app.corrupt_categories(), 0);
 }
+
+#[tokio::test]
+async fn a_category_can_be_created_from_a_form_with_an_image() {
+    let media =
+        std::env::temp_dir().join(format!("orderflow-media-{}", uuid::Uuid::new_v4().simple()));
+    let app = crate::helpers::spawn_app_with(&[("MEDIA_ROOT", media.to_str().unwrap())]).await;
+    let staff = app.staff_token("staff@x.com", "staff").await;
+    let parent = app.category(&staff, "Home", None).await;
+    let image = b"\xFF\xD8\xFF\xE0 a JPEG, by its signature".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("name", "Lighting")
+        .text("parent", parent.to_string())
+        .text("is_active", "true")
+        .part(
+            "image",
+            reqwest::multipart::Part::bytes(image.clone()).file_name("lamp.jpg"),
+        );
+    let response = app
+        .client
+        .post(app.url("/api/v1/categories/"))
+        .header("Authorization", format!("Token {staff}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["full_path"], "Home > Lighting");
+    let url = body["image"].as_str().unwrap();
+    assert!(
+        url.contains("/media/categories/") && url.ends_with(".jpg"),
+        "{url}"
+    );
+    assert_eq!(
+        app.client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec(),
+        image
+    );
+
+    let form = reqwest::multipart::Form::new().text("name", "Fake").part(
+        "image",
+        reqwest::multipart::Part::bytes(b"not an image".to_vec()).file_name("x.png"),
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/categories/"))
+        .header("Authorization", format!("Token {staff}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.get("image").is_some());
+    let _ = std::fs::remove_dir_all(media);
+}
