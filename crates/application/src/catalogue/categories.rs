@@ -267,7 +267,12 @@ mod tests {
     ) -> (ManageCategories, Arc<FakeUnitOfWork>) {
         let uow = Arc::new(FakeUnitOfWork::new(categories, MockProductStore::new()));
         (
-            ManageCategories::new(uow.clone(), Arc::new(queries), fixed_clock()),
+            ManageCategories::new(
+                uow.clone(),
+                Arc::new(queries),
+                Arc::new(MockImageStore::new()),
+                fixed_clock(),
+            ),
             uow,
         )
     }
