@@ -242,7 +242,8 @@ mod tests {
     use crate::catalogue::fakes::{category, category_at, FakeUnitOfWork};
     use crate::identity::fixtures::fixed_clock;
     use crate::ports::{
-        CategoryWriteError, MockCatalogueQueries, MockCategoryStore, MockProductStore,
+        CategoryWriteError, MockCatalogueQueries, MockCategoryStore, MockImageStore,
+        MockProductStore,
     };
     use mockall::predicate::eq;
     use orderflow_domain::catalogue::CategoryPath;
