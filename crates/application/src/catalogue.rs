@@ -13,7 +13,7 @@ pub use categories::{CategoryInput, ManageCategories};
 pub use errors::CatalogueError;
 pub use import::{ImportOutcome, ImportProducts, ImportRow};
 pub use products::{ManageProducts, NewImage, ProductInput};
-pub use tree::{build_tree, TreeNode};
+pub use tree::{CatalogueTree, TreeNode};
 
 #[cfg(test)]
 pub(crate) mod fakes;

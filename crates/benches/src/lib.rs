@@ -65,6 +65,10 @@ fn generate(connection: &mut PgConnection) {
     sql_query("TRUNCATE products, categories RESTART IDENTITY CASCADE")
         .execute(connection)
         .unwrap();
+    // Row triggers off while loading (the price-stats trigger would run 100,000 times); totals computed at the end.
+    sql_query("SET session_replication_role = replica")
+        .execute(connection)
+        .unwrap();
     let mut levels = HashMap::new();
     let mut paths: HashMap<usize, String> = HashMap::new();
     let mut rows = Vec::new();
@@ -100,6 +104,16 @@ fn generate(connection: &mut PgConnection) {
                 CASE WHEN n % 10 = 0 THEN 'inactive' ELSE 'active' END, n % 97 = 0 \
          FROM generate_series(1, {PRODUCTS}) AS n"
     ))
+    .execute(connection)
+    .unwrap();
+    sql_query("RESET session_replication_role")
+        .execute(connection)
+        .unwrap();
+    sql_query(
+        "INSERT INTO category_price_stats (category_id, product_count, price_sum, min_price, max_price) \
+         SELECT category_id, count(*), sum(price), min(price), max(price) FROM products \
+         WHERE status = 'active' GROUP BY category_id",
+    )
     .execute(connection)
     .unwrap();
 }

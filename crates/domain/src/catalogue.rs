@@ -17,4 +17,4 @@ pub use product::{
     UnknownStatus,
 };
 pub use slug::{next_free_slug, slugify};
-pub use stats::PriceStats;
+pub use stats::{PriceStats, PriceTotals};

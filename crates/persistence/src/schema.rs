@@ -81,3 +81,17 @@ diesel::table! {
 
 diesel::joinable!(products -> categories (category_id));
 diesel::allow_tables_to_appear_in_same_query!(categories, products);
+
+diesel::table! {
+    category_price_stats (category_id) {
+        category_id -> Int8,
+        product_count -> Int8,
+        price_sum -> Numeric,
+        min_price -> Nullable<Numeric>,
+        max_price -> Nullable<Numeric>,
+    }
+}
+
+diesel::joinable!(category_price_stats -> categories (category_id));
+diesel::allow_tables_to_appear_in_same_query!(category_price_stats, categories);
+diesel::allow_tables_to_appear_in_same_query!(category_price_stats, products);

@@ -244,11 +244,68 @@ fn statistics_cover_active_products_only_and_are_empty_without_them() {
             Some(Decimal::TWO)
         )
     );
-    let per_category = queries.price_stats_per_category().unwrap();
-    let counts: Vec<(String, u64)> = per_category
-        .iter()
-        .map(|(d, s)| (d.category.name.clone(), s.count))
+    // The tree reports each category's own active products (the trigger's totals).
+    let direct: Vec<(String, u64, Option<Decimal>)> = queries
+        .tree()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.category.name, e.direct.count, e.direct.max))
         .collect();
-    assert_eq!(counts.len(), 2);
-    assert!(counts.contains(&("top".into(), 2)) && counts.contains(&("child".into(), 1)));
+    assert!(
+        direct.contains(&("top".into(), 1, Some(Decimal::ONE))),
+        "{direct:?}"
+    );
+    assert!(
+        direct.contains(&("child".into(), 1, Some(Decimal::TWO))),
+        "{direct:?}"
+    );
+}
+
+#[test]
+fn the_price_totals_follow_every_product_change() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let (a, b) = run(&uow, |tx| {
+        Ok((new_category(tx, "a", None), new_category(tx, "b", None)))
+    });
+    let mut product = new_product("moving", "10.00", &a, ProductStatus::Active);
+    run(&uow, |tx| {
+        tx.products().insert(&product).unwrap();
+        tx.products()
+            .insert(&new_product("stays", "30.00", &a, ProductStatus::Active))
+            .unwrap();
+        Ok(())
+    });
+    let queries = PgCatalogueQueries::new(db.pool());
+    let stats = |path: &CategoryPath| queries.price_stats(path).unwrap();
+    assert_eq!(
+        (stats(&a.path).count, stats(&a.path).average),
+        (2, Some(Decimal::from(20)))
+    );
+
+    // Price change, move to another category, deactivation, deletion: each is reflected at once.
+    product.price = Price::parse("50.00").unwrap();
+    run(&uow, |tx| {
+        tx.products().update(&product).unwrap();
+        Ok(())
+    });
+    assert_eq!(stats(&a.path).max, Some(Decimal::from(50)));
+    product.category_id = b.id;
+    run(&uow, |tx| {
+        tx.products().update(&product).unwrap();
+        Ok(())
+    });
+    assert_eq!((stats(&a.path).count, stats(&b.path).count), (1, 1));
+    product.status = ProductStatus::Inactive;
+    run(&uow, |tx| {
+        tx.products().update(&product).unwrap();
+        Ok(())
+    });
+    assert_eq!(stats(&b.path).count, 0);
+    assert_eq!(stats(&b.path).average, None);
+    run(&uow, |tx| {
+        tx.products().delete(product.id).unwrap();
+        Ok(())
+    });
+    assert_eq!(stats(&a.path).average, Some(Decimal::from(30)));
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use orderflow_domain::catalogue::{Category, CategoryId, PriceStats, ProductId};
 use orderflow_domain::validation::FieldErrors;
 
-use super::{build_tree, CatalogueError, TreeNode};
+use super::{CatalogueError, CatalogueTree, TreeNode};
 use crate::identity::REQUIRED;
 use crate::listing::{Page, PageRequest};
 use crate::ports::{
@@ -40,9 +40,9 @@ impl BrowseCatalogue {
         self.queries.category(id)?.ok_or(CatalogueError::NotFound)
     }
 
-    /// The active categories as a tree (two queries, whatever its depth).
+    /// The active categories as a tree (one query, whatever its depth).
     pub fn tree(&self) -> Result<Vec<TreeNode>, CatalogueError> {
-        Ok(build_tree(self.queries.tree()?))
+        Ok(CatalogueTree::new(self.queries.tree()?).forest())
     }
 
     pub fn average_price(&self, id: CategoryId) -> Result<CategoryPriceStats, CatalogueError> {
@@ -73,13 +73,11 @@ impl BrowseCatalogue {
         Ok(CategoryPriceStats { category, stats })
     }
 
-    /// Every active category with an active product in its subtree, ordered by full path.
+    /// Every active category with an active product in its subtree, ordered by full path (one query).
     pub fn average_price_per_category(
         &self,
     ) -> Result<Vec<(CategoryDetails, PriceStats)>, CatalogueError> {
-        let mut entries = self.queries.price_stats_per_category()?;
-        entries.sort_by(|(a, _), (b, _)| a.path_names.cmp(&b.path_names));
-        Ok(entries)
+        Ok(CatalogueTree::new(self.queries.tree()?).per_category())
     }
 
     /// Products matching `filter`; `within` (a category id) widens to that category's whole subtree.
@@ -203,34 +201,5 @@ mod tests {
             .unwrap();
         assert_eq!(result.stats.count, 0);
         assert_eq!(result.category.name, "Bakery");
-    }
-
-    #[test]
-    fn per_category_entries_are_ordered_by_full_path() {
-        let mut queries = MockCatalogueQueries::new();
-        queries.expect_price_stats_per_category().returning(|| {
-            Ok(vec![
-                (
-                    details(category_at(3, &[1], "Phones"), &["Electronics", "Phones"]),
-                    PriceStats::EMPTY,
-                ),
-                (
-                    details(category_at(1, &[], "Electronics"), &["Electronics"]),
-                    PriceStats::EMPTY,
-                ),
-                (
-                    details(category_at(2, &[], "Clothing"), &["Clothing"]),
-                    PriceStats::EMPTY,
-                ),
-            ])
-        });
-        let entries = BrowseCatalogue::new(Arc::new(queries))
-            .average_price_per_category()
-            .unwrap();
-        let names: Vec<_> = entries
-            .iter()
-            .map(|(d, _)| d.category.name.as_str())
-            .collect();
-        assert_eq!(names, ["Clothing", "Electronics", "Phones"]);
     }
 }

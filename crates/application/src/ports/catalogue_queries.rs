@@ -1,7 +1,7 @@
 //! Reading the catalogue: lists, trees and price statistics, each answered by a fixed number of queries.
 
 use orderflow_domain::catalogue::{
-    Category, CategoryId, CategoryPath, PriceStats, Product, ProductId, ProductStatus,
+    Category, CategoryId, CategoryPath, PriceStats, PriceTotals, Product, ProductId, ProductStatus,
 };
 use rust_decimal::Decimal;
 
@@ -27,11 +27,11 @@ pub struct ProductDetails {
     pub category_path_names: Vec<String>,
 }
 
-/// One active category of the tree, with the number of active products in it and below it.
+/// One category (active or not) with the price totals of the active products directly in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeEntry {
     pub category: Category,
-    pub product_count: u64,
+    pub direct: PriceTotals,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,16 +90,11 @@ pub trait CatalogueQueries: Send + Sync {
 
     fn category_by_slug(&self, slug: &str) -> Result<Option<Category>, RepositoryError>;
 
-    /// Every active category whose ancestors are all active, ordered by path, with subtree product counts.
+    /// Every category, active or not, with the totals of its own active products (one query).
     fn tree(&self) -> Result<Vec<TreeEntry>, RepositoryError>;
 
     /// Statistics over the active products of the category at `path` and all its descendants.
     fn price_stats(&self, path: &CategoryPath) -> Result<PriceStats, RepositoryError>;
-
-    /// The same for every active category that has an active product in its subtree, in one query.
-    fn price_stats_per_category(
-        &self,
-    ) -> Result<Vec<(CategoryDetails, PriceStats)>, RepositoryError>;
 
     fn products(
         &self,

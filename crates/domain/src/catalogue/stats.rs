@@ -97,3 +97,83 @@ mod tests {
         );
     }
 }
+
+/// The additive form of price statistics: totals of a set of prices, which combine exactly (the totals of a
+/// subtree are the sum of its categories' totals) and give the statistics at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PriceTotals {
+    pub count: u64,
+    pub sum: Decimal,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+impl PriceTotals {
+    pub fn of(prices: &[Price]) -> Self {
+        let mut totals = Self::default();
+        for price in prices {
+            totals.combine(&Self {
+                count: 1,
+                sum: price.amount(),
+                min: Some(price.amount()),
+                max: Some(price.amount()),
+            });
+        }
+        totals
+    }
+
+    pub fn combine(&mut self, other: &PriceTotals) {
+        self.count += other.count;
+        self.sum += other.sum;
+        self.min = match (self.min, other.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    pub fn stats(&self) -> PriceStats {
+        if self.count == 0 {
+            return PriceStats::EMPTY;
+        }
+        PriceStats {
+            count: self.count,
+            average: Some(PriceStats::round(self.sum / Decimal::from(self.count))),
+            min: self.min,
+            max: self.max,
+        }
+    }
+}
+
+#[cfg(test)]
+mod totals_tests {
+    use super::*;
+
+    fn prices(values: &[&str]) -> Vec<Price> {
+        values.iter().map(|v| Price::parse(v).unwrap()).collect()
+    }
+
+    #[test]
+    fn combined_totals_give_the_statistics_of_the_union() {
+        let left = prices(&["0.10", "19.99"]);
+        let right = prices(&["1234.56", "0.20"]);
+        let mut totals = PriceTotals::of(&left);
+        totals.combine(&PriceTotals::of(&right));
+        let all: Vec<Price> = left.into_iter().chain(right).collect();
+        assert_eq!(totals.stats(), PriceStats::of(&all));
+        assert_eq!(totals, PriceTotals::of(&all));
+    }
+
+    #[test]
+    fn empty_totals_are_neutral() {
+        let mut totals = PriceTotals::default();
+        totals.combine(&PriceTotals::default());
+        assert_eq!(totals.stats(), PriceStats::EMPTY);
+        let mut one = PriceTotals::of(&prices(&["5.00"]));
+        one.combine(&PriceTotals::default());
+        assert_eq!(one.stats().average, Some(Decimal::from(5)));
+    }
+}

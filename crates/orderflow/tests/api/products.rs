@@ -736,3 +736,40 @@ async fn bulk_upload_reports_every_bad_row_and_unreadable_files() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "no rows");
     assert_eq!(list(&app, "").await["count"], 0);
 }
+
+#[tokio::test]
+async fn concurrent_writes_to_one_category_keep_its_price_totals_exact() {
+    let app = spawn_app().await;
+    let staff = app.staff_token("staff@x.com", "staff").await;
+    let category = app.category(&staff, "Busy", None).await;
+    let creations = (1..=24).map(|n| {
+        let (app, staff) = (&app, staff.clone());
+        async move {
+            app.post(
+                "/api/v1/products/",
+                Some(&staff),
+                json!({"name": format!("p{n}"), "price": format!("{n}.00"), "category": category}),
+            )
+            .await
+            .status()
+        }
+    });
+    for status in futures_util::future::join_all(creations).await {
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, stats) = json_of(
+        app.get(
+            &format!("/api/v1/categories/{category}/average_price/"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    // 1 + 2 + ... + 24 = 300; mean 12.50.
+    assert_eq!(stats["product_count"], 24);
+    assert_eq!(stats["average_price"], "12.50");
+    assert_eq!(
+        (stats["min_price"].as_str(), stats["max_price"].as_str()),
+        (Some("1.00"), Some("24.00"))
+    );
+}

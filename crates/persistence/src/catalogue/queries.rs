@@ -1,7 +1,5 @@
 //! The catalogue's read side. Every method is a fixed number of queries, whatever the size or depth of the tree.
 
-use std::collections::HashMap;
-
 use diesel::dsl::sql;
 use diesel::pg::Pg;
 use diesel::prelude::*;
@@ -12,7 +10,7 @@ use orderflow_application::ports::{
     ProductSort, TreeEntry,
 };
 use orderflow_domain::catalogue::{
-    Category, CategoryId, CategoryPath, PriceStats, Product, ProductId,
+    Category, CategoryId, CategoryPath, PriceStats, PriceTotals, Product, ProductId,
 };
 use rust_decimal::Decimal;
 
@@ -20,7 +18,7 @@ use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
 use crate::error::storage_error;
 use crate::pool::{connection, DbPool};
-use crate::schema::{categories, products};
+use crate::schema::{categories, category_price_stats, products};
 use crate::sql::{contains_pattern, lower_text};
 use crate::RepositoryError;
 
@@ -220,31 +218,6 @@ impl StatsRow {
     }
 }
 
-#[derive(QueryableByName)]
-struct CategoryStatsRow {
-    #[diesel(embed)]
-    category: CategoryRow,
-    #[diesel(sql_type = Nullable<Text>)]
-    parent_name: Option<String>,
-    #[diesel(sql_type = BigInt)]
-    children_count: i64,
-    #[diesel(sql_type = Array<Text>)]
-    path_names: Vec<String>,
-    #[diesel(embed)]
-    stats: StatsRow,
-}
-
-/// Active products per category, rolled up to every ancestor through the path ids.
-const ROLLED_UP_PRODUCTS: &str = "\
-    WITH direct AS ( \
-        SELECT category_id, count(*) AS n, sum(price) AS total, min(price) AS low, max(price) AS high \
-        FROM products WHERE status = 'active' GROUP BY category_id), \
-    rolled AS ( \
-        SELECT ancestor AS id, sum(d.n)::bigint AS n, sum(d.total) AS total, min(d.low) AS low, max(d.high) AS high \
-        FROM direct d JOIN categories c ON c.id = d.category_id \
-        CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from c.path), '/')::bigint[]) AS ancestor \
-        GROUP BY ancestor) ";
-
 impl CatalogueQueries for PgCatalogueQueries {
     fn categories(
         &self,
@@ -324,33 +297,36 @@ impl CatalogueQueries for PgCatalogueQueries {
     }
 
     fn tree(&self) -> Result<Vec<TreeEntry>, RepositoryError> {
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = BigInt)]
-            id: i64,
-            #[diesel(sql_type = BigInt)]
-            n: i64,
-        }
         let mut connection = connection(&self.pool)?;
         let rows = categories::table
-            .filter(categories::is_active.eq(true))
-            .order(categories::path.asc())
-            .select(CategoryRow::as_select())
-            .load(&mut connection)
+            .left_join(category_price_stats::table)
+            .select((
+                CategoryRow::as_select(),
+                category_price_stats::product_count.nullable(),
+                category_price_stats::price_sum.nullable(),
+                category_price_stats::min_price.nullable(),
+                category_price_stats::max_price.nullable(),
+            ))
+            .load::<(
+                CategoryRow,
+                Option<i64>,
+                Option<Decimal>,
+                Option<Decimal>,
+                Option<Decimal>,
+            )>(&mut connection)
             .map_err(storage_error)?;
-        let counts: HashMap<i64, i64> =
-            diesel::sql_query(format!("{ROLLED_UP_PRODUCTS} SELECT id, n FROM rolled"))
-                .load::<Count>(&mut connection)
-                .map_err(storage_error)?
-                .into_iter()
-                .map(|count| (count.id, count.n))
-                .collect();
         rows.into_iter()
-            .map(|row| {
-                let product_count = counts.get(&row.id).copied().unwrap_or_default();
+            .map(|(row, count, sum, min, max)| {
                 Ok(TreeEntry {
                     category: Category::try_from(row)?,
-                    product_count: u64::try_from(product_count).unwrap_or_default(),
+                    direct: PriceTotals {
+                        count: count
+                            .and_then(|c| u64::try_from(c).ok())
+                            .unwrap_or_default(),
+                        sum: sum.unwrap_or_default(),
+                        min,
+                        max,
+                    },
                 })
             })
             .collect()
@@ -359,44 +335,18 @@ impl CatalogueQueries for PgCatalogueQueries {
     fn price_stats(&self, path: &CategoryPath) -> Result<PriceStats, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         let (start, end) = subtree_range(path);
+        // One row per category of the subtree, kept up to date by a trigger: no scan of the products.
         let row: StatsRow = diesel::sql_query(
-            "SELECT count(p.price) AS n, sum(p.price) AS total, min(p.price) AS low, max(p.price) AS high \
-             FROM products p \
-             WHERE p.status = 'active' \
-               AND p.category_id IN (SELECT c.id FROM categories c WHERE c.path >= $1 AND c.path < $2)",
+            "SELECT coalesce(sum(s.product_count), 0)::bigint AS n, sum(s.price_sum) AS total, \
+                    min(s.min_price) AS low, max(s.max_price) AS high \
+             FROM category_price_stats s JOIN categories c ON c.id = s.category_id \
+             WHERE c.path >= $1 AND c.path < $2",
         )
         .bind::<Text, _>(start)
         .bind::<Text, _>(end)
         .get_result(&mut connection)
         .map_err(storage_error)?;
         Ok(row.stats())
-    }
-
-    fn price_stats_per_category(
-        &self,
-    ) -> Result<Vec<(CategoryDetails, PriceStats)>, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let rows: Vec<CategoryStatsRow> = diesel::sql_query(format!(
-            "{ROLLED_UP_PRODUCTS} \
-             SELECT categories.*, {PARENT_NAME} AS parent_name, {CHILDREN_COUNT} AS children_count, \
-                    {PATH_NAMES} AS path_names, rolled.n, rolled.total, rolled.low, rolled.high \
-             FROM rolled JOIN categories ON categories.id = rolled.id \
-             WHERE categories.is_active"
-        ))
-        .load(&mut connection)
-        .map_err(storage_error)?;
-        rows.into_iter()
-            .map(|row| {
-                let stats = row.stats.stats();
-                let details = details((
-                    row.category,
-                    row.parent_name,
-                    row.children_count,
-                    row.path_names,
-                ))?;
-                Ok((details, stats))
-            })
-            .collect()
     }
 
     fn products(
