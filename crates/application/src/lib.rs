@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod identity;
 pub mod listing;
+pub mod ordering;
 pub mod ports;
 
 pub use orderflow_domain as domain;

@@ -8,6 +8,8 @@ mod customer_repository;
 mod health;
 mod image_store;
 mod login_attempts;
+mod order_queries;
+mod order_store;
 mod password_hasher;
 mod repository_error;
 mod token_generator;
@@ -28,6 +30,10 @@ pub use customer_repository::{
 pub use health::HealthProbe;
 pub use image_store::ImageStore;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
+pub use order_queries::{
+    OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
+};
+pub use order_store::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
 pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
@@ -48,6 +54,10 @@ pub use health::MockHealthProbe;
 pub use image_store::MockImageStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use login_attempts::MockLoginAttemptRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use order_queries::MockOrderQueries;
+#[cfg(any(test, feature = "mocks"))]
+pub use order_store::MockOrderStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use password_hasher::MockPasswordHasher;
 #[cfg(any(test, feature = "mocks"))]

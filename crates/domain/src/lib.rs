@@ -6,4 +6,5 @@
 
 pub mod catalogue;
 pub mod identity;
+pub mod ordering;
 pub mod validation;

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeMap;
 
-/// Messages per input field. `non_field_errors` holds errors about the input as a whole.
+/// Messages per input field. `non_field_errors` holds errors about the input as a whole. A list field (the lines
+/// of an order) carries one `FieldErrors` per element, empty for the elements without errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldErrors {
     fields: BTreeMap<String, Vec<String>>,
+    lists: BTreeMap<String, Vec<FieldErrors>>,
 }
 
 /// The key DRF clients expect for errors that belong to no single field.
@@ -48,10 +50,29 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
+            && self
+                .lists
+                .values()
+                .all(|items| items.iter().all(FieldErrors::is_empty))
     }
 
     pub fn has(&self, field: &str) -> bool {
-        self.fields.contains_key(field)
+        self.fields.contains_key(field) || self.lists.contains_key(field)
+    }
+
+    /// Errors of the elements of a list field, one entry per element (in order).
+    pub fn set_list(&mut self, field: &str, items: Vec<FieldErrors>) {
+        if items.iter().any(|item| !item.is_empty()) {
+            self.lists.insert(field.to_owned(), items);
+        }
+    }
+
+    pub fn list(&self, field: &str) -> Option<&[FieldErrors]> {
+        self.lists.get(field).map(Vec::as_slice)
+    }
+
+    pub fn lists(&self) -> impl Iterator<Item = (&str, &[FieldErrors])> {
+        self.lists.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
     pub fn messages(&self, field: &str) -> &[String] {
@@ -77,11 +98,20 @@ impl FieldErrors {
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self
+        let mut parts: Vec<String> = self
             .fields
             .iter()
             .map(|(field, messages)| format!("{field}: {}", messages.join(" ")))
             .collect();
+        for (field, items) in &self.lists {
+            for (index, item) in items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| !item.is_empty())
+            {
+                parts.push(format!("{field}[{index}]: {item}"));
+            }
+        }
         f.write_str(&parts.join("; "))
     }
 }
@@ -102,6 +132,27 @@ mod tests {
         assert_eq!(errors.messages("email"), ["invalid"]);
         assert!(errors.messages("other").is_empty());
         assert!(errors.into_result().is_err());
+    }
+
+    #[test]
+    fn list_errors_keep_one_entry_per_element() {
+        let mut errors = FieldErrors::new();
+        errors.set_list(
+            "items",
+            vec![
+                FieldErrors::new(),
+                FieldErrors::single("quantity", "too many"),
+            ],
+        );
+        assert!(!errors.is_empty() && errors.has("items"));
+        assert_eq!(
+            errors.list("items").unwrap()[1].messages("quantity"),
+            ["too many"]
+        );
+        assert_eq!(errors.to_string(), "items[1]: quantity: too many");
+        let mut clean = FieldErrors::new();
+        clean.set_list("items", vec![FieldErrors::new()]);
+        assert!(clean.is_empty(), "a list without errors is no error");
     }
 
     #[test]

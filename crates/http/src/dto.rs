@@ -2,6 +2,8 @@
 
 mod catalogue;
 mod customer;
+mod orders;
 
 pub use catalogue::{AveragePriceBody, CategoryBody, CategoryTreeNodeBody, ProductBody};
 pub use customer::{CustomerBody, MessageBody, SessionBody, SuccessMessageBody};
+pub use orders::{OrderBody, OrderEventBody, OrderStatisticsBody};

@@ -57,6 +57,8 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     #[error("throttled for {retry_after_seconds} s")]
     TooManyRequests { retry_after_seconds: i64 },
     #[error("unavailable: {0}")]
@@ -72,13 +74,7 @@ impl ApiError {
     /// The JSON body for this error.
     pub fn body(&self) -> Value {
         match self {
-            ApiError::Validation(errors) => {
-                let fields: Map<String, Value> = errors
-                    .iter()
-                    .map(|(field, messages)| (field.to_owned(), json!(messages)))
-                    .collect();
-                Value::Object(fields)
-            }
+            ApiError::Validation(errors) => validation_body(errors),
             ApiError::RowErrors(rows) => {
                 let by_row: Map<String, Value> = rows
                     .iter()
@@ -105,7 +101,8 @@ impl ApiError {
             | ApiError::ForbiddenBecause(detail)
             | ApiError::Conflict(detail)
             | ApiError::PayloadTooLarge(detail)
-            | ApiError::UnsupportedMediaType(detail) => detail.clone(),
+            | ApiError::UnsupportedMediaType(detail)
+            | ApiError::Unprocessable(detail) => detail.clone(),
             ApiError::NotAuthenticated => NOT_AUTHENTICATED.into(),
             ApiError::InvalidToken => "Invalid token.".into(),
             ApiError::InactiveUser => "User inactive or deleted.".into(),
@@ -127,6 +124,21 @@ impl ApiError {
     }
 }
 
+/// `{"field": ["message"], "items": [{}, {"quantity": ["message"]}]}`, as DRF nests list errors.
+fn validation_body(errors: &FieldErrors) -> Value {
+    let mut body: Map<String, Value> = errors
+        .iter()
+        .map(|(field, messages)| (field.to_owned(), json!(messages)))
+        .collect();
+    for (field, items) in errors.lists() {
+        body.insert(
+            field.to_owned(),
+            Value::Array(items.iter().map(validation_body).collect()),
+        );
+    }
+    Value::Object(body)
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -141,6 +153,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -104,7 +104,8 @@ fn spec_header() -> DefaultApiRaw {
             tag("Customers", "The signed-in person's own account"),
             tag("Categories", "The category tree, and price statistics over its subtrees"),
             tag("Products", "Products, images and bulk import"),
-            tag("Administration", "Staff roster, admin creation and account management"),
+            tag("Orders", "Placing orders, their lifecycle, history and statistics"),
+            tag("Administration", "Staff roster, admin creation, account management and the dashboard"),
             tag("Service", "Health and service information"),
         ],
         ..DefaultApiRaw::default()

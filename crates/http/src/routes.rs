@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod categories;
 mod customers;
+mod orders;
 mod products;
 mod service;
 
@@ -35,6 +36,7 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
             .configure(customers::routes)
             .configure(categories::routes)
             .configure(products::routes)
+            .configure(orders::routes)
             .configure(admin::routes),
     );
 }

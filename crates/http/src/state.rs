@@ -9,6 +9,7 @@ use orderflow_application::catalogue::{
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
+use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
 pub struct AppState {
@@ -26,6 +27,9 @@ pub struct AppState {
     pub manage_categories: ManageCategories,
     pub manage_products: ManageProducts,
     pub import_products: ImportProducts,
+    pub place_order: PlaceOrder,
+    pub change_orders: ChangeOrders,
+    pub browse_orders: BrowseOrders,
     pub health: Arc<dyn HealthProbe>,
     pub settings: HttpSettings,
 }

@@ -11,8 +11,9 @@ use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
     UpdateProfile,
 };
+use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::{
-    CatalogueQueries, Clock, CustomerRepository, ImageStore, LoginAttemptRepository,
+    CatalogueQueries, Clock, CustomerRepository, ImageStore, LoginAttemptRepository, OrderQueries,
     PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
@@ -20,7 +21,7 @@ use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgHealthProbe,
-    PgLoginAttemptRepository, PgTokenRepository, PgUnitOfWork,
+    PgLoginAttemptRepository, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
 use crate::Config;
@@ -45,6 +46,7 @@ pub struct Adapters {
     pub unit_of_work: Arc<dyn UnitOfWork>,
     pub catalogue: Arc<dyn CatalogueQueries>,
     pub images: Arc<dyn ImageStore>,
+    pub orders: Arc<dyn OrderQueries>,
 }
 
 impl Adapters {
@@ -59,6 +61,7 @@ impl Adapters {
             unit_of_work: Arc::new(PgUnitOfWork::new(pool.clone())),
             catalogue: Arc::new(PgCatalogueQueries::new(pool.clone())),
             images: Arc::new(FsImageStore::new(media_root)),
+            orders: Arc::new(PgOrderQueries::new(pool.clone())),
         })
     }
 
@@ -152,6 +155,9 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
             a.clock.clone(),
         ),
         import_products: a.import_products(),
+        place_order: PlaceOrder::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
+        change_orders: ChangeOrders::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
+        browse_orders: BrowseOrders::new(a.orders.clone()),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         settings: HttpSettings {
             media_root: config.media_root.clone(),

@@ -95,3 +95,73 @@ diesel::table! {
 diesel::joinable!(category_price_stats -> categories (category_id));
 diesel::allow_tables_to_appear_in_same_query!(category_price_stats, categories);
 diesel::allow_tables_to_appear_in_same_query!(category_price_stats, products);
+
+diesel::table! {
+    orders (id) {
+        id -> Uuid,
+        order_number -> Varchar,
+        customer_id -> Int8,
+        status -> Varchar,
+        total_amount -> Numeric,
+        shipping_address -> Text,
+        billing_address -> Text,
+        phone_number -> Varchar,
+        notes -> Text,
+        is_paid -> Bool,
+        payment_method -> Varchar,
+        payment_reference -> Varchar,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> Uuid,
+        order_id -> Uuid,
+        product_id -> Uuid,
+        product_name -> Varchar,
+        product_sku -> Varchar,
+        quantity -> Int4,
+        unit_price -> Numeric,
+        subtotal -> Numeric,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_number_counters (day) {
+        day -> Date,
+        last_value -> Int4,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> Int8,
+        order_id -> Uuid,
+        event_type -> Varchar,
+        from_status -> Nullable<Varchar>,
+        to_status -> Nullable<Varchar>,
+        actor -> Varchar,
+        note -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (customer_id, idempotency_key) {
+        customer_id -> Int8,
+        idempotency_key -> Varchar,
+        request_hash -> Bytea,
+        order_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(orders -> customers (customer_id));
+diesel::joinable!(order_items -> orders (order_id));
+diesel::joinable!(order_events -> orders (order_id));
+diesel::allow_tables_to_appear_in_same_query!(orders, customers);
+diesel::allow_tables_to_appear_in_same_query!(orders, order_items);
+diesel::allow_tables_to_appear_in_same_query!(orders, order_events);

@@ -3,7 +3,7 @@
 use diesel::pg::PgConnection;
 use diesel::Connection;
 use orderflow_application::ports::{
-    CategoryStore, ProductStore, Rollback, Transaction, UnitOfWork,
+    CategoryStore, OrderStore, ProductStore, Rollback, Transaction, UnitOfWork,
 };
 
 use crate::error::storage_error;
@@ -60,6 +60,10 @@ impl Transaction for PgTransaction<'_> {
     }
 
     fn products(&mut self) -> &mut dyn ProductStore {
+        self
+    }
+
+    fn orders(&mut self) -> &mut dyn OrderStore {
         self
     }
 }

@@ -10,13 +10,14 @@ use orderflow_domain::catalogue::{
 use uuid::Uuid;
 
 use crate::ports::{
-    CategoryStore, MockCategoryStore, MockProductStore, ProductStore, RepositoryError, Rollback,
-    Transaction, UnitOfWork,
+    CategoryStore, MockCategoryStore, MockOrderStore, MockProductStore, OrderStore, ProductStore,
+    RepositoryError, Rollback, Transaction, UnitOfWork,
 };
 
 pub struct FakeTransaction {
     pub categories: MockCategoryStore,
     pub products: MockProductStore,
+    pub orders: MockOrderStore,
 }
 
 impl Transaction for FakeTransaction {
@@ -26,6 +27,10 @@ impl Transaction for FakeTransaction {
 
     fn products(&mut self) -> &mut dyn ProductStore {
         &mut self.products
+    }
+
+    fn orders(&mut self) -> &mut dyn OrderStore {
+        &mut self.orders
     }
 }
 
@@ -38,10 +43,19 @@ pub struct FakeUnitOfWork {
 
 impl FakeUnitOfWork {
     pub fn new(categories: MockCategoryStore, products: MockProductStore) -> Self {
+        Self::with_orders(categories, products, MockOrderStore::new())
+    }
+
+    pub fn with_orders(
+        categories: MockCategoryStore,
+        products: MockProductStore,
+        orders: MockOrderStore,
+    ) -> Self {
         Self {
             tx: Mutex::new(FakeTransaction {
                 categories,
                 products,
+                orders,
             }),
             commits: Mutex::new(0),
             rollbacks: Mutex::new(0),

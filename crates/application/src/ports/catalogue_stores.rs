@@ -84,4 +84,12 @@ pub trait ProductStore {
     fn update(&mut self, product: &Product) -> Result<(), ProductWriteError>;
 
     fn delete(&mut self, id: ProductId) -> Result<(), DeleteError>;
+
+    /// Locks the products, in id order (concurrent orders then cannot deadlock), and returns those that exist.
+    fn lock_for_order(&mut self, ids: &[ProductId]) -> Result<Vec<Product>, RepositoryError>;
+
+    /// Takes `quantity` units if that many are on hand (`false`, and nothing changes, otherwise).
+    fn take_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError>;
+
+    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<(), RepositoryError>;
 }

@@ -141,3 +141,23 @@ impl From<orderflow_application::catalogue::CatalogueError> for ApiError {
         }
     }
 }
+
+impl From<orderflow_application::ordering::OrderError> for ApiError {
+    fn from(error: orderflow_application::ordering::OrderError) -> Self {
+        use orderflow_application::ordering::OrderError;
+        match error {
+            OrderError::Invalid(errors) => ApiError::Validation(errors),
+            OrderError::NotFound => ApiError::NotFound,
+            OrderError::Refused(detail) => ApiError::BadRequest(detail),
+            OrderError::KeyReused => ApiError::Unprocessable(
+                "This Idempotency-Key was already used with a different request; send a new key for a new order."
+                    .into(),
+            ),
+            OrderError::KeyInFlight => ApiError::Conflict(
+                "A request with this Idempotency-Key is still being processed; retry in a moment.".into(),
+            ),
+            OrderError::InvalidPage(error) => error.into(),
+            OrderError::Storage(error) => error.into(),
+        }
+    }
+}

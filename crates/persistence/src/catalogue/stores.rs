@@ -188,6 +188,44 @@ impl CategoryStore for PgTransaction<'_> {
 }
 
 impl ProductStore for PgTransaction<'_> {
+    fn lock_for_order(&mut self, ids: &[ProductId]) -> Result<Vec<Product>, RepositoryError> {
+        let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+        products::table
+            .filter(products::id.eq_any(ids))
+            .order(products::id.asc())
+            .select(ProductRow::as_select())
+            .for_update()
+            .load::<ProductRow>(self.connection)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Product::try_from)
+            .collect()
+    }
+
+    fn take_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError> {
+        let quantity =
+            i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
+        let updated = diesel::update(
+            products::table
+                .filter(products::id.eq(id.0))
+                .filter(products::stock_quantity.ge(quantity)),
+        )
+        .set(products::stock_quantity.eq(products::stock_quantity - quantity))
+        .execute(self.connection)
+        .map_err(storage_error)?;
+        Ok(updated == 1)
+    }
+
+    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<(), RepositoryError> {
+        let quantity =
+            i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
+        diesel::update(products::table.find(id.0))
+            .set(products::stock_quantity.eq(products::stock_quantity + quantity))
+            .execute(self.connection)
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
     fn find(&mut self, id: ProductId) -> Result<Option<Product>, RepositoryError> {
         products::table
             .find(id.0)

@@ -1,0 +1,32 @@
+use orderflow_domain::validation::FieldErrors;
+
+use crate::listing::InvalidPage;
+use crate::ports::RepositoryError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    #[error("invalid order: {0}")]
+    Invalid(FieldErrors),
+    /// Someone else's order, or none: customers cannot tell the two apart.
+    #[error("not found")]
+    NotFound,
+    /// A valid request the order's state refuses (`detail` says why).
+    #[error("{0}")]
+    Refused(String),
+    /// The same Idempotency-Key with a different body.
+    #[error("idempotency key reused with another request")]
+    KeyReused,
+    /// A request with the same Idempotency-Key is still being processed.
+    #[error("idempotency key in flight")]
+    KeyInFlight,
+    #[error(transparent)]
+    InvalidPage(#[from] InvalidPage),
+    #[error(transparent)]
+    Storage(#[from] RepositoryError),
+}
+
+impl From<FieldErrors> for OrderError {
+    fn from(errors: FieldErrors) -> Self {
+        OrderError::Invalid(errors)
+    }
+}

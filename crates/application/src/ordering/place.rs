@@ -1,0 +1,437 @@
+//! Placing an order: all or nothing, in one transaction, never overselling.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Duration;
+use orderflow_domain::catalogue::{ProductId, ProductStatus};
+use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
+use orderflow_domain::ordering::{
+    merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
+    OrderStatus, RequestedLine,
+};
+use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::OrderError;
+use crate::identity::REQUIRED;
+use crate::ports::{
+    transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey, Transaction,
+    UnitOfWork,
+};
+
+/// One requested line, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemInput {
+    pub product_id: Option<String>,
+    pub quantity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceOrderInput {
+    pub shipping_address: Option<String>,
+    pub billing_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub notes: Option<String>,
+    pub payment_method: Option<String>,
+    pub items: Option<Vec<ItemInput>>,
+}
+
+/// A placed order (or, for a repeated Idempotency-Key, the order the first request placed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub order: OrderView,
+    pub replayed: bool,
+}
+
+/// Keys are honoured for a day, as Stripe does.
+const KEY_LIFETIME_HOURS: i64 = 24;
+
+/// A validated request: delivery details and the merged lines, each with the index of its first occurrence in
+/// the request (errors are reported there).
+struct ValidRequest {
+    shipping_address: String,
+    billing_address: String,
+    phone_number: PhoneNumber,
+    notes: String,
+    payment_method: String,
+    lines: Vec<(usize, RequestedLine)>,
+    item_count: usize,
+}
+
+impl ValidRequest {
+    /// What makes two requests "the same" for an Idempotency-Key: every field, lines as merged.
+    fn fingerprint(&self) -> Vec<u8> {
+        let mut hasher = Sha256::new();
+        for part in [
+            &self.shipping_address,
+            &self.billing_address,
+            self.phone_number.as_str(),
+            &self.notes,
+            &self.payment_method,
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        for (_, line) in &self.lines {
+            hasher.update(line.product_id.0.as_bytes());
+            hasher.update(line.quantity.to_le_bytes());
+        }
+        hasher.finalize().to_vec()
+    }
+}
+
+enum Outcome {
+    Placed(OrderId),
+    Replay(OrderId),
+}
+
+pub struct PlaceOrder {
+    uow: Arc<dyn UnitOfWork>,
+    queries: Arc<dyn OrderQueries>,
+    clock: Arc<dyn Clock>,
+}
+
+impl PlaceOrder {
+    pub fn new(
+        uow: Arc<dyn UnitOfWork>,
+        queries: Arc<dyn OrderQueries>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            uow,
+            queries,
+            clock,
+        }
+    }
+
+    pub fn execute(
+        &self,
+        customer: &Customer,
+        input: PlaceOrderInput,
+        idempotency_key: Option<&str>,
+    ) -> Result<Placement, OrderError> {
+        let request = validate(input)?;
+        let fingerprint = request.fingerprint();
+        let outcome = transaction(self.uow.as_ref(), |tx| {
+            if let Some(key) = idempotency_key {
+                if let Some(existing) = self.claim_key(tx, customer, key, &fingerprint)? {
+                    return Ok::<_, OrderError>(Outcome::Replay(existing));
+                }
+            }
+            let id = self.place(tx, customer, &request)?;
+            if let Some(key) = idempotency_key {
+                let stored = StoredIdempotencyKey {
+                    request_hash: fingerprint.clone(),
+                    order_id: id,
+                    created_at: self.clock.now(),
+                };
+                tx.orders()
+                    .save_idempotency_key(customer.id, key, &stored)?;
+            }
+            Ok(Outcome::Placed(id))
+        })?;
+        let (id, replayed) = match outcome {
+            Outcome::Placed(id) => (id, false),
+            Outcome::Replay(id) => (id, true),
+        };
+        let order = self.queries.order(id)?.ok_or(OrderError::NotFound)?;
+        Ok(Placement { order, replayed })
+    }
+
+    /// `Some(order)` to replay; `None` to go on and place (the key is then locked by this transaction).
+    fn claim_key(
+        &self,
+        tx: &mut dyn Transaction,
+        customer: &Customer,
+        key: &str,
+        fingerprint: &[u8],
+    ) -> Result<Option<OrderId>, OrderError> {
+        let orders = tx.orders();
+        if !orders.try_lock_idempotency_key(customer.id, key)? {
+            return Err(OrderError::KeyInFlight);
+        }
+        let expired_before = self.clock.now() - Duration::hours(KEY_LIFETIME_HOURS);
+        orders.sweep_idempotency_keys(expired_before)?;
+        match orders.find_idempotency_key(customer.id, key)? {
+            Some(stored) if stored.created_at >= expired_before => {
+                if stored.request_hash == fingerprint {
+                    Ok(Some(stored.order_id))
+                } else {
+                    Err(OrderError::KeyReused)
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn place(
+        &self,
+        tx: &mut dyn Transaction,
+        customer: &Customer,
+        request: &ValidRequest,
+    ) -> Result<OrderId, OrderError> {
+        let mut ids: Vec<ProductId> = request
+            .lines
+            .iter()
+            .map(|(_, line)| line.product_id)
+            .collect();
+        ids.sort();
+        let products: HashMap<ProductId, _> = tx
+            .products()
+            .lock_for_order(&ids)?
+            .into_iter()
+            .map(|product| (product.id, product))
+            .collect();
+
+        // Every problem with every line, before anything is written.
+        let mut item_errors = vec![FieldErrors::new(); request.item_count];
+        for (index, line) in &request.lines {
+            match products.get(&line.product_id) {
+                Some(product) if product.status == ProductStatus::Active => {
+                    if i64::from(product.stock_quantity.0) < line.quantity {
+                        item_errors[*index].add(
+                            NON_FIELD_ERRORS,
+                            format!(
+                                "Insufficient stock. Available: {}",
+                                product.stock_quantity.0
+                            ),
+                        );
+                    }
+                }
+                _ => {
+                    item_errors[*index].add(NON_FIELD_ERRORS, "Product not found or not available.")
+                }
+            }
+        }
+        let mut errors = FieldErrors::new();
+        errors.set_list("items", item_errors);
+        errors.into_result()?;
+
+        let mut lines = Vec::with_capacity(request.lines.len());
+        for (index, line) in &request.lines {
+            let Some(product) = products.get(&line.product_id) else {
+                continue;
+            };
+            // The rows are locked, so this cannot fail; the conditional update is the last guard against overselling.
+            if !tx.products().take_stock(line.product_id, line.quantity)? {
+                let mut item_errors = vec![FieldErrors::new(); request.item_count];
+                item_errors[*index].add(
+                    NON_FIELD_ERRORS,
+                    format!(
+                        "Insufficient stock. Available: {}",
+                        product.stock_quantity.0
+                    ),
+                );
+                let mut errors = FieldErrors::new();
+                errors.set_list("items", item_errors);
+                return Err(errors.into());
+            }
+            lines.push(OrderLine {
+                product_id: product.id,
+                product_name: product.name.clone(),
+                product_sku: product.sku.to_string(),
+                quantity: line.quantity,
+                unit_price: product.price,
+            });
+        }
+
+        let now = self.clock.now();
+        let day = now.date_naive();
+        // Taken last: the day's counter row stays locked until commit, so hold it as briefly as possible.
+        let number = OrderNumber::new(day, tx.orders().next_number(day)?);
+        let order = Order {
+            id: OrderId(Uuid::new_v4()),
+            number,
+            customer_id: customer.id,
+            status: OrderStatus::Pending,
+            total_amount: OrderLine::total(&lines),
+            shipping_address: request.shipping_address.clone(),
+            billing_address: request.billing_address.clone(),
+            phone_number: request.phone_number.to_string(),
+            notes: request.notes.clone(),
+            is_paid: false,
+            payment_method: request.payment_method.clone(),
+            payment_reference: String::new(),
+            created_at: now,
+            updated_at: now,
+            items: lines
+                .iter()
+                .map(|line| OrderItem {
+                    id: OrderItemId(Uuid::new_v4()),
+                    product_id: line.product_id,
+                    product_name: line.product_name.clone(),
+                    product_sku: line.product_sku.clone(),
+                    quantity: line.quantity,
+                    unit_price: line.unit_price.amount(),
+                    subtotal: line.subtotal(),
+                    created_at: now,
+                })
+                .collect(),
+        };
+        tx.orders().insert(&order)?;
+        tx.orders().add_event(&NewOrderEvent {
+            order_id: order.id,
+            event_type: "placed".into(),
+            from_status: None,
+            to_status: Some(OrderStatus::Pending),
+            actor: customer.email.to_string(),
+            note: format!(
+                "{} line(s), total {:.2}",
+                order.items.len(),
+                order.total_amount
+            ),
+            at: now,
+        })?;
+        Ok(order.id)
+    }
+}
+
+fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let text = |errors: &mut FieldErrors,
+                field: &str,
+                value: Option<String>,
+                required: bool,
+                max: usize| {
+        let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
+        if required && value.is_empty() {
+            errors.add(field, REQUIRED);
+            return None;
+        }
+        errors.check(field, bounded(&value, max))
+    };
+    let shipping_address = text(
+        &mut errors,
+        "shipping_address",
+        input.shipping_address,
+        true,
+        1000,
+    );
+    let billing_address = text(
+        &mut errors,
+        "billing_address",
+        input.billing_address,
+        true,
+        1000,
+    );
+    let notes = text(&mut errors, "notes", input.notes, false, 2000);
+    let payment_method = text(
+        &mut errors,
+        "payment_method",
+        input.payment_method,
+        false,
+        50,
+    );
+    let phone_number = match input
+        .phone_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        None => {
+            errors.add("phone_number", REQUIRED);
+            None
+        }
+        Some(raw) => errors.check("phone_number", PhoneNumber::parse(raw)),
+    };
+
+    let items = input.items.unwrap_or_default();
+    let item_count = items.len();
+    let mut item_errors = vec![FieldErrors::new(); item_count];
+    let mut requested = Vec::with_capacity(item_count);
+    let mut positions = Vec::with_capacity(item_count);
+    for (index, item) in items.iter().enumerate() {
+        let product_id = match item.product_id.as_deref().map(str::trim) {
+            None | Some("") => {
+                item_errors[index].add("product_id", REQUIRED);
+                None
+            }
+            Some(raw) => match Uuid::parse_str(raw) {
+                Ok(id) => Some(ProductId(id)),
+                Err(_) => {
+                    item_errors[index].add("product_id", "Must be a valid UUID.");
+                    None
+                }
+            },
+        };
+        if item.quantity.is_none() {
+            item_errors[index].add("quantity", REQUIRED);
+        }
+        if let (Some(product_id), Some(quantity)) = (product_id, item.quantity) {
+            requested.push(RequestedLine {
+                product_id,
+                quantity,
+            });
+            positions.push(index);
+        }
+    }
+    let merged = if item_count == 0 {
+        errors.add(NON_FIELD_ERRORS, LineError::NoLines.to_string());
+        None
+    } else {
+        match merge_lines(&requested) {
+            Ok(lines) => Some(lines),
+            Err(line_errors) => {
+                for error in line_errors {
+                    match error {
+                        LineError::Quantity(position) => {
+                            item_errors[positions[position]].add("quantity", error.to_string())
+                        }
+                        other => errors.add("items", other.to_string()),
+                    }
+                }
+                None
+            }
+        }
+    };
+    errors.set_list("items", item_errors);
+    let (
+        Some(shipping_address),
+        Some(billing_address),
+        Some(phone_number),
+        Some(notes),
+        Some(payment_method),
+        Some(merged),
+    ) = (
+        shipping_address,
+        billing_address,
+        phone_number,
+        notes,
+        payment_method,
+        merged,
+    )
+    else {
+        return Err(errors);
+    };
+    errors.into_result()?;
+    // Each merged line reports at the position its product first appeared.
+    let first_position: HashMap<ProductId, usize> = requested
+        .iter()
+        .zip(&positions)
+        .rev()
+        .map(|(line, position)| (line.product_id, *position))
+        .collect();
+    let lines = merged
+        .into_iter()
+        .map(|line| {
+            (
+                first_position
+                    .get(&line.product_id)
+                    .copied()
+                    .unwrap_or_default(),
+                line,
+            )
+        })
+        .collect();
+    Ok(ValidRequest {
+        shipping_address,
+        billing_address,
+        phone_number,
+        notes,
+        payment_method,
+        lines,
+        item_count,
+    })
+}

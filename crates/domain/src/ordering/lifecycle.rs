@@ -1,0 +1,248 @@
+//! The order lifecycle as an explicit table: which moves exist, who may make them, and what each does to stock.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    Pending,
+    Confirmed,
+    Processing,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Refunded,
+}
+
+/// Who asks for a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The customer who placed the order.
+    Owner,
+    /// Staff and above.
+    Staff,
+}
+
+/// What a move does to the stock of the order's products. Stock is taken once, when the order is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockEffect {
+    None,
+    /// Give every line's quantity back.
+    Return,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum IllegalTransition {
+    #[error("Cannot transition from {from} to {to}.")]
+    NotAllowed { from: OrderStatus, to: OrderStatus },
+    /// The move exists, but not for this actor.
+    #[error("Only staff can move an order from {from} to {to}.")]
+    NotPermitted { from: OrderStatus, to: OrderStatus },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a valid choice.")]
+pub struct UnknownOrderStatus(pub String);
+
+use OrderStatus::*;
+
+/// Every legal move. Anything not listed (including staying put) is illegal.
+const TRANSITIONS: &[(OrderStatus, OrderStatus)] = &[
+    (Pending, Confirmed),
+    (Pending, Cancelled),
+    (Confirmed, Processing),
+    (Confirmed, Cancelled),
+    (Processing, Shipped),
+    (Processing, Cancelled),
+    (Shipped, Delivered),
+    (Delivered, Refunded),
+];
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 7] = [
+        Pending, Confirmed, Processing, Shipped, Delivered, Cancelled, Refunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pending => "pending",
+            Confirmed => "confirmed",
+            Processing => "processing",
+            Shipped => "shipped",
+            Delivered => "delivered",
+            Cancelled => "cancelled",
+            Refunded => "refunded",
+        }
+    }
+
+    /// Capitalised, for messages to people ("Your order is now Shipped").
+    pub fn label(self) -> &'static str {
+        match self {
+            Pending => "Pending",
+            Confirmed => "Confirmed",
+            Processing => "Processing",
+            Shipped => "Shipped",
+            Delivered => "Delivered",
+            Cancelled => "Cancelled",
+            Refunded => "Refunded",
+        }
+    }
+
+    /// The owner may cancel while nothing has left the warehouse.
+    pub fn can_be_cancelled(self) -> bool {
+        matches!(self, Pending | Confirmed)
+    }
+
+    /// Checks a move for an actor and says what it does to stock. `restock` only matters for refunds.
+    pub fn transition(
+        self,
+        to: OrderStatus,
+        actor: Actor,
+        restock: bool,
+    ) -> Result<StockEffect, IllegalTransition> {
+        if !TRANSITIONS.contains(&(self, to)) {
+            return Err(IllegalTransition::NotAllowed { from: self, to });
+        }
+        let owner_may = to == Cancelled && self.can_be_cancelled();
+        if actor == Actor::Owner && !owner_may {
+            return Err(IllegalTransition::NotPermitted { from: self, to });
+        }
+        Ok(match to {
+            Cancelled => StockEffect::Return,
+            Refunded if restock => StockEffect::Return,
+            _ => StockEffect::None,
+        })
+    }
+
+    /// Revenue counts paid orders that were neither cancelled nor refunded.
+    pub fn counts_as_revenue(self) -> bool {
+        !matches!(self, Cancelled | Refunded)
+    }
+}
+
+impl FromStr for OrderStatus {
+    type Err = UnknownOrderStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownOrderStatus(s.to_owned()))
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contract's table, written out independently of `TRANSITIONS`.
+    fn allowed(from: OrderStatus, to: OrderStatus) -> bool {
+        matches!(
+            (from, to),
+            (Pending, Confirmed | Cancelled)
+                | (Confirmed, Processing | Cancelled)
+                | (Processing, Shipped | Cancelled)
+                | (Shipped, Delivered)
+                | (Delivered, Refunded)
+        )
+    }
+
+    #[test]
+    fn every_pair_of_statuses_for_staff() {
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                let result = from.transition(to, Actor::Staff, false);
+                if allowed(from, to) {
+                    assert!(result.is_ok(), "{from} -> {to} should be allowed");
+                } else {
+                    assert_eq!(
+                        result,
+                        Err(IllegalTransition::NotAllowed { from, to }),
+                        "{from} -> {to}"
+                    );
+                    assert_eq!(
+                        result.unwrap_err().to_string(),
+                        format!("Cannot transition from {from} to {to}.")
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_pair_of_statuses_for_the_owner() {
+        for from in OrderStatus::ALL {
+            for to in OrderStatus::ALL {
+                let result = from.transition(to, Actor::Owner, false);
+                match (
+                    allowed(from, to),
+                    to == Cancelled && matches!(from, Pending | Confirmed),
+                ) {
+                    (true, true) => assert_eq!(result, Ok(StockEffect::Return), "{from} -> {to}"),
+                    (true, false) => {
+                        assert_eq!(result, Err(IllegalTransition::NotPermitted { from, to }))
+                    }
+                    (false, _) => {
+                        assert_eq!(result, Err(IllegalTransition::NotAllowed { from, to }))
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stock_comes_back_on_cancel_and_on_refund_with_restock_only() {
+        for from in [Pending, Confirmed, Processing] {
+            assert_eq!(
+                from.transition(Cancelled, Actor::Staff, false),
+                Ok(StockEffect::Return)
+            );
+        }
+        assert_eq!(
+            Delivered.transition(Refunded, Actor::Staff, true),
+            Ok(StockEffect::Return)
+        );
+        assert_eq!(
+            Delivered.transition(Refunded, Actor::Staff, false),
+            Ok(StockEffect::None)
+        );
+        // Confirming does not take stock again: it was taken at placement.
+        assert_eq!(
+            Pending.transition(Confirmed, Actor::Staff, true),
+            Ok(StockEffect::None)
+        );
+        for (from, to) in [
+            (Confirmed, Processing),
+            (Processing, Shipped),
+            (Shipped, Delivered),
+        ] {
+            assert_eq!(
+                from.transition(to, Actor::Staff, true),
+                Ok(StockEffect::None)
+            );
+        }
+    }
+
+    #[test]
+    fn statuses_round_trip_and_read_well() {
+        for status in OrderStatus::ALL {
+            assert_eq!(status.as_str().parse::<OrderStatus>(), Ok(status));
+            assert_eq!(status.label().to_lowercase(), status.as_str());
+        }
+        assert_eq!(
+            "bogus".parse::<OrderStatus>().unwrap_err().to_string(),
+            "\"bogus\" is not a valid choice."
+        );
+        assert!(
+            Pending.can_be_cancelled()
+                && Confirmed.can_be_cancelled()
+                && !Processing.can_be_cancelled()
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! Order numbers: `ORD-YYYYMMDD-NNNN`, the UTC date and that day's counter.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrderNumber(String);
+
+impl OrderNumber {
+    /// The `counter`-th order of `day` (from 1). Past 9999 the counter simply grows a digit: numbers never collide.
+    pub fn new(day: NaiveDate, counter: u32) -> Self {
+        Self(format!("ORD-{}-{counter:04}", day.format("%Y%m%d")))
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix("ORD-")?;
+        let (date, counter) = rest.split_once('-')?;
+        let valid = date.len() == 8
+            && NaiveDate::parse_from_str(date, "%Y%m%d").is_ok()
+            && counter.len() >= 4
+            && counter.chars().all(|c| c.is_ascii_digit());
+        valid.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_day_and_a_four_digit_counter() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(OrderNumber::new(day, 1).as_str(), "ORD-20261124-0001");
+        assert_eq!(OrderNumber::new(day, 9999).as_str(), "ORD-20261124-9999");
+        assert_eq!(OrderNumber::new(day, 10000).as_str(), "ORD-20261124-10000");
+    }
+
+    #[test]
+    fn parses_only_well_formed_numbers() {
+        assert!(OrderNumber::parse("ORD-20261124-0001").is_some());
+        for bad in [
+            "ORD-2026112-0001",
+            "ORD-20261324-0001",
+            "ORD-20261124-01",
+            "XYZ-20261124-0001",
+            "ORD-20261124-00a1",
+        ] {
+            assert!(OrderNumber::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The orders' tables: the store used inside transactions, and the read-side queries.
+
+mod queries;
+mod rows;
+mod store;
+
+pub use queries::PgOrderQueries;

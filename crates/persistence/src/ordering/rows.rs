@@ -1,0 +1,118 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use orderflow_domain::catalogue::ProductId;
+use orderflow_domain::identity::CustomerId;
+use orderflow_domain::ordering::{Order, OrderId, OrderItem, OrderItemId, OrderNumber};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::error::corrupt_row;
+use crate::schema::{order_items, orders};
+use crate::RepositoryError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+pub struct OrderRow {
+    pub id: Uuid,
+    pub order_number: String,
+    pub customer_id: i64,
+    pub status: String,
+    pub total_amount: Decimal,
+    pub shipping_address: String,
+    pub billing_address: String,
+    pub phone_number: String,
+    pub notes: String,
+    pub is_paid: bool,
+    pub payment_method: String,
+    pub payment_reference: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = order_items, check_for_backend(diesel::pg::Pg))]
+pub struct OrderItemRow {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub product_id: Uuid,
+    pub product_name: String,
+    pub product_sku: String,
+    pub quantity: i32,
+    pub unit_price: Decimal,
+    pub subtotal: Decimal,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OrderRow {
+    pub fn from_order(order: &Order) -> Self {
+        Self {
+            id: order.id.0,
+            order_number: order.number.to_string(),
+            customer_id: order.customer_id.0,
+            status: order.status.as_str().to_owned(),
+            total_amount: order.total_amount,
+            shipping_address: order.shipping_address.clone(),
+            billing_address: order.billing_address.clone(),
+            phone_number: order.phone_number.clone(),
+            notes: order.notes.clone(),
+            is_paid: order.is_paid,
+            payment_method: order.payment_method.clone(),
+            payment_reference: order.payment_reference.clone(),
+            created_at: order.created_at,
+            updated_at: order.updated_at,
+        }
+    }
+
+    pub fn into_order(self, items: Vec<OrderItemRow>) -> Result<Order, RepositoryError> {
+        Ok(Order {
+            id: OrderId(self.id),
+            number: OrderNumber::parse(&self.order_number)
+                .ok_or_else(|| corrupt_row("order number", &self.order_number))?,
+            customer_id: CustomerId(self.customer_id),
+            status: self
+                .status
+                .parse()
+                .map_err(|e| corrupt_row("order status", e))?,
+            total_amount: self.total_amount,
+            shipping_address: self.shipping_address,
+            billing_address: self.billing_address,
+            phone_number: self.phone_number,
+            notes: self.notes,
+            is_paid: self.is_paid,
+            payment_method: self.payment_method,
+            payment_reference: self.payment_reference,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            items: items.into_iter().map(OrderItemRow::into_item).collect(),
+        })
+    }
+}
+
+impl OrderItemRow {
+    pub fn from_item(order: OrderId, item: &OrderItem) -> Self {
+        Self {
+            id: item.id.0,
+            order_id: order.0,
+            product_id: item.product_id.0,
+            product_name: item.product_name.clone(),
+            product_sku: item.product_sku.clone(),
+            quantity: i32::try_from(item.quantity).unwrap_or(i32::MAX),
+            unit_price: item.unit_price,
+            subtotal: item.subtotal,
+            created_at: item.created_at,
+        }
+    }
+
+    fn into_item(self) -> OrderItem {
+        OrderItem {
+            id: OrderItemId(self.id),
+            product_id: ProductId(self.product_id),
+            product_name: self.product_name,
+            product_sku: self.product_sku,
+            quantity: i64::from(self.quantity),
+            unit_price: self.unit_price,
+            subtotal: self.subtotal,
+            created_at: self.created_at,
+        }
+    }
+}
