@@ -5,6 +5,7 @@ mod catalogue_queries;
 mod catalogue_stores;
 mod clock;
 mod customer_repository;
+mod dashboard_queries;
 mod health;
 mod image_store;
 mod login_attempts;
@@ -27,6 +28,7 @@ pub use clock::Clock;
 pub use customer_repository::{
     CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials,
 };
+pub use dashboard_queries::{Dashboard, DashboardQueries, LowStockProduct, RecentOrder};
 pub use health::HealthProbe;
 pub use image_store::ImageStore;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
@@ -48,6 +50,8 @@ pub use catalogue_stores::{MockCategoryStore, MockProductStore};
 pub use clock::MockClock;
 #[cfg(any(test, feature = "mocks"))]
 pub use customer_repository::MockCustomerRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use dashboard_queries::MockDashboardQueries;
 #[cfg(any(test, feature = "mocks"))]
 pub use health::MockHealthProbe;
 #[cfg(any(test, feature = "mocks"))]

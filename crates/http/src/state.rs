@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer};
+use orderflow_application::admin::{
+    AdminDashboard, CreateAdmin, CustomerDirectory, ManageCustomer,
+};
 use orderflow_application::catalogue::{
     BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
 };
@@ -23,6 +25,7 @@ pub struct AppState {
     pub customer_directory: CustomerDirectory,
     pub create_admin: CreateAdmin,
     pub manage_customer: ManageCustomer,
+    pub admin_dashboard: AdminDashboard,
     pub browse_catalogue: BrowseCatalogue,
     pub manage_categories: ManageCategories,
     pub manage_products: ManageProducts,

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use orderflow_application::admin::{CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword};
+use orderflow_application::admin::{
+    AdminDashboard, CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword,
+};
 use orderflow_application::catalogue::{
     BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
 };
@@ -20,8 +22,8 @@ use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings};
 use orderflow_persistence::{
-    DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgHealthProbe,
-    PgLoginAttemptRepository, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
+    DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgDashboardQueries,
+    PgHealthProbe, PgLoginAttemptRepository, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
 use crate::Config;
@@ -141,6 +143,10 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
         customer_directory: CustomerDirectory::new(a.customers.clone()),
         create_admin: a.create_admin(),
         manage_customer: ManageCustomer::new(a.customers.clone(), a.clock.clone()),
+        admin_dashboard: AdminDashboard::new(
+            Arc::new(PgDashboardQueries::new(pool.clone())),
+            a.clock.clone(),
+        ),
         browse_catalogue: BrowseCatalogue::new(a.catalogue.clone()),
         manage_categories: ManageCategories::new(
             a.unit_of_work.clone(),

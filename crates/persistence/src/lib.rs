@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod catalogue;
+mod dashboard;
 mod error;
 mod health;
 mod media;
@@ -18,6 +19,7 @@ mod sql;
 mod unit_of_work;
 
 pub use catalogue::PgCatalogueQueries;
+pub use dashboard::PgDashboardQueries;
 pub use error::storage_error;
 pub use health::PgHealthProbe;
 pub use media::FsImageStore;

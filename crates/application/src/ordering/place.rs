@@ -8,7 +8,7 @@ use orderflow_domain::catalogue::{ProductId, ProductStatus};
 use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
 use orderflow_domain::ordering::{
     merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
-    OrderStatus, RequestedLine,
+    OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 use sha2::{Digest, Sha256};
@@ -356,10 +356,18 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
                 }
             },
         };
-        if item.quantity.is_none() {
-            item_errors[index].add("quantity", REQUIRED);
-        }
-        if let (Some(product_id), Some(quantity)) = (product_id, item.quantity) {
+        let quantity = match item.quantity {
+            None => {
+                item_errors[index].add("quantity", REQUIRED);
+                None
+            }
+            Some(quantity) if !(1..=MAX_QUANTITY).contains(&quantity) => {
+                item_errors[index].add("quantity", LineError::Quantity(index).to_string());
+                None
+            }
+            Some(quantity) => Some(quantity),
+        };
+        if let (Some(product_id), Some(quantity)) = (product_id, quantity) {
             requested.push(RequestedLine {
                 product_id,
                 quantity,

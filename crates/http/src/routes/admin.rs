@@ -3,6 +3,7 @@
 mod create_admin;
 mod customer_status;
 mod customers;
+mod dashboard;
 mod staff;
 
 use paperclip::actix::web;
@@ -10,6 +11,7 @@ use paperclip::actix::web;
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/admin/").route(web::get().to(staff::list_staff)))
+        .service(web::resource("/admin/dashboard/").route(web::get().to(dashboard::dashboard)))
         .service(
             web::resource("/admin/create_admin/").route(web::post().to(create_admin::create_admin)),
         )

@@ -7,6 +7,7 @@ mod categories;
 mod customers;
 mod helpers;
 mod openapi;
+mod orders;
 mod postman;
 mod products;
 mod service;
