@@ -279,3 +279,198 @@ impl ChangeOrders {
         self.view(id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fakes::FakeUnitOfWork;
+    use crate::identity::fixtures::fixed_clock;
+    use crate::ordering::tests_support::{order, owner, queries_returning, staff, stranger};
+    use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
+    use mockall::Sequence;
+    use orderflow_domain::catalogue::ProductId;
+    use uuid::Uuid;
+
+    fn change(
+        status: OrderStatus,
+        products: MockProductStore,
+        mut orders: MockOrderStore,
+    ) -> (ChangeOrders, Arc<FakeUnitOfWork>) {
+        let lines = [(2, 3), (1, 4)];
+        orders
+            .expect_find_for_update()
+            .returning(move |_| Ok(Some(order(status, 1, &lines))));
+        let uow = Arc::new(FakeUnitOfWork::with_orders(
+            MockCategoryStore::new(),
+            products,
+            orders,
+        ));
+        (
+            ChangeOrders::new(
+                uow.clone(),
+                Arc::new(queries_returning(status)),
+                fixed_clock(),
+            ),
+            uow,
+        )
+    }
+
+    fn status(value: &str, restock: bool) -> StatusInput {
+        StatusInput {
+            status: Some(value.into()),
+            notes: Some("note".into()),
+            restock,
+        }
+    }
+
+    fn id() -> OrderId {
+        OrderId(Uuid::from_u128(99))
+    }
+
+    #[test]
+    fn an_illegal_move_changes_nothing() {
+        let mut orders = MockOrderStore::new();
+        orders.expect_update().never();
+        let (change, uow) = change(OrderStatus::Pending, MockProductStore::new(), orders);
+        let Err(OrderError::Invalid(errors)) =
+            change.update_status(&staff(), id(), status("shipped", false))
+        else {
+            panic!("expected a refusal")
+        };
+        assert_eq!(
+            errors.messages("status"),
+            ["Cannot transition from pending to shipped."]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn cancelling_returns_every_line_in_product_order_and_records_the_move() {
+        let mut products = MockProductStore::new();
+        let mut sequence = Sequence::new();
+        for (product, quantity) in [(1, 4), (2, 3)] {
+            products
+                .expect_return_stock()
+                .withf(move |id, q| *id == ProductId(Uuid::from_u128(product)) && *q == quantity)
+                .times(1)
+                .in_sequence(&mut sequence)
+                .returning(|_, _| Ok(()));
+        }
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_update()
+            .withf(|o| o.status == OrderStatus::Cancelled)
+            .times(1)
+            .returning(|_| Ok(()));
+        orders
+            .expect_add_event()
+            .withf(|e| {
+                e.from_status == Some(OrderStatus::Confirmed)
+                    && e.to_status == Some(OrderStatus::Cancelled)
+            })
+            .times(1)
+            .returning(|_| Ok(()));
+        let (change, _) = change(OrderStatus::Confirmed, products, orders);
+        change.cancel(&owner(), id()).unwrap();
+    }
+
+    #[test]
+    fn a_refund_returns_stock_only_with_restock() {
+        for restock in [true, false] {
+            let mut products = MockProductStore::new();
+            products
+                .expect_return_stock()
+                .times(if restock { 2 } else { 0 })
+                .returning(|_, _| Ok(()));
+            let mut orders = MockOrderStore::new();
+            orders.expect_update().returning(|_| Ok(()));
+            orders.expect_add_event().returning(|_| Ok(()));
+            let (change, _) = change(OrderStatus::Delivered, products, orders);
+            change
+                .update_status(&staff(), id(), status("refunded", restock))
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_stranger_cannot_see_let_alone_cancel_an_order() {
+        let (change, _) = change(
+            OrderStatus::Pending,
+            MockProductStore::new(),
+            MockOrderStore::new(),
+        );
+        assert!(matches!(
+            change.cancel(&stranger(), id()),
+            Err(OrderError::NotFound)
+        ));
+        assert!(matches!(
+            change.update_details(&stranger(), id(), DetailsInput::default()),
+            Err(OrderError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_shipped_order_cannot_be_cancelled_or_edited() {
+        let (change, _) = change(
+            OrderStatus::Shipped,
+            MockProductStore::new(),
+            MockOrderStore::new(),
+        );
+        let Err(OrderError::Refused(detail)) = change.cancel(&owner(), id()) else {
+            panic!("expected a refusal")
+        };
+        assert_eq!(detail, "Order cannot be cancelled in its current status");
+        assert!(matches!(
+            change.update_details(
+                &owner(),
+                id(),
+                DetailsInput {
+                    notes: Some("x".into()),
+                    ..DetailsInput::default()
+                }
+            ),
+            Err(OrderError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn payment_is_recorded_once() {
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_update()
+            .withf(|o| o.is_paid && o.payment_reference == "QX1")
+            .times(1)
+            .returning(|_| Ok(()));
+        orders
+            .expect_add_event()
+            .withf(|e| e.event_type == "paid")
+            .times(1)
+            .returning(|_| Ok(()));
+        let (change, _) = change(OrderStatus::Confirmed, MockProductStore::new(), orders);
+        change
+            .mark_paid(&staff(), id(), Some("mpesa".into()), Some("QX1".into()))
+            .unwrap();
+
+        let mut orders = MockOrderStore::new();
+        orders.expect_find_for_update().returning(|_| {
+            let mut paid = order(OrderStatus::Confirmed, 1, &[(1, 1)]);
+            paid.is_paid = true;
+            Ok(Some(paid))
+        });
+        orders.expect_update().never();
+        let uow = Arc::new(FakeUnitOfWork::with_orders(
+            MockCategoryStore::new(),
+            MockProductStore::new(),
+            orders,
+        ));
+        let change = ChangeOrders::new(
+            uow,
+            Arc::new(queries_returning(OrderStatus::Confirmed)),
+            fixed_clock(),
+        );
+        assert!(matches!(
+            change.mark_paid(&staff(), id(), None, None),
+            Err(OrderError::Refused(_))
+        ));
+    }
+}

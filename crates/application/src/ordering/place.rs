@@ -443,3 +443,214 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
         item_count,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::fakes::{product, FakeUnitOfWork};
+    use crate::identity::fixtures::{fixed_clock, now};
+    use crate::ordering::tests_support::{owner, queries_returning};
+    use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
+    use mockall::Sequence;
+    use orderflow_domain::catalogue::StockQuantity;
+
+    fn lamp(id: u128, stock: i32) -> orderflow_domain::catalogue::Product {
+        let mut lamp = product("Lamp", 3);
+        lamp.id = ProductId(Uuid::from_u128(id));
+        lamp.stock_quantity = StockQuantity(stock);
+        lamp
+    }
+
+    fn input(lines: &[(u128, i64)]) -> PlaceOrderInput {
+        PlaceOrderInput {
+            shipping_address: Some("1 Moi Avenue".into()),
+            billing_address: Some("1 Moi Avenue".into()),
+            phone_number: Some("+254711000001".into()),
+            items: Some(
+                lines
+                    .iter()
+                    .map(|(id, quantity)| ItemInput {
+                        product_id: Some(Uuid::from_u128(*id).to_string()),
+                        quantity: Some(*quantity),
+                    })
+                    .collect(),
+            ),
+            ..PlaceOrderInput::default()
+        }
+    }
+
+    fn use_case(
+        products: MockProductStore,
+        orders: MockOrderStore,
+    ) -> (PlaceOrder, Arc<FakeUnitOfWork>) {
+        let uow = Arc::new(FakeUnitOfWork::with_orders(
+            MockCategoryStore::new(),
+            products,
+            orders,
+        ));
+        (
+            PlaceOrder::new(
+                uow.clone(),
+                Arc::new(queries_returning(OrderStatus::Pending)),
+                fixed_clock(),
+            ),
+            uow,
+        )
+    }
+
+    #[test]
+    fn locks_in_product_order_takes_stock_numbers_last_and_records_the_placement() {
+        let mut products = MockProductStore::new();
+        let mut orders = MockOrderStore::new();
+        let mut sequence = Sequence::new();
+        products
+            .expect_lock_for_order()
+            .withf(|ids| ids == [ProductId(Uuid::from_u128(1)), ProductId(Uuid::from_u128(2))])
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_| Ok(vec![lamp(1, 5), lamp(2, 5)]));
+        products
+            .expect_take_stock()
+            .times(2)
+            .in_sequence(&mut sequence)
+            .returning(|_, _| Ok(true));
+        orders
+            .expect_next_number()
+            .withf(|day| *day == now().date_naive())
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_| Ok(7));
+        orders
+            .expect_insert()
+            .withf(|order| {
+                order.number.as_str() == "ORD-20260501-0007"
+                    && order.status == OrderStatus::Pending
+                    && order.items.len() == 2
+                    && order.total_amount == rust_decimal::Decimal::from(40)
+            })
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_| Ok(()));
+        orders
+            .expect_add_event()
+            .withf(|event| event.event_type == "placed" && event.actor == "alice@example.com")
+            .times(1)
+            .returning(|_| Ok(()));
+        let (place, uow) = use_case(products, orders);
+        // Product 2 asked first and product 1 twice: merged, locked in id order.
+        let placement = place
+            .execute(&owner(), input(&[(2, 1), (1, 2), (1, 1)]), None)
+            .unwrap();
+        assert!(!placement.replayed);
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn a_shortfall_rolls_back_before_anything_is_written() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_lock_for_order()
+            .returning(|_| Ok(vec![lamp(1, 2)]));
+        products.expect_take_stock().never();
+        let mut orders = MockOrderStore::new();
+        orders.expect_next_number().never();
+        orders.expect_insert().never();
+        let (place, uow) = use_case(products, orders);
+        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        else {
+            panic!("expected a shortfall")
+        };
+        assert_eq!(
+            errors.list("items").unwrap()[0].messages("non_field_errors"),
+            ["Insufficient stock. Available: 2"]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn invalid_input_never_opens_a_transaction() {
+        let (place, uow) = use_case(MockProductStore::new(), MockOrderStore::new());
+        let result = place.execute(&owner(), PlaceOrderInput::default(), None);
+        assert!(matches!(result, Err(OrderError::Invalid(_))));
+        assert_eq!(uow.commits() + uow.rollbacks(), 0);
+    }
+
+    fn with_stored_key(
+        hash_of: Option<PlaceOrderInput>,
+        age_hours: i64,
+        locked: bool,
+    ) -> MockOrderStore {
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_try_lock_idempotency_key()
+            .returning(move |_, _| Ok(locked));
+        orders.expect_sweep_idempotency_keys().returning(|_| Ok(0));
+        let stored = hash_of.map(|input| StoredIdempotencyKey {
+            request_hash: validate(input)
+                .ok()
+                .map(|r| r.fingerprint())
+                .unwrap_or_default(),
+            order_id: OrderId(Uuid::from_u128(99)),
+            created_at: now() - Duration::hours(age_hours),
+        });
+        orders
+            .expect_find_idempotency_key()
+            .returning(move |_, _| Ok(stored.clone()));
+        orders
+    }
+
+    #[test]
+    fn the_same_key_and_body_replays_without_touching_stock() {
+        let mut products = MockProductStore::new();
+        products.expect_lock_for_order().never();
+        let (place, _) = use_case(products, with_stored_key(Some(input(&[(1, 2)])), 1, true));
+        let placement = place
+            .execute(&owner(), input(&[(1, 1), (1, 1)]), Some("k"))
+            .unwrap();
+        assert!(
+            placement.replayed,
+            "the same lines, merged, are the same request"
+        );
+    }
+
+    #[test]
+    fn another_body_in_flight_or_reused_keys_are_refused() {
+        let (place, _) = use_case(
+            MockProductStore::new(),
+            with_stored_key(Some(input(&[(1, 2)])), 1, true),
+        );
+        assert!(matches!(
+            place.execute(&owner(), input(&[(1, 3)]), Some("k")),
+            Err(OrderError::KeyReused)
+        ));
+        let (place, _) = use_case(MockProductStore::new(), with_stored_key(None, 0, false));
+        assert!(matches!(
+            place.execute(&owner(), input(&[(1, 3)]), Some("k")),
+            Err(OrderError::KeyInFlight)
+        ));
+    }
+
+    #[test]
+    fn an_expired_key_places_a_new_order() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_lock_for_order()
+            .returning(|_| Ok(vec![lamp(1, 5)]));
+        products.expect_take_stock().returning(|_, _| Ok(true));
+        let mut orders = with_stored_key(Some(input(&[(1, 2)])), 25, true);
+        orders.expect_next_number().returning(|_| Ok(1));
+        orders.expect_insert().times(1).returning(|_| Ok(()));
+        orders.expect_add_event().returning(|_| Ok(()));
+        orders
+            .expect_save_idempotency_key()
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let (place, _) = use_case(products, orders);
+        assert!(
+            !place
+                .execute(&owner(), input(&[(1, 3)]), Some("k"))
+                .unwrap()
+                .replayed
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Fixtures for the order use-case tests.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use orderflow_domain::catalogue::ProductId;
+use orderflow_domain::identity::{CustomerId, Role};
+use orderflow_domain::ordering::{
+    Order, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::identity::fixtures::{customer, now};
+use crate::ports::{MockOrderQueries, OrderView};
+
+pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {
+    let at: DateTime<Utc> = now();
+    Order {
+        id: OrderId(Uuid::from_u128(99)),
+        number: OrderNumber::new(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default(), 1),
+        customer_id: CustomerId(owner),
+        status,
+        total_amount: Decimal::from(10),
+        shipping_address: "1 Moi Avenue".into(),
+        billing_address: "1 Moi Avenue".into(),
+        phone_number: "+254711000001".into(),
+        notes: String::new(),
+        is_paid: false,
+        payment_method: String::new(),
+        payment_reference: String::new(),
+        created_at: at,
+        updated_at: at,
+        items: lines
+            .iter()
+            .map(|(product, quantity)| OrderItem {
+                id: OrderItemId(Uuid::new_v4()),
+                product_id: ProductId(Uuid::from_u128(*product)),
+                product_name: "Lamp".into(),
+                product_sku: "LAMP".into(),
+                quantity: *quantity,
+                unit_price: Decimal::from(10),
+                subtotal: Decimal::from(10 * quantity),
+                created_at: at,
+            })
+            .collect(),
+    }
+}
+
+/// Answers `order(id)` with an order of `status` owned by customer 1.
+pub fn queries_returning(status: OrderStatus) -> MockOrderQueries {
+    let mut queries = MockOrderQueries::new();
+    queries.expect_order().returning(move |_| {
+        Ok(Some(OrderView {
+            order: order(status, 1, &[(1, 1)]),
+            customer_name: "Alice".into(),
+            customer_email: "alice@example.com".into(),
+        }))
+    });
+    queries
+}
+
+pub fn owner() -> orderflow_domain::identity::Customer {
+    customer(1, "alice@example.com", Role::Customer)
+}
+
+pub fn stranger() -> orderflow_domain::identity::Customer {
+    customer(2, "bob@example.com", Role::Customer)
+}
+
+pub fn staff() -> orderflow_domain::identity::Customer {
+    customer(3, "staff@example.com", Role::Staff)
+}

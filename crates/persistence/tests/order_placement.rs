@@ -1,0 +1,259 @@
+//! Placing an order through the real Postgres unit of work, with a step made to fail: nothing may remain.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::RunQueryDsl;
+use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
+use orderflow_application::ports::{
+    transaction, CategoryStore, Clock, CustomerRepository, NewOrderEvent, OrderStore, ProductStore,
+    RepositoryError, Rollback, StoredIdempotencyKey, Transaction, UnitOfWork,
+};
+use orderflow_domain::catalogue::{
+    Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
+};
+use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer, Role};
+use orderflow_domain::ordering::{Order, OrderId};
+use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
+use orderflow_test_support::TestDatabase;
+
+struct Now;
+
+impl Clock for Now {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// The real unit of work, but inserting the order fails: after the stock was taken, before anything else.
+struct FailingOrderInsert(PgUnitOfWork);
+
+struct Wrapped<'a> {
+    inner: &'a mut dyn Transaction,
+}
+
+impl UnitOfWork for FailingOrderInsert {
+    fn run<'a>(
+        &self,
+        work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
+    ) -> Result<(), RepositoryError> {
+        self.0.run(&mut |tx| work(&mut Wrapped { inner: tx }))
+    }
+}
+
+impl Transaction for Wrapped<'_> {
+    fn categories(&mut self) -> &mut dyn CategoryStore {
+        self.inner.categories()
+    }
+
+    fn products(&mut self) -> &mut dyn ProductStore {
+        self.inner.products()
+    }
+
+    fn orders(&mut self) -> &mut dyn OrderStore {
+        self
+    }
+}
+
+impl OrderStore for Wrapped<'_> {
+    fn next_number(&mut self, day: NaiveDate) -> Result<u32, RepositoryError> {
+        self.inner.orders().next_number(day)
+    }
+
+    fn insert(&mut self, _: &Order) -> Result<(), RepositoryError> {
+        Err(RepositoryError::Failed(
+            "injected failure after the stock update".into(),
+        ))
+    }
+
+    fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError> {
+        self.inner.orders().find_for_update(id)
+    }
+
+    fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
+        self.inner.orders().update(order)
+    }
+
+    fn add_event(&mut self, event: &NewOrderEvent) -> Result<(), RepositoryError> {
+        self.inner.orders().add_event(event)
+    }
+
+    fn try_lock_idempotency_key(
+        &mut self,
+        customer: CustomerId,
+        key: &str,
+    ) -> Result<bool, RepositoryError> {
+        self.inner.orders().try_lock_idempotency_key(customer, key)
+    }
+
+    fn find_idempotency_key(
+        &mut self,
+        customer: CustomerId,
+        key: &str,
+    ) -> Result<Option<StoredIdempotencyKey>, RepositoryError> {
+        self.inner.orders().find_idempotency_key(customer, key)
+    }
+
+    fn save_idempotency_key(
+        &mut self,
+        customer: CustomerId,
+        key: &str,
+        stored: &StoredIdempotencyKey,
+    ) -> Result<(), RepositoryError> {
+        self.inner
+            .orders()
+            .save_idempotency_key(customer, key, stored)
+    }
+
+    fn sweep_idempotency_keys(&mut self, before: DateTime<Utc>) -> Result<u64, RepositoryError> {
+        self.inner.orders().sweep_idempotency_keys(before)
+    }
+}
+
+fn customer(db: &TestDatabase) -> Customer {
+    PgCustomerRepository::new(db.pool())
+        .insert(
+            &NewCustomer {
+                email: EmailAddress::parse("alice@x.com").unwrap(),
+                password_hash: None,
+                first_name: "Alice".into(),
+                last_name: "W".into(),
+                phone_number: None,
+                address: String::new(),
+                city: String::new(),
+                state: String::new(),
+                country: "Kenya".into(),
+                postal_code: String::new(),
+                role: Role::Customer,
+                is_verified: false,
+            },
+            None,
+        )
+        .unwrap()
+}
+
+fn product(db: &TestDatabase, stock: i32) -> ProductId {
+    let uow = PgUnitOfWork::new(db.pool());
+    transaction(&uow, |tx| {
+        let id = tx.categories().next_id()?;
+        let category = Category {
+            id,
+            name: "Goods".into(),
+            slug: "goods".into(),
+            description: String::new(),
+            parent_id: None,
+            path: CategoryPath::root(id),
+            image: None,
+            is_active: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        tx.categories().insert(&category).unwrap();
+        let product = uuid::Uuid::new_v4();
+        tx.products()
+            .insert(&Product {
+                id: ProductId(product),
+                name: "Lamp".into(),
+                slug: "lamp".into(),
+                description: String::new(),
+                price: Price::parse("10.00").unwrap(),
+                category_id: category.id,
+                sku: Sku::generated(product),
+                stock_quantity: StockQuantity(stock),
+                image: None,
+                status: ProductStatus::Active,
+                is_featured: false,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+            })
+            .unwrap();
+        Ok::<_, RepositoryError>(ProductId(product))
+    })
+    .unwrap()
+}
+
+fn count(db: &TestDatabase, table: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+        .get_result::<Count>(&mut db.connection())
+        .unwrap()
+        .n
+}
+
+fn stock(db: &TestDatabase, product: ProductId) -> i32 {
+    #[derive(diesel::QueryableByName)]
+    struct Stock {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        stock_quantity: i32,
+    }
+    diesel::sql_query(format!(
+        "SELECT stock_quantity FROM products WHERE id = '{}'",
+        product.0
+    ))
+    .get_result::<Stock>(&mut db.connection())
+    .unwrap()
+    .stock_quantity
+}
+
+fn input(product: ProductId) -> PlaceOrderInput {
+    PlaceOrderInput {
+        shipping_address: Some("1 Moi Avenue".into()),
+        billing_address: Some("1 Moi Avenue".into()),
+        phone_number: Some("+254711000001".into()),
+        items: Some(vec![ItemInput {
+            product_id: Some(product.0.to_string()),
+            quantity: Some(3),
+        }]),
+        ..PlaceOrderInput::default()
+    }
+}
+
+#[test]
+fn a_failure_after_the_stock_update_leaves_nothing_behind() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let lamp = product(&db, 10);
+    let failing = PlaceOrder::new(
+        Arc::new(FailingOrderInsert(PgUnitOfWork::new(db.pool()))),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    );
+    let result = failing.execute(&alice, input(lamp), Some("retry-me"));
+    assert!(matches!(result, Err(OrderError::Storage(_))), "{result:?}");
+
+    assert_eq!(stock(&db, lamp), 10, "the stock update was rolled back");
+    for table in [
+        "orders",
+        "order_items",
+        "order_events",
+        "order_number_counters",
+        "idempotency_keys",
+    ] {
+        assert_eq!(count(&db, table), 0, "{table}");
+    }
+
+    // The same request through the healthy unit of work then succeeds, with the day's first number.
+    let healthy = PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    );
+    let placed = healthy
+        .execute(&alice, input(lamp), Some("retry-me"))
+        .unwrap();
+    assert!(placed.order.order.number.as_str().ends_with("-0001"));
+    assert_eq!(stock(&db, lamp), 7);
+    assert_eq!(
+        (
+            count(&db, "orders"),
+            count(&db, "order_items"),
+            count(&db, "order_events")
+        ),
+        (1, 1, 1)
+    );
+}
