@@ -10,7 +10,7 @@ use orderflow_benches::{prepared_database, start_server};
 fn catalogue(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let database = prepared_database();
-    let base = runtime.block_on(start_server(&database));
+    let base = runtime.block_on(start_server(&database, 10));
     let client = reqwest::Client::new();
 
     let get = |path: &'static str| {

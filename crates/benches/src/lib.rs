@@ -118,12 +118,14 @@ fn generate(connection: &mut PgConnection) {
     .unwrap();
 }
 
-/// Starts the real server against `database` on a free port and returns its base URL.
-pub async fn start_server(database: &str) -> String {
+/// Starts the real server against `database` on a free port (with `pool_size` connections) and returns its
+/// base URL.
+pub async fn start_server(database: &str, pool_size: u32) -> String {
     let vars: HashMap<&str, String> = HashMap::from([
         ("DATABASE_URL", database.to_owned()),
         ("PORT", "0".to_owned()),
         ("HTTP_WORKERS", "2".to_owned()),
+        ("DATABASE_POOL_SIZE", pool_size.to_string()),
         ("RUST_LOG", "warn".to_owned()),
     ]);
     let config = orderflow::Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
