@@ -62,12 +62,12 @@ fn prepare() -> String {
         .unwrap();
     orderflow_persistence::run_migrations(&database).unwrap();
     let mut connection = PgConnection::establish(&database).unwrap();
-    sql_query(
-        "INSERT INTO categories (id, name, slug, path, level) VALUES (1, 'Bench', 'bench', '/1/', 0); \
-         SELECT setval(pg_get_serial_sequence('categories', 'id'), 1)",
-    )
-    .execute(&mut connection)
-    .unwrap();
+    sql_query("INSERT INTO categories (id, name, slug, path, level) VALUES (1, 'Bench', 'bench', '/1/', 0)")
+        .execute(&mut connection)
+        .unwrap();
+    sql_query("SELECT setval(pg_get_serial_sequence('categories', 'id'), 1)")
+        .execute(&mut connection)
+        .unwrap();
     sql_query(format!(
         "INSERT INTO products (id, name, slug, price, category_id, sku, stock_quantity) \
          SELECT gen_random_uuid(), 'Product ' || n, 'product-' || n, 10 + n, 1, 'BENCH-' || n, 1000000000 \
@@ -176,13 +176,13 @@ const PLACEMENT_SCRIPT: &str = r#"\set a random(1, 100)
 BEGIN;
 SELECT id AS first_id, price AS first_price FROM bench_products WHERE n = :a \gset
 SELECT id AS second_id, price AS second_price FROM bench_products WHERE n = :b \gset
-SELECT id, name, sku, price, stock_quantity, status FROM products WHERE id IN (:'first_id', :'second_id') ORDER BY id FOR UPDATE;
-UPDATE products SET stock_quantity = stock_quantity - 1 WHERE id = :'first_id' AND stock_quantity >= 1;
-UPDATE products SET stock_quantity = stock_quantity - 1 WHERE id = :'second_id' AND stock_quantity >= 1;
+SELECT id, name, sku, price, stock_quantity, status FROM products WHERE id IN (:first_id, :second_id) ORDER BY id FOR UPDATE;
+UPDATE products SET stock_quantity = stock_quantity - 1 WHERE id = :first_id AND stock_quantity >= 1;
+UPDATE products SET stock_quantity = stock_quantity - 1 WHERE id = :second_id AND stock_quantity >= 1;
 INSERT INTO order_number_counters (day, last_value) VALUES (current_date, 1) ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 RETURNING last_value \gset
-INSERT INTO orders (id, order_number, customer_id, status, total_amount, shipping_address, billing_address, phone_number, created_at, updated_at) VALUES (gen_random_uuid(), 'PGB-' || to_char(current_date, 'YYYYMMDD') || '-' || :last_value, 1, 'pending', :first_price + :second_price, '1 Moi Avenue', '1 Moi Avenue', '+254711000001', now(), now()) RETURNING id AS order_id \gset
-INSERT INTO order_items (id, order_id, product_id, product_name, product_sku, quantity, unit_price, subtotal, created_at) VALUES (gen_random_uuid(), :'order_id', :'first_id', 'Product', 'SKU', 1, :first_price, :first_price, now()), (gen_random_uuid(), :'order_id', :'second_id', 'Product', 'SKU', 1, :second_price, :second_price, now()) ON CONFLICT DO NOTHING;
-INSERT INTO order_events (order_id, event_type, to_status, actor, note, created_at) VALUES (:'order_id', 'placed', 'pending', 'bench', '', now());
+INSERT INTO orders (id, order_number, customer_id, status, total_amount, shipping_address, billing_address, phone_number, created_at, updated_at) VALUES (gen_random_uuid(), 'PGB-' || to_char(current_date, 'YYYYMMDD') || '-' || :last_value, 1, 'pending', :first_price::numeric + :second_price::numeric, '1 Moi Avenue', '1 Moi Avenue', '+254711000001', now(), now()) RETURNING id AS order_id \gset
+INSERT INTO order_items (id, order_id, product_id, product_name, product_sku, quantity, unit_price, subtotal, created_at) VALUES (gen_random_uuid(), :order_id, :first_id, 'Product', 'SKU', 1, :first_price, :first_price, now()), (gen_random_uuid(), :order_id, :second_id, 'Product', 'SKU', 1, :second_price, :second_price, now()) ON CONFLICT DO NOTHING;
+INSERT INTO order_events (order_id, event_type, to_status, actor, note, created_at) VALUES (:order_id, 'placed', 'pending', 'bench', '', now());
 COMMIT;
 "#;
 

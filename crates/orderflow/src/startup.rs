@@ -47,6 +47,7 @@ impl Application {
             &PoolOptions {
                 max_size: config.database_pool_size,
                 connection_timeout: config.database_timeout,
+                ..PoolOptions::default()
             },
         );
         let adapters = Adapters::new(&pool, &config.media_root)

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use orderflow_application::admin::{
     AdminDashboard, CreateAdmin, CustomerDirectory, ManageCustomer, SetPassword,
 };
@@ -28,12 +28,12 @@ use orderflow_persistence::{
 
 use crate::Config;
 
-/// The wall clock.
+/// The wall clock, to the microsecond: what Postgres keeps, so that a value written and read back is equal.
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 

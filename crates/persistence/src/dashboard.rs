@@ -1,4 +1,4 @@
-//! The admins' dashboard: one query for the counts, one for each list.
+//! The admins' dashboard: one query for the counts, one for each list, all from one snapshot.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -6,8 +6,8 @@ use diesel::sql_types::{BigInt, Integer, Numeric, Timestamptz};
 use orderflow_application::ports::{Dashboard, DashboardQueries, LowStockProduct, RecentOrder};
 use rust_decimal::Decimal;
 
-use crate::error::storage_error;
-use crate::pool::{connection, DbPool};
+use crate::listing::read_listing;
+use crate::pool::DbPool;
 use crate::schema::{categories, customers, orders, products};
 use crate::RepositoryError;
 
@@ -43,6 +43,99 @@ struct Counts {
     products_low_stock: i64,
 }
 
+fn counts(
+    connection: &mut PgConnection,
+    since: DateTime<Utc>,
+    low_stock_below: i32,
+) -> QueryResult<Counts> {
+    diesel::sql_query(
+        "SELECT \
+           (SELECT count(*) FROM orders) AS orders_total, \
+           (SELECT count(*) FROM orders WHERE created_at >= $1) AS orders_recent, \
+           (SELECT count(*) FROM orders WHERE status = 'pending') AS orders_pending, \
+           (SELECT count(*) FROM orders WHERE status = 'delivered') AS orders_delivered, \
+           (SELECT coalesce(sum(total_amount), 0) FROM orders \
+              WHERE is_paid AND status NOT IN ('cancelled', 'refunded')) AS revenue, \
+           (SELECT count(*) FROM customers) AS customers_total, \
+           (SELECT count(*) FROM customers WHERE created_at >= $1) AS customers_new, \
+           (SELECT count(*) FROM products) AS products_total, \
+           (SELECT count(*) FROM products WHERE stock_quantity < $2 AND status <> 'discontinued') \
+              AS products_low_stock",
+    )
+    .bind::<Timestamptz, _>(since)
+    .bind::<Integer, _>(low_stock_below)
+    .get_result(connection)
+}
+
+fn recent_orders(connection: &mut PgConnection, limit: i64) -> QueryResult<Vec<RecentOrder>> {
+    let rows = orders::table
+        .inner_join(customers::table)
+        .order((orders::created_at.desc(), orders::id.asc()))
+        .limit(limit)
+        .select((
+            orders::id,
+            orders::order_number,
+            customers::first_name,
+            customers::last_name,
+            orders::total_amount,
+            orders::status,
+            orders::created_at,
+        ))
+        .load::<(
+            uuid::Uuid,
+            String,
+            String,
+            String,
+            Decimal,
+            String,
+            DateTime<Utc>,
+        )>(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, order_number, first, last, total_amount, status, created_at)| RecentOrder {
+                id,
+                order_number,
+                customer_name: format!("{first} {last}").trim().to_owned(),
+                total_amount,
+                status,
+                created_at,
+            },
+        )
+        .collect())
+}
+
+fn low_stock_products(
+    connection: &mut PgConnection,
+    below: i32,
+    limit: i64,
+) -> QueryResult<Vec<LowStockProduct>> {
+    let rows = products::table
+        .inner_join(categories::table)
+        .filter(products::stock_quantity.lt(below))
+        .filter(products::status.ne("discontinued"))
+        .order((products::stock_quantity.asc(), products::name.asc()))
+        .limit(limit)
+        .select((
+            products::id,
+            products::name,
+            products::stock_quantity,
+            categories::name,
+        ))
+        .load::<(uuid::Uuid, String, i32, String)>(connection)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, stock_quantity, category_name)| LowStockProduct {
+                id,
+                name,
+                stock_quantity,
+                category_name,
+            },
+        )
+        .collect())
+}
+
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or_default()
 }
@@ -54,85 +147,14 @@ impl DashboardQueries for PgDashboardQueries {
         low_stock_below: i32,
         list_limit: u32,
     ) -> Result<Dashboard, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let counts: Counts = diesel::sql_query(
-            "SELECT \
-               (SELECT count(*) FROM orders) AS orders_total, \
-               (SELECT count(*) FROM orders WHERE created_at >= $1) AS orders_recent, \
-               (SELECT count(*) FROM orders WHERE status = 'pending') AS orders_pending, \
-               (SELECT count(*) FROM orders WHERE status = 'delivered') AS orders_delivered, \
-               (SELECT coalesce(sum(total_amount), 0) FROM orders \
-                  WHERE is_paid AND status NOT IN ('cancelled', 'refunded')) AS revenue, \
-               (SELECT count(*) FROM customers) AS customers_total, \
-               (SELECT count(*) FROM customers WHERE created_at >= $1) AS customers_new, \
-               (SELECT count(*) FROM products) AS products_total, \
-               (SELECT count(*) FROM products WHERE stock_quantity < $2 AND status <> 'discontinued') \
-                  AS products_low_stock",
-        )
-        .bind::<Timestamptz, _>(since)
-        .bind::<Integer, _>(low_stock_below)
-        .get_result(&mut connection)
-        .map_err(storage_error)?;
         let limit = i64::from(list_limit);
-        let recent_orders = orders::table
-            .inner_join(customers::table)
-            .order((orders::created_at.desc(), orders::id.asc()))
-            .limit(limit)
-            .select((
-                orders::id,
-                orders::order_number,
-                customers::first_name,
-                customers::last_name,
-                orders::total_amount,
-                orders::status,
-                orders::created_at,
+        let (counts, recent_orders, low_stock_products) = read_listing(&self.pool, |connection| {
+            Ok((
+                counts(connection, since, low_stock_below)?,
+                recent_orders(connection, limit)?,
+                low_stock_products(connection, low_stock_below, limit)?,
             ))
-            .load::<(
-                uuid::Uuid,
-                String,
-                String,
-                String,
-                Decimal,
-                String,
-                DateTime<Utc>,
-            )>(&mut connection)
-            .map_err(storage_error)?
-            .into_iter()
-            .map(
-                |(id, order_number, first, last, total_amount, status, created_at)| RecentOrder {
-                    id,
-                    order_number,
-                    customer_name: format!("{first} {last}").trim().to_owned(),
-                    total_amount,
-                    status,
-                    created_at,
-                },
-            )
-            .collect();
-        let low_stock_products = products::table
-            .inner_join(categories::table)
-            .filter(products::stock_quantity.lt(low_stock_below))
-            .filter(products::status.ne("discontinued"))
-            .order((products::stock_quantity.asc(), products::name.asc()))
-            .limit(limit)
-            .select((
-                products::id,
-                products::name,
-                products::stock_quantity,
-                categories::name,
-            ))
-            .load::<(uuid::Uuid, String, i32, String)>(&mut connection)
-            .map_err(storage_error)?
-            .into_iter()
-            .map(
-                |(id, name, stock_quantity, category_name)| LowStockProduct {
-                    id,
-                    name,
-                    stock_quantity,
-                    category_name,
-                },
-            )
-            .collect();
+        })?;
         Ok(Dashboard {
             orders_total: count(counts.orders_total),
             orders_recent: count(counts.orders_recent),

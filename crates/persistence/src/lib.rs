@@ -9,12 +9,14 @@ mod catalogue;
 mod dashboard;
 mod error;
 mod health;
+mod listing;
 mod media;
 mod migrations;
 mod ordering;
 mod pool;
 mod repositories;
 mod schema;
+mod session;
 mod sql;
 mod unit_of_work;
 
@@ -22,11 +24,13 @@ pub use catalogue::PgCatalogueQueries;
 pub use dashboard::PgDashboardQueries;
 pub use error::storage_error;
 pub use health::PgHealthProbe;
+pub use listing::listing_snapshot;
 pub use media::FsImageStore;
 pub use migrations::{pending_migrations, run_migrations, MigrationError};
 pub use ordering::PgOrderQueries;
 pub use pool::{connect, create_database_if_missing, ping, DbPool, PoolOptions, SetupError};
 pub use repositories::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};
+pub use session::SessionManager;
 pub use unit_of_work::{PgTransaction, PgUnitOfWork};
 
 use orderflow_application::ports::RepositoryError;

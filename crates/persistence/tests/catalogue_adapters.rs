@@ -309,20 +309,3 @@ fn the_price_totals_follow_every_product_change() {
     });
     assert_eq!(stats(&a.path).average, Some(Decimal::from(30)));
 }
-
-#[test]
-fn pooled_sessions_plan_each_query_for_its_own_values() {
-    use diesel::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Setting {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        plan_cache_mode: String,
-    }
-    let db = TestDatabase::new();
-    let pool = db.pool();
-    let mut connection = pool.get().unwrap();
-    let setting: Setting = diesel::sql_query("SHOW plan_cache_mode")
-        .get_result(&mut connection)
-        .unwrap();
-    assert_eq!(setting.plan_cache_mode, "force_custom_plan");
-}

@@ -257,3 +257,58 @@ fn a_failure_after_the_stock_update_leaves_nothing_behind() {
         (1, 1, 1)
     );
 }
+
+fn prepared_statements(pool: &orderflow_persistence::DbPool) -> Vec<String> {
+    #[derive(diesel::QueryableByName)]
+    struct Statement {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    diesel::sql_query("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+        .load::<Statement>(&mut pool.get().unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.statement)
+        .collect()
+}
+
+#[test]
+fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let lamp = product(&db, 10);
+    // One connection, so that every statement lands on the session inspected afterwards.
+    let pool = orderflow_persistence::connect(
+        db.url(),
+        &orderflow_persistence::PoolOptions {
+            max_size: 1,
+            ..Default::default()
+        },
+    );
+    let place = PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(pool.clone())),
+        Arc::new(PgOrderQueries::new(pool.clone())),
+        Arc::new(Now),
+    );
+    place.execute(&alice, input(lamp), None).unwrap();
+    let after_first = prepared_statements(&pool);
+    for start in [
+        "UPDATE \"products\" SET \"stock_quantity\"",
+        "INSERT INTO order_number_counters",
+        "INSERT INTO \"orders\"",
+        "INSERT INTO \"order_items\"",
+        "INSERT INTO \"order_events\"",
+    ] {
+        assert!(
+            after_first.iter().any(|s| s.starts_with(start)),
+            "{start}... is not kept prepared: {after_first:#?}"
+        );
+    }
+
+    place.execute(&alice, input(lamp), None).unwrap();
+    assert_eq!(
+        prepared_statements(&pool),
+        after_first,
+        "the second placement reused the first one's statements"
+    );
+}

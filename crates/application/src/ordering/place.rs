@@ -83,7 +83,7 @@ impl ValidRequest {
 }
 
 enum Outcome {
-    Placed(OrderId),
+    Placed(Box<Order>),
     Replay(OrderId),
 }
 
@@ -120,24 +120,33 @@ impl PlaceOrder {
                     return Ok::<_, OrderError>(Outcome::Replay(existing));
                 }
             }
-            let id = self.place(tx, customer, &request)?;
+            let order = self.place(tx, customer, &request)?;
             if let Some(key) = idempotency_key {
                 let stored = StoredIdempotencyKey {
                     request_hash: fingerprint.clone(),
-                    order_id: id,
+                    order_id: order.id,
                     created_at: self.clock.now(),
                 };
                 tx.orders()
                     .save_idempotency_key(customer.id, key, &stored)?;
             }
-            Ok(Outcome::Placed(id))
+            Ok(Outcome::Placed(Box::new(order)))
         })?;
-        let (id, replayed) = match outcome {
-            Outcome::Placed(id) => (id, false),
-            Outcome::Replay(id) => (id, true),
-        };
-        let order = self.queries.order(id)?.ok_or(OrderError::NotFound)?;
-        Ok(Placement { order, replayed })
+        match outcome {
+            // The order as written: no need to read it back.
+            Outcome::Placed(order) => Ok(Placement {
+                order: OrderView {
+                    order: *order,
+                    customer_name: customer.full_name(),
+                    customer_email: customer.email.to_string(),
+                },
+                replayed: false,
+            }),
+            Outcome::Replay(id) => Ok(Placement {
+                order: self.queries.order(id)?.ok_or(OrderError::NotFound)?,
+                replayed: true,
+            }),
+        }
     }
 
     /// `Some(order)` to replay; `None` to go on and place (the key is then locked by this transaction).
@@ -171,7 +180,7 @@ impl PlaceOrder {
         tx: &mut dyn Transaction,
         customer: &Customer,
         request: &ValidRequest,
-    ) -> Result<OrderId, OrderError> {
+    ) -> Result<Order, OrderError> {
         let mut ids: Vec<ProductId> = request
             .lines
             .iter()
@@ -284,7 +293,7 @@ impl PlaceOrder {
             ),
             at: now,
         })?;
-        Ok(order.id)
+        Ok(order)
     }
 }
 

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
 use crate::error::storage_error;
+use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{categories, category_price_stats, products};
 use crate::sql::{contains_pattern, lower_text};
@@ -224,11 +225,6 @@ impl CatalogueQueries for PgCatalogueQueries {
         filter: &CategoryFilter,
         page: PageRequest,
     ) -> Result<Page<CategoryDetails>, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let total: i64 = filtered_categories(filter)
-            .count()
-            .get_result(&mut connection)
-            .map_err(storage_error)?;
         let mut query = filtered_categories(filter);
         use SortDirection::{Ascending, Descending};
         let default = [(CategorySort::Name, Ascending)];
@@ -254,14 +250,16 @@ impl CatalogueQueries for PgCatalogueQueries {
             };
         }
         let (offset, limit) = page_bounds(page);
-        let rows = with_category_details(
+        let page_query = with_category_details(
             query
                 .then_order_by(categories::id.asc())
                 .offset(offset)
                 .limit(limit),
-        )
-        .load(&mut connection)
-        .map_err(storage_error)?;
+        );
+        let (total, rows): (i64, Vec<_>) = read_listing(&self.pool, |connection| {
+            let total = filtered_categories(filter).count().get_result(connection)?;
+            Ok((total, page_query.load(connection)?))
+        })?;
         Ok(Page {
             items: rows.into_iter().map(details).collect::<Result<_, _>>()?,
             total: u64::try_from(total).unwrap_or_default(),
@@ -333,19 +331,17 @@ impl CatalogueQueries for PgCatalogueQueries {
     }
 
     fn price_stats(&self, path: &CategoryPath) -> Result<PriceStats, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
         let (start, end) = subtree_range(path);
         // One row per category of the subtree, kept up to date by a trigger: no scan of the products.
-        let row: StatsRow = diesel::sql_query(
+        let query = diesel::sql_query(
             "SELECT coalesce(sum(s.product_count), 0)::bigint AS n, sum(s.price_sum) AS total, \
                     min(s.min_price) AS low, max(s.max_price) AS high \
              FROM category_price_stats s JOIN categories c ON c.id = s.category_id \
              WHERE c.path >= $1 AND c.path < $2",
         )
         .bind::<Text, _>(start)
-        .bind::<Text, _>(end)
-        .get_result(&mut connection)
-        .map_err(storage_error)?;
+        .bind::<Text, _>(end);
+        let row: StatsRow = read_listing(&self.pool, |connection| query.get_result(connection))?;
         Ok(row.stats())
     }
 
@@ -354,19 +350,16 @@ impl CatalogueQueries for PgCatalogueQueries {
         filter: &ProductFilter,
         page: PageRequest,
     ) -> Result<Page<ProductDetails>, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let total: i64 = filtered_products(filter)
-            .count()
-            .get_result(&mut connection)
-            .map_err(storage_error)?;
         let (offset, limit) = page_bounds(page);
-        let rows = with_product_details(
+        let page_query = with_product_details(
             ordered_products(filtered_products(filter), &filter.ordering)
                 .offset(offset)
                 .limit(limit),
-        )
-        .load(&mut connection)
-        .map_err(storage_error)?;
+        );
+        let (total, rows): (i64, Vec<_>) = read_listing(&self.pool, |connection| {
+            let total = filtered_products(filter).count().get_result(connection)?;
+            Ok((total, page_query.load(connection)?))
+        })?;
         Ok(Page {
             items: rows
                 .into_iter()

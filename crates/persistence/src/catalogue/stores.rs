@@ -11,7 +11,7 @@ use orderflow_domain::catalogue::{Category, CategoryId, CategoryPath, Product, P
 use super::rows::{CategoryRow, ProductRow};
 use crate::error::{storage_error, violated_unique_constraint};
 use crate::schema::{categories, products};
-use crate::sql::lower_text;
+use crate::sql::{lower_text, prepared};
 use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
 
@@ -205,24 +205,31 @@ impl ProductStore for PgTransaction<'_> {
     fn take_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError> {
         let quantity =
             i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
-        let updated = diesel::update(
-            products::table
-                .filter(products::id.eq(id.0))
-                .filter(products::stock_quantity.ge(quantity)),
+        let updated = prepared(
+            diesel::update(
+                products::table
+                    .filter(products::id.eq(id.0))
+                    .filter(products::stock_quantity.ge(quantity)),
+            )
+            .set(products::stock_quantity.eq(products::stock_quantity - quantity))
+            .returning(products::id),
         )
-        .set(products::stock_quantity.eq(products::stock_quantity - quantity))
-        .execute(self.connection)
+        .get_result::<uuid::Uuid>(self.connection)
+        .optional()
         .map_err(storage_error)?;
-        Ok(updated == 1)
+        Ok(updated.is_some())
     }
 
     fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<(), RepositoryError> {
         let quantity =
             i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
-        diesel::update(products::table.find(id.0))
-            .set(products::stock_quantity.eq(products::stock_quantity + quantity))
-            .execute(self.connection)
-            .map_err(storage_error)?;
+        prepared(
+            diesel::update(products::table.find(id.0))
+                .set(products::stock_quantity.eq(products::stock_quantity + quantity))
+                .returning(products::id),
+        )
+        .load::<uuid::Uuid>(self.connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 

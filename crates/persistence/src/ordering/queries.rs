@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 use super::rows::{OrderItemRow, OrderRow};
 use crate::error::{corrupt_row, storage_error};
+use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{customers, order_events, order_items, orders};
 use crate::sql::contains_pattern;
@@ -58,35 +59,39 @@ fn filtered(filter: &OrderFilter) -> Boxed<'_> {
 
 type Header = (OrderRow, String, String, String);
 
-impl PgOrderQueries {
-    fn with_items(
-        &self,
-        connection: &mut PgConnection,
-        headers: Vec<Header>,
-    ) -> Result<Vec<OrderView>, RepositoryError> {
-        let ids: Vec<uuid::Uuid> = headers.iter().map(|(row, ..)| row.id).collect();
-        let mut items: HashMap<uuid::Uuid, Vec<OrderItemRow>> = HashMap::new();
-        for item in order_items::table
-            .filter(order_items::order_id.eq_any(&ids))
-            .order((order_items::created_at.asc(), order_items::id.asc()))
-            .select(OrderItemRow::as_select())
-            .load::<OrderItemRow>(connection)
-            .map_err(storage_error)?
-        {
-            items.entry(item.order_id).or_default().push(item);
-        }
-        headers
-            .into_iter()
-            .map(|(row, email, first, last)| {
-                let lines = items.remove(&row.id).unwrap_or_default();
-                Ok(OrderView {
-                    order: row.into_order(lines)?,
-                    customer_name: format!("{first} {last}").trim().to_owned(),
-                    customer_email: email,
-                })
-            })
-            .collect()
+/// The items of the orders of `headers`, in one query.
+fn items_of(
+    connection: &mut PgConnection,
+    headers: &[Header],
+) -> QueryResult<HashMap<uuid::Uuid, Vec<OrderItemRow>>> {
+    let ids: Vec<uuid::Uuid> = headers.iter().map(|(row, ..)| row.id).collect();
+    let mut items: HashMap<uuid::Uuid, Vec<OrderItemRow>> = HashMap::new();
+    for item in order_items::table
+        .filter(order_items::order_id.eq_any(&ids))
+        .order((order_items::created_at.asc(), order_items::id.asc()))
+        .select(OrderItemRow::as_select())
+        .load::<OrderItemRow>(connection)?
+    {
+        items.entry(item.order_id).or_default().push(item);
     }
+    Ok(items)
+}
+
+fn views(
+    headers: Vec<Header>,
+    mut items: HashMap<uuid::Uuid, Vec<OrderItemRow>>,
+) -> Result<Vec<OrderView>, RepositoryError> {
+    headers
+        .into_iter()
+        .map(|(row, email, first, last)| {
+            let lines = items.remove(&row.id).unwrap_or_default();
+            Ok(OrderView {
+                order: row.into_order(lines)?,
+                customer_name: format!("{first} {last}").trim().to_owned(),
+                customer_email: email,
+            })
+        })
+        .collect()
 }
 
 impl OrderQueries for PgOrderQueries {
@@ -95,11 +100,6 @@ impl OrderQueries for PgOrderQueries {
         filter: &OrderFilter,
         page: PageRequest,
     ) -> Result<Page<OrderView>, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let total: i64 = filtered(filter)
-            .count()
-            .get_result(&mut connection)
-            .map_err(storage_error)?;
         let mut query = filtered(filter);
         use SortDirection::{Ascending, Descending};
         let default = [(OrderSort::CreatedAt, Descending)];
@@ -124,7 +124,7 @@ impl OrderQueries for PgOrderQueries {
                 (OrderSort::Status, Descending) => query.then_order_by(orders::status.desc()),
             };
         }
-        let headers: Vec<Header> = query
+        let page_query = query
             .then_order_by(orders::id.asc())
             .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
             .limit(i64::try_from(page.limit()).unwrap_or(i64::MAX))
@@ -133,11 +133,15 @@ impl OrderQueries for PgOrderQueries {
                 customers::email,
                 customers::first_name,
                 customers::last_name,
-            ))
-            .load(&mut connection)
-            .map_err(storage_error)?;
+            ));
+        let (total, headers, items) = read_listing(&self.pool, |connection| {
+            let total: i64 = filtered(filter).count().get_result(connection)?;
+            let headers: Vec<Header> = page_query.load(connection)?;
+            let items = items_of(connection, &headers)?;
+            Ok((total, headers, items))
+        })?;
         Ok(Page {
-            items: self.with_items(&mut connection, headers)?,
+            items: views(headers, items)?,
             total: u64::try_from(total).unwrap_or_default(),
             request: page,
         })
@@ -156,10 +160,8 @@ impl OrderQueries for PgOrderQueries {
             ))
             .load(&mut connection)
             .map_err(storage_error)?;
-        Ok(self
-            .with_items(&mut connection, headers)?
-            .into_iter()
-            .next())
+        let items = items_of(&mut connection, &headers).map_err(storage_error)?;
+        Ok(views(headers, items)?.into_iter().next())
     }
 
     fn events(&self, id: OrderId) -> Result<Vec<OrderEvent>, RepositoryError> {

@@ -10,6 +10,7 @@ use orderflow_domain::ordering::{Order, OrderId};
 use super::rows::{OrderItemRow, OrderRow};
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
+use crate::sql::prepared;
 use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
 
@@ -20,31 +21,39 @@ impl OrderStore for PgTransaction<'_> {
             #[diesel(sql_type = Integer)]
             last_value: i32,
         }
-        let counter: Counter = diesel::sql_query(
-            "INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1) \
+        let counter: Counter = prepared(
+            diesel::sql_query(
+                "INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1) \
              ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 \
              RETURNING last_value",
+            )
+            .bind::<Date, _>(day),
         )
-        .bind::<Date, _>(day)
         .get_result(self.connection)
         .map_err(storage_error)?;
         u32::try_from(counter.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
     }
 
     fn insert(&mut self, order: &Order) -> Result<(), RepositoryError> {
-        diesel::insert_into(orders::table)
-            .values(OrderRow::from_order(order))
-            .execute(self.connection)
-            .map_err(storage_error)?;
+        prepared(
+            diesel::insert_into(orders::table)
+                .values(OrderRow::from_order(order))
+                .returning(orders::id),
+        )
+        .get_result::<uuid::Uuid>(self.connection)
+        .map_err(storage_error)?;
         let items: Vec<OrderItemRow> = order
             .items
             .iter()
             .map(|item| OrderItemRow::from_item(order.id, item))
             .collect();
-        diesel::insert_into(order_items::table)
-            .values(items)
-            .execute(self.connection)
-            .map_err(storage_error)?;
+        prepared(
+            diesel::insert_into(order_items::table)
+                .values(items)
+                .returning(order_items::id),
+        )
+        .load::<uuid::Uuid>(self.connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 
@@ -70,20 +79,23 @@ impl OrderStore for PgTransaction<'_> {
     }
 
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
-        diesel::update(orders::table.find(order.id.0))
-            .set((
-                orders::status.eq(order.status.as_str()),
-                orders::shipping_address.eq(&order.shipping_address),
-                orders::billing_address.eq(&order.billing_address),
-                orders::phone_number.eq(&order.phone_number),
-                orders::notes.eq(&order.notes),
-                orders::is_paid.eq(order.is_paid),
-                orders::payment_method.eq(&order.payment_method),
-                orders::payment_reference.eq(&order.payment_reference),
-                orders::updated_at.eq(order.updated_at),
-            ))
-            .execute(self.connection)
-            .map_err(storage_error)?;
+        prepared(
+            diesel::update(orders::table.find(order.id.0))
+                .set((
+                    orders::status.eq(order.status.as_str()),
+                    orders::shipping_address.eq(&order.shipping_address),
+                    orders::billing_address.eq(&order.billing_address),
+                    orders::phone_number.eq(&order.phone_number),
+                    orders::notes.eq(&order.notes),
+                    orders::is_paid.eq(order.is_paid),
+                    orders::payment_method.eq(&order.payment_method),
+                    orders::payment_reference.eq(&order.payment_reference),
+                    orders::updated_at.eq(order.updated_at),
+                ))
+                .returning(orders::id),
+        )
+        .load::<uuid::Uuid>(self.connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer
 use super::rows::{CustomerRow, NewCustomerRow, ProfileChangeset};
 use super::tokens::{insert_token, revoke_tokens};
 use crate::error::{storage_error, violated_unique_constraint};
+use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::customers;
 use crate::sql::{contains_pattern, lower_text};
@@ -278,17 +279,14 @@ impl CustomerRepository for PgCustomerRepository {
         query: &CustomerQuery,
         page: PageRequest,
     ) -> Result<Page<Customer>, RepositoryError> {
-        let mut connection = connection(&self.pool)?;
-        let total = filtered(query)
-            .count()
-            .get_result::<i64>(&mut connection)
-            .map_err(storage_error)?;
-        let rows = ordered(filtered(query), &query.ordering)
+        let page_query = ordered(filtered(query), &query.ordering)
             .select(CustomerRow::as_select())
             .offset(i64::try_from(page.offset()).unwrap_or(i64::MAX))
-            .limit(i64::try_from(page.limit()).unwrap_or(i64::MAX))
-            .load::<CustomerRow>(&mut connection)
-            .map_err(storage_error)?;
+            .limit(i64::try_from(page.limit()).unwrap_or(i64::MAX));
+        let (total, rows) = read_listing(&self.pool, |connection| {
+            let total = filtered(query).count().get_result::<i64>(connection)?;
+            Ok((total, page_query.load::<CustomerRow>(connection)?))
+        })?;
         Ok(Page {
             items: to_customers(rows)?,
             total: u64::try_from(total).unwrap_or_default(),

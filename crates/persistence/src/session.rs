@@ -1,0 +1,76 @@
+//! Pooled sessions: how the pool makes Postgres connections and vets them on checkout.
+//!
+//! A connection is pinged (`SELECT 1`) on checkout only when it has not been used for a while, as HikariCP does.
+//! Under load a connection goes back and forth many times a second, and a ping on every checkout was two of the
+//! thirteen round trips of an order placement. A connection that dies while in use fails the query in hand;
+//! libpq then reports its transaction status as unknown, diesel counts it broken, and the pool drops it when it
+//! is handed back, so the next checkout gets a sound one.
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::{get_default_instrumentation, Instrumentation, InstrumentationEvent};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, ManageConnection, R2D2Connection};
+use diesel::Connection;
+
+/// Makes Postgres sessions for the pool and decides which ones need a ping before they are handed out.
+#[derive(Debug)]
+pub struct SessionManager {
+    connections: ConnectionManager<PgConnection>,
+    /// A connection used more recently than this is handed out without a ping.
+    trusted_after_use: Duration,
+}
+
+impl SessionManager {
+    pub fn new(database_url: &str, trusted_after_use: Duration) -> Self {
+        Self {
+            connections: ConnectionManager::new(database_url),
+            trusted_after_use,
+        }
+    }
+}
+
+impl ManageConnection for SessionManager {
+    type Connection = PgConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<PgConnection, Self::Error> {
+        let mut connection = self.connections.connect()?;
+        connection.set_instrumentation(LastUse {
+            at: Instant::now(),
+            // The process-wide instrumentation, if any (tracing, query counts in tests), keeps its events.
+            inner: get_default_instrumentation(),
+        });
+        Ok(connection)
+    }
+
+    fn is_valid(&self, connection: &mut PgConnection) -> Result<(), Self::Error> {
+        let recently_used = connection
+            .instrumentation()
+            .downcast_ref::<LastUse>()
+            .is_some_and(|last| last.at.elapsed() < self.trusted_after_use);
+        if recently_used {
+            return Ok(());
+        }
+        connection.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, connection: &mut PgConnection) -> bool {
+        self.connections.has_broken(connection)
+    }
+}
+
+/// When the session last finished a query, kept up to date by diesel's instrumentation hook.
+struct LastUse {
+    at: Instant,
+    inner: Option<Box<dyn Instrumentation>>,
+}
+
+impl Instrumentation for LastUse {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery { .. } = event {
+            self.at = Instant::now();
+        }
+        self.inner.on_connection_event(event);
+    }
+}

@@ -1,0 +1,138 @@
+//! The pool's sessions against a real server: a dead connection is never handed out twice, and listings read
+//! one snapshot with plans made for their own values.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use diesel::pg::PgConnection;
+use diesel::sql_types::{Integer, Text};
+use diesel::{sql_query, QueryResult, QueryableByName, RunQueryDsl};
+use orderflow_application::ports::RepositoryError;
+use orderflow_persistence::{connect, listing_snapshot, storage_error, DbPool, PoolOptions};
+use orderflow_test_support::TestDatabase;
+
+#[derive(QueryableByName)]
+struct Backend {
+    #[diesel(sql_type = Integer)]
+    pid: i32,
+}
+
+fn backend_pid(connection: &mut PgConnection) -> QueryResult<i32> {
+    sql_query("SELECT pg_backend_pid() AS pid")
+        .get_result::<Backend>(connection)
+        .map(|b| b.pid)
+}
+
+/// Kills the server process of a session, as a database restart or an admin would, and waits until it is gone.
+fn terminate(admin: &mut PgConnection, pid: i32) {
+    sql_query("SELECT pg_terminate_backend($1)")
+        .bind::<Integer, _>(pid)
+        .execute(admin)
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sql_query("SELECT pid FROM pg_stat_activity WHERE pid = $1")
+        .bind::<Integer, _>(pid)
+        .load::<Backend>(admin)
+        .unwrap()
+        .len()
+        == 1
+    {
+        assert!(Instant::now() < deadline, "backend {pid} still alive");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn one_connection_pool(db: &TestDatabase, trusted_after_use: Duration) -> DbPool {
+    connect(
+        db.url(),
+        &PoolOptions {
+            max_size: 1,
+            trusted_after_use,
+            ..PoolOptions::default()
+        },
+    )
+}
+
+#[test]
+fn a_connection_that_died_while_idle_is_replaced_before_it_is_handed_out() {
+    let db = TestDatabase::new();
+    let mut admin = db.connection();
+    let pool = one_connection_pool(&db, Duration::ZERO);
+    let first = backend_pid(&mut pool.get().unwrap()).unwrap();
+    terminate(&mut admin, first);
+
+    let second = backend_pid(&mut pool.get().unwrap())
+        .expect("the checkout pinged the dead connection and made a new one");
+    assert_ne!(first, second);
+}
+
+#[test]
+fn a_connection_lost_while_trusted_fails_one_query_and_is_dropped_when_handed_back() {
+    let db = TestDatabase::new();
+    let mut admin = db.connection();
+    let pool = one_connection_pool(&db, Duration::from_secs(3600));
+    let first = backend_pid(&mut pool.get().unwrap()).unwrap();
+    terminate(&mut admin, first);
+
+    // Used a moment ago: handed out without a ping, so the loss shows on the next query.
+    let mut connection = pool.get().unwrap();
+    let error = backend_pid(&mut connection).expect_err("the session is gone");
+    assert!(
+        matches!(storage_error(error), RepositoryError::Unavailable(_)),
+        "a lost connection means the database is unavailable"
+    );
+    drop(connection);
+
+    let second = backend_pid(&mut pool.get().unwrap())
+        .expect("the lost connection was dropped and a new one made");
+    assert_ne!(first, second);
+}
+
+#[test]
+fn a_sound_connection_is_handed_out_again() {
+    let db = TestDatabase::new();
+    let pool = one_connection_pool(&db, Duration::ZERO);
+    let first = backend_pid(&mut pool.get().unwrap()).unwrap();
+    let _ = sql_query("SELECT 1/0").execute(&mut pool.get().unwrap());
+    // A query error that is not a lost connection does not cost the session.
+    assert_eq!(backend_pid(&mut pool.get().unwrap()).unwrap(), first);
+}
+
+#[derive(QueryableByName, Debug, PartialEq)]
+struct Settings {
+    #[diesel(sql_type = Text)]
+    plan_cache_mode: String,
+    #[diesel(sql_type = Text)]
+    isolation: String,
+    #[diesel(sql_type = Text)]
+    read_only: String,
+}
+
+fn settings(connection: &mut PgConnection) -> QueryResult<Settings> {
+    sql_query(
+        "SELECT current_setting('plan_cache_mode') AS plan_cache_mode, \
+                current_setting('transaction_isolation') AS isolation, \
+                current_setting('transaction_read_only') AS read_only",
+    )
+    .get_result(connection)
+}
+
+#[test]
+fn a_listing_reads_one_read_only_snapshot_planned_for_its_values_and_leaves_the_session_as_it_was()
+{
+    let db = TestDatabase::new();
+    let pool = db.pool();
+    let mut connection = pool.get().unwrap();
+    let inside = listing_snapshot(&mut connection, settings).unwrap();
+    assert_eq!(
+        inside,
+        Settings {
+            plan_cache_mode: "force_custom_plan".into(),
+            isolation: "repeatable read".into(),
+            read_only: "on".into(),
+        }
+    );
+    let after = settings(&mut connection).unwrap();
+    assert_eq!(after.plan_cache_mode, "auto");
+    assert_eq!(after.read_only, "off");
+}
