@@ -6,5 +6,6 @@
 
 pub mod catalogue;
 pub mod identity;
+pub mod notifications;
 pub mod ordering;
 pub mod validation;

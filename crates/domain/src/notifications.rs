@@ -1,0 +1,17 @@
+//! Notifications: what customers and admins are told, by which channel, and how deliveries are retried.
+
+mod amount;
+mod channel;
+mod cost;
+mod recipients;
+mod retry;
+pub mod texts;
+
+pub use amount::format_amount;
+pub use channel::{Channel, DeliveryStatus, UnknownChannel, UnknownDeliveryStatus};
+pub use cost::SmsCost;
+pub use recipients::{
+    order_placed, payment_recorded, status_changed, system_alert, NewNotification,
+};
+pub use retry::RetryPolicy;
+pub use texts::{title_case, Message};
