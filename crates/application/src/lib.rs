@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod identity;
 pub mod listing;
+pub mod notifications;
 pub mod ordering;
 pub mod ports;
 

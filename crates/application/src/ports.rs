@@ -5,12 +5,18 @@ mod catalogue_queries;
 mod catalogue_stores;
 mod clock;
 mod customer_repository;
+mod customer_store;
 mod dashboard_queries;
+mod delivery_queue;
 mod health;
 mod image_store;
+mod jitter;
 mod login_attempts;
+mod notification_queries;
+mod notifier;
 mod order_queries;
 mod order_store;
+mod outbox;
 mod password_hasher;
 mod repository_error;
 mod token_generator;
@@ -28,14 +34,24 @@ pub use clock::Clock;
 pub use customer_repository::{
     CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, StoredCredentials,
 };
+pub use customer_store::CustomerStore;
 pub use dashboard_queries::{Dashboard, DashboardQueries, LowStockProduct, RecentOrder};
+pub use delivery_queue::{
+    ClaimedNotification, DeliveryOutcome, DeliveryQueue, QueueSnapshot, SeenWorker, WorkerInfo,
+};
 pub use health::HealthProbe;
 pub use image_store::ImageStore;
+pub use jitter::Jitter;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
+pub use notification_queries::{
+    NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
+};
+pub use notifier::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
 pub use order_queries::{
     OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
 };
 pub use order_store::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
+pub use outbox::Outbox;
 pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
@@ -51,17 +67,29 @@ pub use clock::MockClock;
 #[cfg(any(test, feature = "mocks"))]
 pub use customer_repository::MockCustomerRepository;
 #[cfg(any(test, feature = "mocks"))]
+pub use customer_store::MockCustomerStore;
+#[cfg(any(test, feature = "mocks"))]
 pub use dashboard_queries::MockDashboardQueries;
+#[cfg(any(test, feature = "mocks"))]
+pub use delivery_queue::MockDeliveryQueue;
 #[cfg(any(test, feature = "mocks"))]
 pub use health::MockHealthProbe;
 #[cfg(any(test, feature = "mocks"))]
 pub use image_store::MockImageStore;
 #[cfg(any(test, feature = "mocks"))]
+pub use jitter::MockJitter;
+#[cfg(any(test, feature = "mocks"))]
 pub use login_attempts::MockLoginAttemptRepository;
+#[cfg(any(test, feature = "mocks"))]
+pub use notification_queries::MockNotificationQueries;
+#[cfg(any(test, feature = "mocks"))]
+pub use notifier::MockNotifier;
 #[cfg(any(test, feature = "mocks"))]
 pub use order_queries::MockOrderQueries;
 #[cfg(any(test, feature = "mocks"))]
 pub use order_store::MockOrderStore;
+#[cfg(any(test, feature = "mocks"))]
+pub use outbox::MockOutbox;
 #[cfg(any(test, feature = "mocks"))]
 pub use password_hasher::MockPasswordHasher;
 #[cfg(any(test, feature = "mocks"))]

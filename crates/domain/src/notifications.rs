@@ -3,6 +3,7 @@
 mod amount;
 mod channel;
 mod cost;
+mod id;
 mod recipients;
 mod retry;
 pub mod texts;
@@ -10,6 +11,7 @@ pub mod texts;
 pub use amount::format_amount;
 pub use channel::{Channel, DeliveryStatus, UnknownChannel, UnknownDeliveryStatus};
 pub use cost::SmsCost;
+pub use id::NotificationId;
 pub use recipients::{
     order_placed, payment_recorded, status_changed, system_alert, NewNotification,
 };

@@ -41,6 +41,12 @@ struct Counts {
     products_total: i64,
     #[diesel(sql_type = BigInt)]
     products_low_stock: i64,
+    #[diesel(sql_type = BigInt)]
+    notifications_total: i64,
+    #[diesel(sql_type = BigInt)]
+    notifications_recent: i64,
+    #[diesel(sql_type = BigInt)]
+    notifications_failed: i64,
 }
 
 fn counts(
@@ -60,7 +66,10 @@ fn counts(
            (SELECT count(*) FROM customers WHERE created_at >= $1) AS customers_new, \
            (SELECT count(*) FROM products) AS products_total, \
            (SELECT count(*) FROM products WHERE stock_quantity < $2 AND status <> 'discontinued') \
-              AS products_low_stock",
+              AS products_low_stock, \
+           (SELECT count(*) FROM notifications) AS notifications_total, \
+           (SELECT count(*) FROM notifications WHERE created_at >= $1) AS notifications_recent, \
+           (SELECT count(*) FROM notifications WHERE status = 'failed') AS notifications_failed",
     )
     .bind::<Timestamptz, _>(since)
     .bind::<Integer, _>(low_stock_below)
@@ -167,10 +176,9 @@ impl DashboardQueries for PgDashboardQueries {
             products_total: count(counts.products_total),
             products_low_stock: count(counts.products_low_stock),
             low_stock_products,
-            // The notification outbox arrives with the notifications work; until then there are none to count.
-            notifications_total: 0,
-            notifications_recent: 0,
-            notifications_failed: 0,
+            notifications_total: count(counts.notifications_total),
+            notifications_recent: count(counts.notifications_recent),
+            notifications_failed: count(counts.notifications_failed),
         })
     }
 }

@@ -5,3 +5,4 @@ mod rows;
 mod store;
 
 pub use queries::PgOrderQueries;
+pub(crate) use store::insert_event;

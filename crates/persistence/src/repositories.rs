@@ -1,5 +1,6 @@
 //! One adapter per repository port.
 
+mod customer_store;
 mod customers;
 mod login_attempts;
 mod rows;

@@ -165,3 +165,42 @@ diesel::joinable!(order_events -> orders (order_id));
 diesel::allow_tables_to_appear_in_same_query!(orders, customers);
 diesel::allow_tables_to_appear_in_same_query!(orders, order_items);
 diesel::allow_tables_to_appear_in_same_query!(orders, order_events);
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        channel -> Varchar,
+        recipient_id -> Nullable<Int8>,
+        recipient_name -> Varchar,
+        address -> Varchar,
+        order_id -> Nullable<Uuid>,
+        subject -> Varchar,
+        body -> Text,
+        status -> Varchar,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        locked_by -> Nullable<Varchar>,
+        sent_at -> Nullable<Timestamptz>,
+        error_message -> Text,
+        provider_message_id -> Varchar,
+        cost_currency -> Nullable<Varchar>,
+        cost_amount -> Nullable<Numeric>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notification_workers (id) {
+        id -> Varchar,
+        host -> Varchar,
+        pid -> Int4,
+        started_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(notifications -> orders (order_id));
+diesel::joinable!(notifications -> customers (recipient_id));
+diesel::allow_tables_to_appear_in_same_query!(notifications, orders);
+diesel::allow_tables_to_appear_in_same_query!(notifications, customers);

@@ -3,7 +3,8 @@
 use diesel::pg::PgConnection;
 use diesel::Connection;
 use orderflow_application::ports::{
-    CategoryStore, OrderStore, ProductStore, Rollback, Transaction, UnitOfWork,
+    CategoryStore, CustomerStore, OrderStore, Outbox, ProductStore, Rollback, Transaction,
+    UnitOfWork,
 };
 
 use crate::error::storage_error;
@@ -64,6 +65,14 @@ impl Transaction for PgTransaction<'_> {
     }
 
     fn orders(&mut self) -> &mut dyn OrderStore {
+        self
+    }
+
+    fn customers(&mut self) -> &mut dyn CustomerStore {
+        self
+    }
+
+    fn outbox(&mut self) -> &mut dyn Outbox {
         self
     }
 }

@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::RunQueryDsl;
 use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
 use orderflow_application::ports::{
-    transaction, CategoryStore, Clock, CustomerRepository, NewOrderEvent, OrderStore, ProductStore,
-    RepositoryError, Rollback, StoredIdempotencyKey, Transaction, UnitOfWork,
+    transaction, CategoryStore, Clock, CustomerRepository, CustomerStore, NewOrderEvent,
+    OrderStore, Outbox, ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction,
+    UnitOfWork,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
@@ -26,20 +27,39 @@ impl Clock for Now {
     }
 }
 
-/// The real unit of work, but inserting the order fails: after the stock was taken, before anything else.
-struct FailingOrderInsert(PgUnitOfWork);
+/// Where the injected failure strikes.
+#[derive(Clone, Copy)]
+enum Failing {
+    /// Inserting the order: after the stock was taken, before anything else.
+    OrderInsert,
+    /// Saving the Idempotency-Key: the very last step, after the notifications were queued.
+    KeySave,
+}
+
+/// The real unit of work, with one step made to fail.
+struct FailingStep(PgUnitOfWork, Failing);
 
 struct Wrapped<'a> {
     inner: &'a mut dyn Transaction,
+    failing: Failing,
 }
 
-impl UnitOfWork for FailingOrderInsert {
+impl UnitOfWork for FailingStep {
     fn run<'a>(
         &self,
         work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
     ) -> Result<(), RepositoryError> {
-        self.0.run(&mut |tx| work(&mut Wrapped { inner: tx }))
+        self.0.run(&mut |tx| {
+            work(&mut Wrapped {
+                inner: tx,
+                failing: self.1,
+            })
+        })
     }
+}
+
+fn injected() -> RepositoryError {
+    RepositoryError::Failed("injected failure".into())
 }
 
 impl Transaction for Wrapped<'_> {
@@ -54,6 +74,14 @@ impl Transaction for Wrapped<'_> {
     fn orders(&mut self) -> &mut dyn OrderStore {
         self
     }
+
+    fn customers(&mut self) -> &mut dyn CustomerStore {
+        self.inner.customers()
+    }
+
+    fn outbox(&mut self) -> &mut dyn Outbox {
+        self.inner.outbox()
+    }
 }
 
 impl OrderStore for Wrapped<'_> {
@@ -61,10 +89,11 @@ impl OrderStore for Wrapped<'_> {
         self.inner.orders().next_number(day)
     }
 
-    fn insert(&mut self, _: &Order) -> Result<(), RepositoryError> {
-        Err(RepositoryError::Failed(
-            "injected failure after the stock update".into(),
-        ))
+    fn insert(&mut self, order: &Order) -> Result<(), RepositoryError> {
+        match self.failing {
+            Failing::OrderInsert => Err(injected()),
+            Failing::KeySave => self.inner.orders().insert(order),
+        }
     }
 
     fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError> {
@@ -101,9 +130,13 @@ impl OrderStore for Wrapped<'_> {
         key: &str,
         stored: &StoredIdempotencyKey,
     ) -> Result<(), RepositoryError> {
-        self.inner
-            .orders()
-            .save_idempotency_key(customer, key, stored)
+        match self.failing {
+            Failing::KeySave => Err(injected()),
+            Failing::OrderInsert => self
+                .inner
+                .orders()
+                .save_idempotency_key(customer, key, stored),
+        }
     }
 
     fn sweep_idempotency_keys(&mut self, before: DateTime<Utc>) -> Result<u64, RepositoryError> {
@@ -215,11 +248,17 @@ fn input(product: ProductId) -> PlaceOrderInput {
 
 #[test]
 fn a_failure_after_the_stock_update_leaves_nothing_behind() {
+    for failing in [Failing::OrderInsert, Failing::KeySave] {
+        failed_placement_leaves_nothing(failing);
+    }
+}
+
+fn failed_placement_leaves_nothing(step: Failing) {
     let db = TestDatabase::new();
     let alice = customer(&db);
     let lamp = product(&db, 10);
     let failing = PlaceOrder::new(
-        Arc::new(FailingOrderInsert(PgUnitOfWork::new(db.pool()))),
+        Arc::new(FailingStep(PgUnitOfWork::new(db.pool()), step)),
         Arc::new(PgOrderQueries::new(db.pool())),
         Arc::new(Now),
     );
@@ -233,6 +272,7 @@ fn a_failure_after_the_stock_update_leaves_nothing_behind() {
         "order_events",
         "order_number_counters",
         "idempotency_keys",
+        "notifications",
     ] {
         assert_eq!(count(&db, table), 0, "{table}");
     }
@@ -252,9 +292,11 @@ fn a_failure_after_the_stock_update_leaves_nothing_behind() {
         (
             count(&db, "orders"),
             count(&db, "order_items"),
-            count(&db, "order_events")
+            count(&db, "order_events"),
+            count(&db, "notifications"),
         ),
-        (1, 1, 1)
+        (1, 1, 1, 2),
+        "an SMS and an email to the customer (there is no admin)"
     );
 }
 
@@ -298,6 +340,7 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
         "INSERT INTO \"orders\"",
         "INSERT INTO \"order_items\"",
         "INSERT INTO \"order_events\"",
+        "INSERT INTO \"notifications\"",
     ] {
         assert!(
             after_first.iter().any(|s| s.starts_with(start)),

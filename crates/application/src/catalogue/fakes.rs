@@ -10,14 +10,17 @@ use orderflow_domain::catalogue::{
 use uuid::Uuid;
 
 use crate::ports::{
-    CategoryStore, MockCategoryStore, MockOrderStore, MockProductStore, OrderStore, ProductStore,
-    RepositoryError, Rollback, Transaction, UnitOfWork,
+    CategoryStore, CustomerStore, MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox,
+    MockProductStore, OrderStore, Outbox, ProductStore, RepositoryError, Rollback, Transaction,
+    UnitOfWork,
 };
 
 pub struct FakeTransaction {
     pub categories: MockCategoryStore,
     pub products: MockProductStore,
     pub orders: MockOrderStore,
+    pub customers: MockCustomerStore,
+    pub outbox: MockOutbox,
 }
 
 impl Transaction for FakeTransaction {
@@ -31,6 +34,14 @@ impl Transaction for FakeTransaction {
 
     fn orders(&mut self) -> &mut dyn OrderStore {
         &mut self.orders
+    }
+
+    fn customers(&mut self) -> &mut dyn CustomerStore {
+        &mut self.customers
+    }
+
+    fn outbox(&mut self) -> &mut dyn Outbox {
+        &mut self.outbox
     }
 }
 
@@ -46,17 +57,36 @@ impl FakeUnitOfWork {
         Self::with_orders(categories, products, MockOrderStore::new())
     }
 
+    /// Every customer exists (as a plain customer), no admins to tell, and an outbox that accepts anything: for
+    /// tests about something else.
     pub fn with_orders(
         categories: MockCategoryStore,
         products: MockProductStore,
         orders: MockOrderStore,
     ) -> Self {
+        let mut customers = MockCustomerStore::new();
+        customers.expect_active_admins().returning(|| Ok(vec![]));
+        customers.expect_find().returning(|id| {
+            Ok(Some(crate::identity::fixtures::customer(
+                id.0,
+                "owner@example.com",
+                orderflow_domain::identity::Role::Customer,
+            )))
+        });
+        let mut outbox = MockOutbox::new();
+        outbox.expect_enqueue().returning(|_, _| Ok(()));
+        Self::with(FakeTransaction {
+            categories,
+            products,
+            orders,
+            customers,
+            outbox,
+        })
+    }
+
+    pub fn with(tx: FakeTransaction) -> Self {
         Self {
-            tx: Mutex::new(FakeTransaction {
-                categories,
-                products,
-                orders,
-            }),
+            tx: Mutex::new(tx),
             commits: Mutex::new(0),
             rollbacks: Mutex::new(0),
         }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
+use orderflow_domain::notifications;
 use orderflow_domain::ordering::{Actor, Order, OrderId, OrderStatus, StockEffect};
 use orderflow_domain::validation::FieldErrors;
 
@@ -40,6 +41,18 @@ fn visible(order: Option<Order>, actor: &Customer) -> Result<Order, OrderError> 
     order
         .filter(|order| order.customer_id == actor.id || actor.is_staff())
         .ok_or(OrderError::NotFound)
+}
+
+/// The customer who placed `order`: the actor, or read in the transaction. `None` if the account is gone.
+fn owner_of(
+    tx: &mut dyn Transaction,
+    order: &Order,
+    actor: &Customer,
+) -> Result<Option<Customer>, OrderError> {
+    if order.customer_id == actor.id {
+        return Ok(Some(actor.clone()));
+    }
+    Ok(tx.customers().find(order.customer_id)?)
 }
 
 impl ChangeOrders {
@@ -153,6 +166,12 @@ impl ChangeOrders {
             note: format!("{}{restocked}", note.trim()),
             at: now,
         })?;
+        if let Some(owner) = owner_of(tx, &order, actor)? {
+            tx.outbox().enqueue(
+                &notifications::status_changed(&order, &owner, from, to, now),
+                now,
+            )?;
+        }
         Ok(())
     }
 
@@ -208,6 +227,10 @@ impl ChangeOrders {
                     .to_owned(),
                 at: now,
             })?;
+            if let Some(owner) = owner_of(tx, &order, actor)? {
+                tx.outbox()
+                    .enqueue(&notifications::payment_recorded(&order, &owner), now)?;
+            }
             Ok(())
         })?;
         self.view(id)
@@ -283,10 +306,12 @@ impl ChangeOrders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::FakeUnitOfWork;
+    use crate::catalogue::fakes::{FakeTransaction, FakeUnitOfWork};
     use crate::identity::fixtures::fixed_clock;
     use crate::ordering::tests_support::{order, owner, queries_returning, staff, stranger};
-    use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
+    use crate::ports::{
+        MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
+    };
     use mockall::Sequence;
     use orderflow_domain::catalogue::ProductId;
     use uuid::Uuid;
@@ -372,6 +397,118 @@ mod tests {
             .returning(|_| Ok(()));
         let (change, _) = change(OrderStatus::Confirmed, products, orders);
         change.cancel(&owner(), id()).unwrap();
+    }
+
+    fn telling(
+        status: OrderStatus,
+        customers: MockCustomerStore,
+        outbox: MockOutbox,
+    ) -> (ChangeOrders, Arc<FakeUnitOfWork>) {
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_find_for_update()
+            .returning(move |_| Ok(Some(order(status, 1, &[(1, 1)]))));
+        orders.expect_update().returning(|_| Ok(()));
+        orders.expect_add_event().returning(|_| Ok(()));
+        let mut products = MockProductStore::new();
+        products.expect_return_stock().returning(|_, _| Ok(()));
+        let uow = Arc::new(FakeUnitOfWork::with(FakeTransaction {
+            categories: MockCategoryStore::new(),
+            products,
+            orders,
+            customers,
+            outbox,
+        }));
+        let change = ChangeOrders::new(
+            uow.clone(),
+            Arc::new(queries_returning(status)),
+            fixed_clock(),
+        );
+        (change, uow)
+    }
+
+    fn subjects(queued: &[notifications::NewNotification]) -> Vec<&str> {
+        queued.iter().map(|n| n.message.subject.as_str()).collect()
+    }
+
+    #[test]
+    fn staff_moves_tell_the_owner_read_in_the_transaction() {
+        let mut customers = MockCustomerStore::new();
+        customers
+            .expect_find()
+            .withf(|id| id.0 == 1)
+            .times(1)
+            .returning(|_| Ok(Some(owner())));
+        let mut outbox = MockOutbox::new();
+        outbox
+            .expect_enqueue()
+            .withf(|queued, _| {
+                subjects(queued) == ["Order Delivered", "Order Delivered - #ORD-20260501-0001"]
+                    && queued[1].address == "alice@example.com"
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let (change, uow) = telling(OrderStatus::Shipped, customers, outbox);
+        change
+            .update_status(&staff(), id(), status("delivered", false))
+            .unwrap();
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn the_owner_cancelling_is_told_without_a_lookup_and_payments_send_a_receipt() {
+        let mut customers = MockCustomerStore::new();
+        customers.expect_find().never();
+        let mut outbox = MockOutbox::new();
+        outbox
+            .expect_enqueue()
+            .withf(|queued, _| {
+                subjects(queued)
+                    == [
+                        "Order Status Update",
+                        "Order Status Update - #ORD-20260501-0001",
+                    ]
+                    && queued[0]
+                        .message
+                        .body
+                        .contains("From: Pending\nTo: Cancelled")
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let (change, _) = telling(OrderStatus::Pending, customers, outbox);
+        change.cancel(&owner(), id()).unwrap();
+
+        let mut customers = MockCustomerStore::new();
+        customers.expect_find().returning(|_| Ok(Some(owner())));
+        let mut outbox = MockOutbox::new();
+        outbox
+            .expect_enqueue()
+            .withf(|queued, _| {
+                subjects(queued) == ["Payment Received", "Payment Received - #ORD-20260501-0001"]
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let (change, _) = telling(OrderStatus::Confirmed, customers, outbox);
+        change
+            .mark_paid(&staff(), id(), None, Some("QX1".into()))
+            .unwrap();
+    }
+
+    #[test]
+    fn editing_details_tells_no_one() {
+        let mut outbox = MockOutbox::new();
+        outbox.expect_enqueue().never();
+        let (change, _) = telling(OrderStatus::Pending, MockCustomerStore::new(), outbox);
+        change
+            .update_details(
+                &owner(),
+                id(),
+                DetailsInput {
+                    notes: Some("leave at the gate".into()),
+                    ..DetailsInput::default()
+                },
+            )
+            .unwrap();
     }
 
     #[test]

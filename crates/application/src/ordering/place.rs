@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use orderflow_domain::catalogue::{ProductId, ProductStatus};
 use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
+use orderflow_domain::notifications;
 use orderflow_domain::ordering::{
     merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
     OrderStatus, RequestedLine, MAX_QUANTITY,
@@ -293,6 +294,10 @@ impl PlaceOrder {
             ),
             at: now,
         })?;
+        // Told in the same transaction: the messages exist exactly when the order does.
+        let admins = tx.customers().active_admins()?;
+        tx.outbox()
+            .enqueue(&notifications::order_placed(&order, customer, &admins), now)?;
         Ok(order)
     }
 }
@@ -456,12 +461,16 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{product, FakeUnitOfWork};
-    use crate::identity::fixtures::{fixed_clock, now};
+    use crate::catalogue::fakes::{product, FakeTransaction, FakeUnitOfWork};
+    use crate::identity::fixtures::{customer, fixed_clock, now};
     use crate::ordering::tests_support::{owner, queries_returning};
-    use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
+    use crate::ports::{
+        MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
+    };
     use mockall::Sequence;
     use orderflow_domain::catalogue::StockQuantity;
+    use orderflow_domain::identity::Role;
+    use orderflow_domain::notifications::Channel;
 
     fn lamp(id: u128, stock: i32) -> orderflow_domain::catalogue::Product {
         let mut lamp = product("Lamp", 3);
@@ -551,6 +560,60 @@ mod tests {
             .execute(&owner(), input(&[(2, 1), (1, 2), (1, 1)]), None)
             .unwrap();
         assert!(!placement.replayed);
+        assert_eq!(uow.commits(), 1);
+    }
+
+    #[test]
+    fn the_customer_and_every_active_admin_are_told_in_the_same_transaction() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_lock_for_order()
+            .returning(|_| Ok(vec![lamp(1, 5)]));
+        products.expect_take_stock().returning(|_, _| Ok(true));
+        let mut orders = MockOrderStore::new();
+        orders.expect_next_number().returning(|_| Ok(3));
+        orders.expect_insert().returning(|_| Ok(()));
+        orders.expect_add_event().returning(|_| Ok(()));
+        let mut customers = MockCustomerStore::new();
+        customers
+            .expect_active_admins()
+            .times(1)
+            .returning(|| Ok(vec![customer(9, "admin@example.com", Role::Admin)]));
+        let mut outbox = MockOutbox::new();
+        outbox
+            .expect_enqueue()
+            .withf(|queued, at| {
+                let to: Vec<_> = queued
+                    .iter()
+                    .map(|n| (n.channel, n.address.as_str()))
+                    .collect();
+                *at == now()
+                    && to
+                        == [
+                            (Channel::Sms, "+254711000001"),
+                            (Channel::Email, "alice@example.com"),
+                            (Channel::Email, "admin@example.com"),
+                        ]
+                    && queued[0]
+                        .message
+                        .body
+                        .starts_with("Order #ORD-20260501-0003 confirmed!")
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let uow = Arc::new(FakeUnitOfWork::with(FakeTransaction {
+            categories: MockCategoryStore::new(),
+            products,
+            orders,
+            customers,
+            outbox,
+        }));
+        let place = PlaceOrder::new(
+            uow.clone(),
+            Arc::new(queries_returning(OrderStatus::Pending)),
+            fixed_clock(),
+        );
+        place.execute(&owner(), input(&[(1, 2)]), None).unwrap();
         assert_eq!(uow.commits(), 1);
     }
 

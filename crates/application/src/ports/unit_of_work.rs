@@ -4,7 +4,7 @@
 //! placing an order) runs its steps inside [`transaction`]; the stores it reaches through [`Transaction`] all
 //! work in that one transaction, which commits when the steps succeed and rolls back when one fails.
 
-use super::{CategoryStore, OrderStore, ProductStore, RepositoryError};
+use super::{CategoryStore, CustomerStore, OrderStore, Outbox, ProductStore, RepositoryError};
 
 /// Opens transactions. (Tests use a fake that hands mocked stores to the work.)
 pub trait UnitOfWork: Send + Sync {
@@ -25,6 +25,9 @@ pub trait Transaction {
     fn categories(&mut self) -> &mut dyn CategoryStore;
     fn products(&mut self) -> &mut dyn ProductStore;
     fn orders(&mut self) -> &mut dyn OrderStore;
+    fn customers(&mut self) -> &mut dyn CustomerStore;
+    /// Messages to send once (and only if) the transaction commits.
+    fn outbox(&mut self) -> &mut dyn Outbox;
 }
 
 /// Runs `work` in a transaction of `unit` and returns what it returned; any `Err` rolls everything back.

@@ -100,19 +100,7 @@ impl OrderStore for PgTransaction<'_> {
     }
 
     fn add_event(&mut self, event: &NewOrderEvent) -> Result<(), RepositoryError> {
-        diesel::insert_into(order_events::table)
-            .values((
-                order_events::order_id.eq(event.order_id.0),
-                order_events::event_type.eq(&event.event_type),
-                order_events::from_status.eq(event.from_status.map(|s| s.as_str())),
-                order_events::to_status.eq(event.to_status.map(|s| s.as_str())),
-                order_events::actor.eq(&event.actor),
-                order_events::note.eq(&event.note),
-                order_events::created_at.eq(event.at),
-            ))
-            .execute(self.connection)
-            .map_err(storage_error)?;
-        Ok(())
+        insert_event(self.connection, event).map_err(storage_error)
     }
 
     fn try_lock_idempotency_key(
@@ -195,4 +183,23 @@ impl OrderStore for PgTransaction<'_> {
                 .map_err(storage_error)?;
         Ok(deleted as u64)
     }
+}
+
+/// Appends a line to an order's history.
+pub(crate) fn insert_event(
+    connection: &mut PgConnection,
+    event: &NewOrderEvent,
+) -> QueryResult<()> {
+    diesel::insert_into(order_events::table)
+        .values((
+            order_events::order_id.eq(event.order_id.0),
+            order_events::event_type.eq(&event.event_type),
+            order_events::from_status.eq(event.from_status.map(|s| s.as_str())),
+            order_events::to_status.eq(event.to_status.map(|s| s.as_str())),
+            order_events::actor.eq(&event.actor),
+            order_events::note.eq(&event.note),
+            order_events::created_at.eq(event.at),
+        ))
+        .execute(connection)?;
+    Ok(())
 }

@@ -168,10 +168,7 @@ impl CustomerRepository for PgCustomerRepository {
 
     fn find_by_id(&self, id: CustomerId) -> Result<Option<Customer>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        customers::table
-            .find(id.0)
-            .select(CustomerRow::as_select())
-            .first::<CustomerRow>(&mut connection)
+        find_row(&mut connection, id)
             .optional()
             .map_err(storage_error)?
             .map(Customer::try_from)
@@ -296,18 +293,31 @@ impl CustomerRepository for PgCustomerRepository {
 
     fn list_active_with_role_at_least(&self, role: Role) -> Result<Vec<Customer>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        let roles: Vec<&str> = Role::ALL
-            .into_iter()
-            .filter(|candidate| candidate.satisfies(role))
-            .map(Role::as_str)
-            .collect();
-        let rows = customers::table
-            .filter(customers::is_active.eq(true))
-            .filter(customers::role.eq_any(roles))
-            .order(customers::id.asc())
-            .select(CustomerRow::as_select())
-            .load::<CustomerRow>(&mut connection)
-            .map_err(storage_error)?;
-        to_customers(rows)
+        to_customers(rows_with_role_at_least(&mut connection, role).map_err(storage_error)?)
     }
+}
+
+pub(super) fn find_row(connection: &mut PgConnection, id: CustomerId) -> QueryResult<CustomerRow> {
+    customers::table
+        .find(id.0)
+        .select(CustomerRow::as_select())
+        .first::<CustomerRow>(connection)
+}
+
+/// Active accounts holding `role` or a higher one, by id.
+pub(super) fn rows_with_role_at_least(
+    connection: &mut PgConnection,
+    role: Role,
+) -> QueryResult<Vec<CustomerRow>> {
+    let roles: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|candidate| candidate.satisfies(role))
+        .map(Role::as_str)
+        .collect();
+    customers::table
+        .filter(customers::is_active.eq(true))
+        .filter(customers::role.eq_any(roles))
+        .order(customers::id.asc())
+        .select(CustomerRow::as_select())
+        .load::<CustomerRow>(connection)
 }

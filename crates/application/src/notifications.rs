@@ -1,0 +1,15 @@
+//! Use cases of notifications: delivering the outbox, reading it, retrying, and admins' system alerts.
+
+mod alert;
+mod browse;
+mod deliver;
+mod errors;
+mod health;
+mod retry;
+
+pub use alert::{AlertInput, SendSystemAlert};
+pub use browse::BrowseNotifications;
+pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
+pub use errors::NotificationError;
+pub use health::{DeliveryHealth, DeliveryReport};
+pub use retry::RetryNotification;

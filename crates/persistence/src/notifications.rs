@@ -1,0 +1,9 @@
+//! The notification outbox's tables: queued in transactions, claimed and recorded by workers, read by the API.
+
+mod outbox;
+mod queries;
+mod queue;
+mod rows;
+
+pub use queries::PgNotificationQueries;
+pub use queue::PgDeliveryQueue;

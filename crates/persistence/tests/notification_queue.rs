@@ -1,0 +1,350 @@
+//! The outbox against a real Postgres: claims under leases, outcomes, releases, retries and the snapshot.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use orderflow_application::ports::{
+    transaction, ClaimedNotification, CustomerRepository, DeliveryOutcome, DeliveryQueue,
+    DeliveryReceipt, NotificationQueries, RepositoryError, WorkerInfo,
+};
+use orderflow_domain::identity::{Customer, EmailAddress, NewCustomer, Role};
+use orderflow_domain::notifications::{
+    Channel, DeliveryStatus, Message, NewNotification, NotificationId, SmsCost,
+};
+use orderflow_persistence::{
+    PgCustomerRepository, PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork,
+};
+use orderflow_test_support::TestDatabase;
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+        .duration_trunc(Duration::microseconds(1))
+        .unwrap()
+}
+
+fn alice(db: &TestDatabase) -> Customer {
+    PgCustomerRepository::new(db.pool())
+        .insert(
+            &NewCustomer {
+                email: EmailAddress::parse("alice@example.com").unwrap(),
+                password_hash: None,
+                first_name: "Alice".into(),
+                last_name: "W".into(),
+                phone_number: None,
+                address: String::new(),
+                city: String::new(),
+                state: String::new(),
+                country: "Kenya".into(),
+                postal_code: String::new(),
+                role: Role::Customer,
+                is_verified: false,
+            },
+            None,
+        )
+        .unwrap()
+}
+
+/// Queues `count` emails to `to`, due at `at`, through the unit of work.
+fn enqueue(db: &TestDatabase, to: &Customer, count: usize, at: DateTime<Utc>) {
+    let queued: Vec<_> = (0..count)
+        .map(|n| NewNotification {
+            channel: if n % 2 == 0 {
+                Channel::Email
+            } else {
+                Channel::Sms
+            },
+            recipient: to.id,
+            recipient_name: to.full_name(),
+            address: if n % 2 == 0 {
+                to.email.to_string()
+            } else {
+                "+254711000001".into()
+            },
+            order_id: None,
+            message: Message {
+                subject: format!("Message {n}"),
+                body: "Hello".into(),
+            },
+        })
+        .collect();
+    let uow = PgUnitOfWork::new(db.pool());
+    transaction(&uow, |tx| {
+        tx.outbox().enqueue(&queued, at)?;
+        Ok::<_, RepositoryError>(())
+    })
+    .unwrap();
+}
+
+fn lease() -> Duration {
+    Duration::seconds(60)
+}
+
+fn status_of(
+    db: &TestDatabase,
+    id: NotificationId,
+) -> orderflow_application::ports::NotificationView {
+    PgNotificationQueries::new(db.pool())
+        .notification(id)
+        .unwrap()
+        .unwrap()
+}
+
+#[test]
+fn concurrent_workers_never_claim_the_same_message() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 300, at);
+    let queue = Arc::new(PgDeliveryQueue::new(db.pool()));
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let queue = queue.clone();
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = queue
+                        .claim(&format!("w{w}"), 7, lease(), 5, at + Duration::seconds(1))
+                        .unwrap();
+                    if batch.is_empty() {
+                        break mine;
+                    }
+                    mine.extend(batch.into_iter().map(|c| c.id));
+                }
+            })
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for worker in workers {
+        let claimed = worker.join().unwrap();
+        total += claimed.len();
+        seen.extend(claimed);
+    }
+    assert_eq!(total, 300, "every message claimed once");
+    assert_eq!(seen.len(), 300, "no message claimed twice");
+}
+
+#[test]
+fn a_claim_holds_the_message_until_its_lease_ends_then_another_worker_gets_it() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 1, at);
+    let queue = PgDeliveryQueue::new(db.pool());
+    let first = queue.claim("w1", 10, lease(), 5, at).unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].attempt, 1);
+    assert!(queue
+        .claim("w2", 10, lease(), 5, at + Duration::seconds(59))
+        .unwrap()
+        .is_empty());
+
+    // w1 died: the lease runs out and the message is due again, as a second attempt.
+    let second = queue
+        .claim("w2", 10, lease(), 5, at + Duration::seconds(61))
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!((second[0].id, second[0].attempt), (first[0].id, 2));
+
+    // w1 comes back and reports a failure: the claim is w2's now, so it does not count.
+    queue
+        .record(
+            "w1",
+            &first[0],
+            &DeliveryOutcome::Failed {
+                error: "late".into(),
+                retry_at: None,
+            },
+            at + Duration::seconds(62),
+        )
+        .unwrap();
+    assert_eq!(status_of(&db, first[0].id).status, DeliveryStatus::Pending);
+}
+
+#[test]
+fn a_lease_that_ends_on_the_last_attempt_fails_the_message() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 1, at);
+    let queue = PgDeliveryQueue::new(db.pool());
+    let claimed = queue.claim("w1", 10, lease(), 1, at).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(queue
+        .claim("w2", 10, lease(), 1, at + Duration::seconds(61))
+        .unwrap()
+        .is_empty());
+    let view = status_of(&db, claimed[0].id);
+    assert_eq!(view.status, DeliveryStatus::Failed);
+    assert_eq!(view.next_attempt_at, None);
+    assert!(view
+        .error_message
+        .contains("stopped during its last attempt"));
+}
+
+#[test]
+fn outcomes_are_recorded_with_receipts_errors_and_retry_times() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 3, at);
+    let queue = PgDeliveryQueue::new(db.pool());
+    let claimed: Vec<ClaimedNotification> = queue.claim("w1", 10, lease(), 5, at).unwrap();
+    assert_eq!(claimed.len(), 3);
+    let sent_at = at + Duration::seconds(1);
+    let retry_at = at + Duration::seconds(30);
+    queue
+        .record(
+            "w1",
+            &claimed[0],
+            &DeliveryOutcome::Sent(DeliveryReceipt {
+                provider_message_id: "ATXid_1".into(),
+                cost: SmsCost::parse("KES 0.8000"),
+            }),
+            sent_at,
+        )
+        .unwrap();
+    queue
+        .record(
+            "w1",
+            &claimed[1],
+            &DeliveryOutcome::Failed {
+                error: "HTTP 500".into(),
+                retry_at: Some(retry_at),
+            },
+            sent_at,
+        )
+        .unwrap();
+    queue
+        .record(
+            "w1",
+            &claimed[2],
+            &DeliveryOutcome::Failed {
+                error: "rejected".into(),
+                retry_at: None,
+            },
+            sent_at,
+        )
+        .unwrap();
+
+    let sent = status_of(&db, claimed[0].id);
+    assert_eq!(sent.status, DeliveryStatus::Sent);
+    assert_eq!(sent.sent_at, Some(sent_at));
+    assert_eq!(sent.provider_message_id, "ATXid_1");
+    assert_eq!(sent.cost, SmsCost::parse("KES 0.8000"));
+    assert_eq!((sent.attempts, sent.next_attempt_at), (1, None));
+
+    let retrying = status_of(&db, claimed[1].id);
+    assert_eq!(retrying.status, DeliveryStatus::Pending);
+    assert_eq!(retrying.next_attempt_at, Some(retry_at));
+    assert_eq!(retrying.error_message, "HTTP 500");
+    assert!(queue
+        .claim("w1", 10, lease(), 5, retry_at - Duration::seconds(1))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        queue.claim("w1", 10, lease(), 5, retry_at).unwrap()[0].attempt,
+        2
+    );
+
+    let failed = status_of(&db, claimed[2].id);
+    assert_eq!(failed.status, DeliveryStatus::Failed);
+    assert_eq!(failed.error_message, "rejected");
+
+    // An admin's retry puts it back, due now, with its attempts reset; a second retry finds nothing to do.
+    assert!(queue.requeue_failed(claimed[2].id, sent_at).unwrap());
+    assert!(!queue.requeue_failed(claimed[2].id, sent_at).unwrap());
+    assert!(
+        !queue.requeue_failed(claimed[0].id, sent_at).unwrap(),
+        "a sent message stays sent"
+    );
+    let requeued = status_of(&db, claimed[2].id);
+    assert_eq!(
+        (requeued.status, requeued.attempts, requeued.next_attempt_at),
+        (DeliveryStatus::Pending, 0, Some(sent_at))
+    );
+}
+
+#[test]
+fn released_messages_are_due_again_without_losing_an_attempt() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 2, at);
+    let queue = PgDeliveryQueue::new(db.pool());
+    let claimed = queue.claim("w1", 10, lease(), 5, at).unwrap();
+    let ids: Vec<_> = claimed.iter().map(|c| c.id).collect();
+    queue.release("other", &ids, at).unwrap();
+    assert!(
+        queue.claim("w2", 10, lease(), 5, at).unwrap().is_empty(),
+        "only the holder may release"
+    );
+    queue.release("w1", &ids, at).unwrap();
+    let again = queue.claim("w2", 10, lease(), 5, at).unwrap();
+    assert_eq!(again.len(), 2);
+    assert!(again.iter().all(|c| c.attempt == 1));
+}
+
+#[test]
+fn the_snapshot_counts_and_lists_live_workers() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    enqueue(&db, &alice, 3, at - Duration::minutes(10));
+    enqueue(&db, &alice, 1, at + Duration::minutes(5));
+    let queue = PgDeliveryQueue::new(db.pool());
+    let worker = |id: &str| WorkerInfo {
+        id: id.into(),
+        host: "host-a".into(),
+        pid: 42,
+        started_at: at - Duration::hours(1),
+    };
+    queue
+        .heartbeat(&worker("old"), at - Duration::minutes(5))
+        .unwrap();
+    queue
+        .heartbeat(&worker("live"), at - Duration::minutes(5))
+        .unwrap();
+    queue.heartbeat(&worker("live"), at).unwrap();
+    let claimed = queue.claim("live", 1, lease(), 5, at).unwrap();
+    queue
+        .record(
+            "live",
+            &claimed[0],
+            &DeliveryOutcome::Failed {
+                error: "no".into(),
+                retry_at: None,
+            },
+            at,
+        )
+        .unwrap();
+
+    let snapshot = queue.snapshot(at, at - Duration::minutes(1)).unwrap();
+    assert_eq!((snapshot.pending, snapshot.due, snapshot.failed), (3, 2, 1));
+    assert_eq!(
+        snapshot.oldest_pending_since,
+        Some(at - Duration::minutes(10))
+    );
+    let live: Vec<_> = snapshot
+        .workers
+        .iter()
+        .map(|w| w.info.id.as_str())
+        .collect();
+    assert_eq!(live, ["live"]);
+    assert_eq!(snapshot.workers[0].last_seen_at, at);
+
+    let stats = PgNotificationQueries::new(db.pool()).stats(None).unwrap();
+    assert_eq!(
+        (stats.total, stats.pending, stats.failed, stats.sent),
+        (4, 3, 1, 0)
+    );
+    assert_eq!(
+        PgNotificationQueries::new(db.pool())
+            .stats(Some(orderflow_domain::identity::CustomerId(alice.id.0 + 1)))
+            .unwrap()
+            .total,
+        0
+    );
+}

@@ -1,0 +1,2 @@
+DROP TABLE notification_workers;
+DROP TABLE notifications;
