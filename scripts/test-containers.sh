@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset TEST_DATABASE_URL
+eval "$(scripts/test-peers.sh)"
 
 cleanup() {
   # Each test process leaves its container running until it exits; remove them all.

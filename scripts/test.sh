@@ -14,6 +14,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
     echo "No local Postgres server: the tests will start one with testcontainers (needs Docker)."
   fi
 fi
+eval "$(scripts/test-peers.sh)"
 server="${TEST_DATABASE_URL:-testcontainers}"
 echo "Test database server: $server"
 

@@ -9,6 +9,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod server;
+mod smtp_sink;
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ use diesel::{sql_query, Connection, RunQueryDsl};
 use orderflow_persistence::{connect, DbPool, PoolOptions};
 
 pub use server::TestServer;
+pub use smtp_sink::{ReceivedMail, SmtpSink};
 
 /// A freshly migrated database of its own, dropped when the value is dropped (even if the test panics).
 pub struct TestDatabase {
