@@ -2,8 +2,10 @@
 
 mod catalogue;
 mod customer;
+mod notifications;
 mod orders;
 
 pub use catalogue::{AveragePriceBody, CategoryBody, CategoryTreeNodeBody, ProductBody};
 pub use customer::{CustomerBody, MessageBody, SessionBody, SuccessMessageBody};
+pub use notifications::{NotificationBody, NotificationStatsBody};
 pub use orders::{OrderBody, OrderEventBody, OrderStatisticsBody};

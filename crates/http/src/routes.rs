@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod categories;
 mod customers;
+mod notifications;
 mod orders;
 mod products;
 mod service;
@@ -37,6 +38,7 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
             .configure(categories::routes)
             .configure(products::routes)
             .configure(orders::routes)
+            .configure(notifications::routes)
             .configure(admin::routes),
     );
 }

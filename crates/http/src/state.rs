@@ -11,6 +11,9 @@ use orderflow_application::catalogue::{
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
+use orderflow_application::notifications::{
+    BrowseNotifications, RetryNotification, SendSystemAlert,
+};
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
@@ -33,6 +36,9 @@ pub struct AppState {
     pub place_order: PlaceOrder,
     pub change_orders: ChangeOrders,
     pub browse_orders: BrowseOrders,
+    pub browse_notifications: BrowseNotifications,
+    pub retry_notification: RetryNotification,
+    pub send_system_alert: SendSystemAlert,
     pub health: Arc<dyn HealthProbe>,
     pub settings: HttpSettings,
 }

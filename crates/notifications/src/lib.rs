@@ -16,7 +16,7 @@ pub use africastalking::{
     AfricasTalkingConfig, AfricasTalkingSms, LIVE_BASE_URL, SANDBOX_BASE_URL,
 };
 pub use log_sink::LogNotifier;
-pub use smtp::{SmtpConfig, SmtpEmail, SmtpSecurity};
+pub use smtp::{is_valid_sender, SmtpConfig, SmtpEmail, SmtpSecurity};
 
 /// A provider that cannot be built from its configuration (a bad address, an unusable TLS setup).
 #[derive(Debug, thiserror::Error)]

@@ -33,6 +33,11 @@ pub struct SmtpConfig {
     pub timeout: Duration,
 }
 
+/// Whether `EMAIL_FROM` can stand as the sender: `Name <address>` or a bare address.
+pub fn is_valid_sender(from: &str) -> bool {
+    from.parse::<Mailbox>().is_ok()
+}
+
 pub struct SmtpEmail {
     transport: SmtpTransport,
     from: Mailbox,

@@ -44,6 +44,16 @@ pub enum Command {
         #[arg(long, default_value = crate::seed::DEFAULT_ADMIN_PASSWORD)]
         admin_password: String,
     },
+    /// Deliver queued notifications (SMS and email) until stopped; SIGTERM or SIGINT let it finish the message in
+    /// hand. `serve` runs one too, unless NOTIFY_WORKER=off.
+    Worker,
+    /// Report the notification queue and the workers seen in the last minute; exit 1 when delivery is stalled.
+    WorkerStatus {
+        /// Delivery counts as stalled when the oldest undelivered message has waited longer than this many
+        /// seconds (default: NOTIFY_STALLED_AFTER_SECONDS, 300).
+        #[arg(long)]
+        stalled_after: Option<u64>,
+    },
     /// Set the password of an existing account (all its tokens are revoked).
     SetAdminPassword {
         #[arg(long)]

@@ -7,6 +7,7 @@ use orderflow_persistence::{connect, create_database_if_missing, run_migrations,
 
 use crate::cli::Command;
 use crate::wiring::Adapters;
+use crate::worker::{this_worker, DeliveryWorker};
 use crate::{logging, Application, Config};
 
 /// Runs a command; `Err` holds the one-line reason to print.
@@ -43,6 +44,8 @@ pub async fn run(command: Command) -> Result<(), String> {
             set_admin_password(&config, email, password).await
         }
         Command::Seed { admin_password } => seed(&config, admin_password).await,
+        Command::Worker => worker(&config).await,
+        Command::WorkerStatus { stalled_after } => worker_status(&config, stalled_after).await,
     }
 }
 
@@ -164,5 +167,74 @@ async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
             " (password reset)"
         }
     );
+    Ok(())
+}
+
+async fn worker(config: &Config) -> Result<(), String> {
+    logging::init(config);
+    let adapters = adapters(config)?;
+    let deliver = adapters.deliver_notifications(&config.notifications, this_worker())?;
+    let worker = DeliveryWorker::start(deliver, config.notifications.poll_interval)
+        .map_err(|e| format!("cannot start the worker: {e}"))?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!(worker = %worker.id(), "stopping after the message in hand");
+    tokio::task::spawn_blocking(move || worker.stop())
+        .await
+        .map_err(|e| format!("worker failed: {e}"))
+}
+
+/// `3m 20s`, `1h 5m`, `42s`.
+fn age(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0..=59 => format!("{seconds}s"),
+        60..=3599 => format!("{}m {}s", seconds / 60, seconds % 60),
+        _ => format!("{}h {}m", seconds / 3600, (seconds % 3600) / 60),
+    }
+}
+
+async fn worker_status(config: &Config, stalled_after: Option<u64>) -> Result<(), String> {
+    let threshold = stalled_after
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(config.notifications.stalled_after);
+    let adapters = adapters(config)?;
+    let health = adapters.delivery_health();
+    let report = blocking(move || health.check(threshold).map_err(|e| e.to_string())).await?;
+    let queue = &report.snapshot;
+    println!("pending: {}", queue.pending);
+    println!("due now: {}", queue.due);
+    println!("failed: {}", queue.failed);
+    match (report.oldest_pending_age, queue.oldest_pending_since) {
+        (Some(waited), Some(since)) => println!(
+            "oldest pending: waiting {} (queued {})",
+            age(waited),
+            since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        _ => println!("oldest pending: none"),
+    }
+    println!("workers seen in the last minute: {}", queue.workers.len());
+    let now = chrono::Utc::now();
+    for seen in &queue.workers {
+        println!(
+            "  {} (host {}, pid {}), last seen {} ago",
+            seen.info.id,
+            seen.info.host,
+            seen.info.pid,
+            age((now - seen.last_seen_at).to_std().unwrap_or_default())
+        );
+    }
+    if report.stalled {
+        println!("delivery: STALLED");
+        return Err(format!(
+            "delivery is stalled: the oldest pending notification has waited longer than {}",
+            age(threshold)
+        ));
+    }
+    println!("delivery: ok");
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod logging;
 pub mod seed;
 pub mod startup;
 pub mod wiring;
+pub mod worker;
 
 pub use config::{Config, ConfigError};
 pub use startup::Application;

@@ -8,12 +8,15 @@ use actix_web::HttpServer;
 use orderflow_persistence::{connect, PoolOptions};
 
 use crate::wiring::{app_state, Adapters};
+use crate::worker::{this_worker, DeliveryWorker, WorkerStopper};
 use crate::Config;
 
 /// A bound, not yet running server: binding first lets tests ask for port 0 and learn the real port.
 pub struct Application {
     port: u16,
     server: Server,
+    /// The delivery worker running beside the server (unless `NOTIFY_WORKER=off`).
+    worker: Option<DeliveryWorker>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +28,8 @@ pub enum StartError {
     },
     #[error("cannot set up password hashing: {0}")]
     Hashing(String),
+    #[error("cannot start the notification worker: {0}")]
+    Worker(String),
 }
 
 impl Application {
@@ -52,13 +57,28 @@ impl Application {
         );
         let adapters = Adapters::new(&pool, &config.media_root)
             .map_err(|e| StartError::Hashing(e.to_string()))?;
+        let worker = if config.notifications.worker_in_server {
+            let deliver = adapters
+                .deliver_notifications(&config.notifications, this_worker())
+                .map_err(StartError::Worker)?;
+            Some(
+                DeliveryWorker::start(deliver, config.notifications.poll_interval)
+                    .map_err(|e| StartError::Worker(e.to_string()))?,
+            )
+        } else {
+            None
+        };
         let state = Data::new(app_state(config, &pool, &adapters));
         let server = HttpServer::new(move || orderflow_http::app(state.clone()))
             .workers(config.http_workers)
             .listen(listener)
             .map_err(|source| StartError::Bind { address, source })?
             .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -70,8 +90,18 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until the process is asked to stop (SIGINT/SIGTERM stop it gracefully).
+    /// Stops the delivery worker from elsewhere (tests stop theirs when they end).
+    pub fn worker_stopper(&self) -> Option<WorkerStopper> {
+        self.worker.as_ref().map(DeliveryWorker::stopper)
+    }
+
+    /// Serves until the process is asked to stop (SIGINT/SIGTERM stop it gracefully), then stops the delivery
+    /// worker, which finishes the message in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            let _ = tokio::task::spawn_blocking(move || worker.stop()).await;
+        }
+        served
     }
 }

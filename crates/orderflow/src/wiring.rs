@@ -13,19 +13,26 @@ use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
     UpdateProfile,
 };
+use orderflow_application::notifications::{
+    BrowseNotifications, DeliverNotifications, DeliveryHealth, RetryNotification, SendSystemAlert,
+};
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::{
-    CatalogueQueries, Clock, CustomerRepository, ImageStore, LoginAttemptRepository, OrderQueries,
-    PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork,
+    CatalogueQueries, Clock, CustomerRepository, DeliveryQueue, ImageStore, Jitter,
+    LoginAttemptRepository, NotificationQueries, Notifier, OrderQueries, PasswordHashError,
+    PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings};
+use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgDashboardQueries,
-    PgHealthProbe, PgLoginAttemptRepository, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
+    PgDeliveryQueue, PgHealthProbe, PgLoginAttemptRepository, PgNotificationQueries,
+    PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
+use crate::config::{EmailBackend, NotificationsConfig, SmsBackend};
 use crate::Config;
 
 /// The wall clock, to the microsecond: what Postgres keeps, so that a value written and read back is equal.
@@ -34,6 +41,15 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now().trunc_subsecs(6)
+    }
+}
+
+/// Retry jitter from the thread's random generator.
+pub struct RandomJitter;
+
+impl Jitter for RandomJitter {
+    fn sample(&self) -> f64 {
+        rand::random::<f64>()
     }
 }
 
@@ -49,6 +65,8 @@ pub struct Adapters {
     pub catalogue: Arc<dyn CatalogueQueries>,
     pub images: Arc<dyn ImageStore>,
     pub orders: Arc<dyn OrderQueries>,
+    pub delivery_queue: Arc<dyn DeliveryQueue>,
+    pub notifications: Arc<dyn NotificationQueries>,
 }
 
 impl Adapters {
@@ -64,7 +82,42 @@ impl Adapters {
             catalogue: Arc::new(PgCatalogueQueries::new(pool.clone())),
             images: Arc::new(FsImageStore::new(media_root)),
             orders: Arc::new(PgOrderQueries::new(pool.clone())),
+            delivery_queue: Arc::new(PgDeliveryQueue::new(pool.clone())),
+            notifications: Arc::new(PgNotificationQueries::new(pool.clone())),
         })
+    }
+
+    /// A delivery worker's use case, with the providers the configuration names.
+    pub fn deliver_notifications(
+        &self,
+        config: &NotificationsConfig,
+        worker: WorkerInfo,
+    ) -> Result<DeliverNotifications, String> {
+        let sms: Arc<dyn Notifier> = match &config.sms {
+            SmsBackend::Log => Arc::new(LogNotifier),
+            SmsBackend::AfricasTalking(settings) => {
+                Arc::new(AfricasTalkingSms::new(settings.clone()).map_err(|e| e.to_string())?)
+            }
+        };
+        let email: Arc<dyn Notifier> = match &config.email {
+            EmailBackend::Log => Arc::new(LogNotifier),
+            EmailBackend::Smtp(settings) => {
+                Arc::new(SmtpEmail::new(settings.clone()).map_err(|e| e.to_string())?)
+            }
+        };
+        Ok(DeliverNotifications::new(
+            self.delivery_queue.clone(),
+            sms,
+            email,
+            self.clock.clone(),
+            Arc::new(RandomJitter),
+            config.delivery,
+            worker,
+        ))
+    }
+
+    pub fn delivery_health(&self) -> DeliveryHealth {
+        DeliveryHealth::new(self.delivery_queue.clone(), self.clock.clone())
     }
 
     pub fn create_admin(&self) -> CreateAdmin {
@@ -164,6 +217,13 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
         place_order: PlaceOrder::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
         change_orders: ChangeOrders::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
         browse_orders: BrowseOrders::new(a.orders.clone()),
+        browse_notifications: BrowseNotifications::new(a.notifications.clone()),
+        retry_notification: RetryNotification::new(
+            a.delivery_queue.clone(),
+            a.notifications.clone(),
+            a.clock.clone(),
+        ),
+        send_system_alert: SendSystemAlert::new(a.unit_of_work.clone(), a.clock.clone()),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         settings: HttpSettings {
             media_root: config.media_root.clone(),

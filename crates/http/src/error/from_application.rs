@@ -161,3 +161,16 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
         }
     }
 }
+
+impl From<orderflow_application::notifications::NotificationError> for ApiError {
+    fn from(error: orderflow_application::notifications::NotificationError) -> Self {
+        use orderflow_application::notifications::NotificationError;
+        match error {
+            NotificationError::Invalid(errors) => ApiError::Validation(errors),
+            NotificationError::NotFound => ApiError::NotFound,
+            NotificationError::Refused(detail) => ApiError::BadRequest(detail),
+            NotificationError::InvalidPage(error) => error.into(),
+            NotificationError::Storage(error) => error.into(),
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod customer_status;
 mod customers;
 mod dashboard;
 mod staff;
+mod system_alert;
 
 use paperclip::actix::web;
 
@@ -30,5 +31,9 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(
             web::resource("/admin/customers/{id}/verify/")
                 .route(web::post().to(customer_status::verify)),
+        )
+        .service(
+            web::resource("/admin/send_system_alert/")
+                .route(web::post().to(system_alert::send_system_alert)),
         );
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::dev::ServerHandle;
 use orderflow::wiring::Adapters;
+use orderflow::worker::WorkerStopper;
 use orderflow::{Application, Config};
 use orderflow_application::admin::{CreateAdminInput, OnExistingAccount};
 use orderflow_persistence::{connect, PoolOptions};
@@ -18,12 +19,16 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub client: reqwest::Client,
     handle: ServerHandle,
+    worker: Option<WorkerStopper>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Sends the stop command; the server's worker threads wind down on their own.
+        // Sends the stop commands; the server's threads and the delivery worker wind down on their own.
         drop(self.handle.stop(false));
+        if let Some(worker) = &self.worker {
+            worker.signal();
+        }
     }
 }
 
@@ -39,6 +44,8 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("PORT".into(), "0".into()),
         ("HTTP_WORKERS".into(), "1".into()),
         ("DATABASE_TIMEOUT_SECONDS".into(), "2".into()),
+        // Tests that deliver turn it on; the others read the queue as placed.
+        ("NOTIFY_WORKER".into(), "off".into()),
     ]);
     for (key, value) in vars {
         env.insert((*key).into(), (*value).into());
@@ -47,6 +54,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let application = Application::build(&config).expect("build the application");
     let address = format!("http://127.0.0.1:{}", application.port());
     let handle = application.handle();
+    let worker = application.worker_stopper();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
@@ -56,6 +64,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .build()
             .unwrap(),
         handle,
+        worker,
     }
 }
 

@@ -8,6 +8,10 @@ use std::time::Duration;
 
 use orderflow_domain::identity::{LoginThrottle, TokenLifetime};
 
+mod notifications;
+
+pub use notifications::{EmailBackend, NotificationsConfig, SmsBackend};
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/orderflow";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +34,7 @@ pub struct Config {
     pub http_workers: usize,
     pub email_login_throttle: LoginThrottle,
     pub address_login_throttle: LoginThrottle,
+    pub notifications: NotificationsConfig,
 }
 
 /// A variable with a value the service cannot use.
@@ -113,6 +118,7 @@ impl Config {
                 max_failures: address_failures,
                 window,
             },
+            notifications: vars.notifications()?,
         })
     }
 }

@@ -1,0 +1,117 @@
+//! The delivery worker as a process concern: a thread that runs delivery rounds until asked to stop.
+//!
+//! Rounds follow each other without pause while there is work; an idle worker waits `poll_interval` (waking at
+//! once when asked to stop). Stopping lets the round finish the message in hand and hand back the rest.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::Utc;
+use orderflow_application::notifications::DeliverNotifications;
+use orderflow_application::ports::WorkerInfo;
+
+#[derive(Clone)]
+pub struct WorkerStopper {
+    stop: Arc<AtomicBool>,
+    wake: Sender<()>,
+}
+
+impl WorkerStopper {
+    pub fn signal(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(());
+    }
+}
+
+pub struct DeliveryWorker {
+    stop: Arc<AtomicBool>,
+    wake: Sender<()>,
+    thread: JoinHandle<()>,
+    id: String,
+}
+
+/// This process, as `worker-status` shows it.
+pub fn this_worker() -> WorkerInfo {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".into());
+    let pid = std::process::id();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    WorkerInfo {
+        id: format!("{host}-{pid}-{}", &suffix[..8]),
+        host,
+        pid,
+        started_at: Utc::now(),
+    }
+}
+
+impl DeliveryWorker {
+    pub fn start(deliver: DeliverNotifications, poll_interval: Duration) -> std::io::Result<Self> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (wake, woken) = mpsc::channel::<()>();
+        let id = deliver.worker().id.clone();
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("notification-worker".into())
+            .spawn(move || {
+                tracing::info!(worker = %deliver.worker().id, "notification worker started");
+                while !flag.load(Ordering::SeqCst) {
+                    let idle = match deliver.run_round(&flag) {
+                        Ok(round) => {
+                            if round.handled() > 0 {
+                                tracing::debug!(
+                                    sent = round.sent,
+                                    failed = round.failed,
+                                    "delivery round"
+                                );
+                            }
+                            round.handled() == 0
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "delivery round failed; trying again shortly");
+                            true
+                        }
+                    };
+                    if idle {
+                        match woken.recv_timeout(poll_interval) {
+                            Err(RecvTimeoutError::Timeout) => {}
+                            Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                        }
+                    }
+                }
+                tracing::info!(worker = %deliver.worker().id, "notification worker stopped");
+            })?;
+        Ok(Self {
+            stop,
+            wake,
+            thread,
+            id,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A handle that asks the worker to stop without waiting for it.
+    pub fn stopper(&self) -> WorkerStopper {
+        WorkerStopper {
+            stop: self.stop.clone(),
+            wake: self.wake.clone(),
+        }
+    }
+
+    /// Asks the worker to stop and waits until it has: the message in hand is finished first.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(());
+        if self.thread.join().is_err() {
+            tracing::error!("the notification worker panicked");
+        }
+    }
+}
