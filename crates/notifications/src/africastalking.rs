@@ -2,6 +2,7 @@
 //! `from` (only with a sender id), headers `apiKey` and `Accept: application/json`. A message counts as sent only
 //! when its recipient's status is `Success`.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use orderflow_application::ports::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
@@ -26,7 +27,10 @@ pub struct AfricasTalkingConfig {
 }
 
 pub struct AfricasTalkingSms {
-    client: reqwest::blocking::Client,
+    /// Built on first use, on the sending thread: a blocking client owns a runtime of its own, which may be
+    /// neither created nor dropped on an async thread (the service builds its providers on one).
+    client: OnceLock<Result<reqwest::blocking::Client, String>>,
+    timeout: Duration,
     endpoint: Url,
     username: String,
     api_key: String,
@@ -49,15 +53,9 @@ impl AfricasTalkingSms {
         let endpoint = base
             .join("version1/messaging")
             .map_err(|e| ProviderSetupError(format!("AFRICASTALKING_BASE_URL: {e}")))?;
-        let client = reqwest::blocking::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            // An API that redirects a POST is misconfigured; following it could resend the message elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ProviderSetupError(format!("HTTP client: {e}")))?;
         Ok(Self {
-            client,
+            client: OnceLock::new(),
+            timeout: config.timeout,
             endpoint,
             username: config.username,
             api_key: config.api_key,
@@ -67,6 +65,21 @@ impl AfricasTalkingSms {
 
     pub fn endpoint(&self) -> &Url {
         &self.endpoint
+    }
+
+    fn client(&self) -> Result<&reqwest::blocking::Client, DeliveryFailure> {
+        self.client
+            .get_or_init(|| {
+                reqwest::blocking::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.timeout)
+                    // An API that redirects a POST is misconfigured; following could resend the message elsewhere.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| format!("cannot build the HTTP client: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| DeliveryFailure(e.clone()))
     }
 }
 
@@ -116,7 +129,7 @@ impl Notifier for AfricasTalkingSms {
             form.push(("from", sender.as_str()));
         }
         let response = self
-            .client
+            .client()?
             .post(self.endpoint.clone())
             .header("apiKey", &self.api_key)
             .header("Accept", "application/json")

@@ -6,6 +6,7 @@ mod authentication;
 mod categories;
 mod customers;
 mod helpers;
+mod notifications;
 mod openapi;
 mod orders;
 mod postman;
