@@ -264,4 +264,81 @@ mod tests {
             assert!(!error.to_string().contains('\n'));
         }
     }
+
+    #[test]
+    fn notifications_default_to_the_log_sink_with_a_worker_in_the_server() {
+        let config = config(&[]).unwrap().notifications;
+        assert!(config.worker_in_server);
+        assert_eq!(config.sms, SmsBackend::Log);
+        assert_eq!(config.email, EmailBackend::Log);
+        assert_eq!(config.delivery.retry.max_attempts, 5);
+        assert_eq!(config.delivery.lease, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn real_providers_are_read_with_their_settings() {
+        let config = config(&[
+            ("SMS_BACKEND", "africastalking"),
+            ("AFRICASTALKING_USERNAME", "sandbox"),
+            ("AFRICASTALKING_API_KEY", "k"),
+            ("EMAIL_BACKEND", "smtp"),
+            ("SMTP_HOST", "smtp.example.com"),
+            ("SMTP_TLS", "tls"),
+            ("NOTIFY_WORKER", "off"),
+        ])
+        .unwrap()
+        .notifications;
+        assert!(!config.worker_in_server);
+        let SmsBackend::AfricasTalking(sms) = config.sms else {
+            panic!("expected Africa's Talking")
+        };
+        assert_eq!((sms.username.as_str(), sms.base_url), ("sandbox", None));
+        let EmailBackend::Smtp(smtp) = config.email else {
+            panic!("expected SMTP")
+        };
+        assert_eq!(smtp.port, 465, "implicit TLS defaults to 465");
+    }
+
+    #[test]
+    fn a_bad_notification_setting_names_its_variable() {
+        for (vars, variable) in [
+            (vec![("NOTIFY_WORKER", "maybe")], "NOTIFY_WORKER"),
+            (vec![("SMS_BACKEND", "twilio")], "SMS_BACKEND"),
+            (
+                vec![("SMS_BACKEND", "africastalking")],
+                "AFRICASTALKING_USERNAME",
+            ),
+            (vec![("EMAIL_BACKEND", "smtp")], "SMTP_HOST"),
+            (
+                vec![
+                    ("EMAIL_BACKEND", "smtp"),
+                    ("SMTP_HOST", "h"),
+                    ("SMTP_TLS", "ssl"),
+                ],
+                "SMTP_TLS",
+            ),
+            (
+                vec![
+                    ("EMAIL_BACKEND", "smtp"),
+                    ("SMTP_HOST", "h"),
+                    ("EMAIL_FROM", "not an address"),
+                ],
+                "EMAIL_FROM",
+            ),
+            (vec![("NOTIFY_LEASE_SECONDS", "20")], "NOTIFY_LEASE_SECONDS"),
+            (vec![("NOTIFY_MAX_ATTEMPTS", "0")], "NOTIFY_MAX_ATTEMPTS"),
+            (
+                vec![
+                    ("SMS_BACKEND", "africastalking"),
+                    ("AFRICASTALKING_USERNAME", "u"),
+                    ("AFRICASTALKING_API_KEY", "k"),
+                    ("AFRICASTALKING_BASE_URL", "ftp://x"),
+                ],
+                "AFRICASTALKING_BASE_URL",
+            ),
+        ] {
+            let error = config(&vars).unwrap_err();
+            assert_eq!(error.variable, variable, "{error}");
+        }
+    }
 }
