@@ -127,6 +127,8 @@ pub async fn start_server(database: &str, pool_size: u32) -> String {
         ("HTTP_WORKERS", "2".to_owned()),
         ("DATABASE_POOL_SIZE", pool_size.to_string()),
         ("RUST_LOG", "warn".to_owned()),
+        // Placement only: delivery runs in workers of its own (`orderflow worker`) and is not what is measured.
+        ("NOTIFY_WORKER", "off".to_owned()),
     ]);
     let config = orderflow::Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let application = orderflow::Application::build(&config).unwrap();
