@@ -302,6 +302,9 @@ fn the_snapshot_counts_and_lists_live_workers() {
         started_at: at - Duration::hours(1),
     };
     queue
+        .heartbeat(&worker("gone"), at - Duration::days(2))
+        .unwrap();
+    queue
         .heartbeat(&worker("old"), at - Duration::minutes(5))
         .unwrap();
     queue
@@ -334,6 +337,18 @@ fn the_snapshot_counts_and_lists_live_workers() {
         .collect();
     assert_eq!(live, ["live"]);
     assert_eq!(snapshot.workers[0].last_seen_at, at);
+    let everyone: Vec<_> = queue
+        .snapshot(at, at - Duration::days(30))
+        .unwrap()
+        .workers
+        .into_iter()
+        .map(|w| w.info.id)
+        .collect();
+    assert_eq!(
+        everyone,
+        ["live", "old"],
+        "a worker gone for a day is forgotten"
+    );
 
     let stats = PgNotificationQueries::new(db.pool()).stats(None).unwrap();
     assert_eq!(

@@ -85,7 +85,7 @@ pub trait DeliveryQueue: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 
-    /// Notes that the worker is alive.
+    /// Notes that the worker is alive (and forgets workers not seen for a day).
     fn heartbeat(&self, worker: &WorkerInfo, now: DateTime<Utc>) -> Result<(), RepositoryError>;
 
     /// Puts a `failed` message back to `pending`, due now, with its attempts reset. `false` if it is not failed.

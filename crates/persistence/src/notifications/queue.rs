@@ -291,6 +291,13 @@ impl DeliveryQueue for PgDeliveryQueue {
         )
         .load::<String>(&mut connection)
         .map_err(storage_error)?;
+        // Every process start is a new worker id: forget the ones gone for a day.
+        diesel::delete(
+            notification_workers::table
+                .filter(notification_workers::last_seen_at.lt(now - Duration::days(1))),
+        )
+        .execute(&mut connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 
