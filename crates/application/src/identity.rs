@@ -7,6 +7,7 @@ pub(crate) mod fields;
 mod issue_token;
 mod log_in;
 mod log_out;
+pub mod oidc;
 mod register_customer;
 mod update_profile;
 

@@ -9,11 +9,13 @@ mod customer_store;
 mod dashboard_queries;
 mod delivery_queue;
 mod health;
+mod identity_provider;
 mod image_store;
 mod jitter;
 mod login_attempts;
 mod notification_queries;
 mod notifier;
+mod oidc_store;
 mod order_queries;
 mod order_store;
 mod outbox;
@@ -40,6 +42,9 @@ pub use delivery_queue::{
     ClaimedNotification, DeliveryOutcome, DeliveryQueue, QueueSnapshot, SeenWorker, WorkerInfo,
 };
 pub use health::HealthProbe;
+pub use identity_provider::{
+    AuthorizationRequest, IdentityClaims, IdentityProvider, ProviderError, ProviderTokens,
+};
 pub use image_store::ImageStore;
 pub use jitter::Jitter;
 pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
@@ -47,6 +52,7 @@ pub use notification_queries::{
     NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
 };
 pub use notifier::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
+pub use oidc_store::{LinkedIdentity, OidcStore, PendingLogin};
 pub use order_queries::{
     OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
 };
@@ -75,6 +81,8 @@ pub use delivery_queue::MockDeliveryQueue;
 #[cfg(any(test, feature = "mocks"))]
 pub use health::MockHealthProbe;
 #[cfg(any(test, feature = "mocks"))]
+pub use identity_provider::MockIdentityProvider;
+#[cfg(any(test, feature = "mocks"))]
 pub use image_store::MockImageStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use jitter::MockJitter;
@@ -84,6 +92,8 @@ pub use login_attempts::MockLoginAttemptRepository;
 pub use notification_queries::MockNotificationQueries;
 #[cfg(any(test, feature = "mocks"))]
 pub use notifier::MockNotifier;
+#[cfg(any(test, feature = "mocks"))]
+pub use oidc_store::MockOidcStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use order_queries::MockOrderQueries;
 #[cfg(any(test, feature = "mocks"))]

@@ -3,6 +3,7 @@
 mod customer;
 mod email;
 mod login_throttle;
+mod next_path;
 mod password;
 mod phone;
 mod role;
@@ -14,6 +15,7 @@ pub use customer::{
 };
 pub use email::{EmailAddress, EmailError};
 pub use login_throttle::{LoginThrottle, ThrottleDecision};
+pub use next_path::{ForeignRedirect, NextPath};
 pub use password::{PasswordPolicy, PasswordViolation};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use role::{Role, UnknownRole};

@@ -1,0 +1,47 @@
+//! `auth/oidc/login/`: a fresh authorization request, its secrets kept server-side.
+
+use std::sync::Arc;
+
+use orderflow_domain::identity::NextPath;
+
+use super::OidcError;
+use crate::ports::{Clock, IdentityProvider, OidcStore, PendingLogin};
+
+pub struct StartOidcLogin {
+    provider: Arc<dyn IdentityProvider>,
+    store: Arc<dyn OidcStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl StartOidcLogin {
+    pub fn new(
+        provider: Arc<dyn IdentityProvider>,
+        store: Arc<dyn OidcStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            provider,
+            store,
+            clock,
+        }
+    }
+
+    /// The provider's authorization URL to redirect the browser to. `next`, a path of this site, is where the
+    /// browser goes once signed in.
+    pub fn execute(&self, next: Option<&str>) -> Result<String, OidcError> {
+        let next = next
+            .filter(|raw| !raw.trim().is_empty())
+            .map(NextPath::parse)
+            .transpose()
+            .map_err(|e| OidcError::BadRequest(e.to_string()))?;
+        let request = self.provider.authorization_request()?;
+        self.store.save_pending(&PendingLogin {
+            state: request.state,
+            nonce: request.nonce,
+            pkce_verifier: request.pkce_verifier,
+            next,
+            created_at: self.clock.now(),
+        })?;
+        Ok(request.url)
+    }
+}

@@ -1,0 +1,356 @@
+//! The sign-in rules with every port mocked.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use orderflow_domain::identity::{CustomerId, Role};
+
+use super::*;
+use crate::identity::fixtures::{customer, customer_from, fixed_clock, fixed_issuer, now};
+use crate::ports::{
+    AuthorizationRequest, IdentityClaims, MockCustomerRepository, MockIdentityProvider,
+    MockOidcStore, MockTokenRepository, PendingLogin, ProviderError, ProviderTokens,
+    StoredCredentials,
+};
+
+fn claims(email: Option<&str>, verified: bool) -> IdentityClaims {
+    IdentityClaims {
+        issuer: "https://id.example".into(),
+        subject: "alice".into(),
+        email: email.map(str::to_owned),
+        email_verified: verified,
+        given_name: Some("Alice".into()),
+        family_name: Some("Wanjiru".into()),
+        phone_number: Some("+254711000001".into()),
+    }
+}
+
+fn accounts(
+    store: MockOidcStore,
+    customers: MockCustomerRepository,
+    tokens: MockTokenRepository,
+) -> Arc<OidcAccounts> {
+    accounts_on(Arc::new(store), customers, tokens)
+}
+
+fn accounts_on(
+    store: Arc<MockOidcStore>,
+    customers: MockCustomerRepository,
+    tokens: MockTokenRepository,
+) -> Arc<OidcAccounts> {
+    Arc::new(OidcAccounts::new(
+        store,
+        Arc::new(customers),
+        Arc::new(tokens),
+        fixed_issuer("new-key"),
+        fixed_clock(),
+    ))
+}
+
+#[test]
+fn a_known_subject_signs_in_to_its_account_with_a_new_token() {
+    let mut store = MockOidcStore::new();
+    store
+        .expect_find_linked()
+        .withf(|issuer, subject| issuer == "https://id.example" && subject == "alice")
+        .returning(|_, _| Ok(Some(customer(5, "alice@x.com", Role::Customer))));
+    store.expect_create_linked().never();
+    let mut tokens = MockTokenRepository::new();
+    tokens
+        .expect_issue()
+        .withf(|id, _| *id == CustomerId(5))
+        .times(1)
+        .returning(|_, _| Ok(()));
+    let session = accounts(store, MockCustomerRepository::new(), tokens)
+        .sign_in(&claims(Some("other@x.com"), true))
+        .unwrap();
+    assert_eq!(
+        (session.customer.id, session.token.as_str()),
+        (CustomerId(5), "new-key")
+    );
+}
+
+#[test]
+fn a_verified_email_links_the_existing_account_and_an_unverified_one_does_not() {
+    let existing = || {
+        let mut customers = MockCustomerRepository::new();
+        customers.expect_find_credentials_by_email().returning(|_| {
+            Ok(Some(StoredCredentials {
+                customer: customer(9, "alice@x.com", Role::Customer),
+                password_hash: Some("hash".into()),
+            }))
+        });
+        customers
+            .expect_find_by_id()
+            .returning(|_| Ok(Some(customer(9, "alice@x.com", Role::Customer))));
+        customers
+    };
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().returning(|_, _| Ok(None));
+    store
+        .expect_link()
+        .withf(|identity, _| identity.customer_id == CustomerId(9) && identity.subject == "alice")
+        .times(1)
+        .returning(|_, _| Ok(()));
+    store.expect_create_linked().never();
+    let session = accounts(store, existing(), MockTokenRepository::new())
+        .sign_in(&claims(Some("ALICE@x.com"), true))
+        .unwrap();
+    assert_eq!(session.customer.id, CustomerId(9));
+
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().returning(|_, _| Ok(None));
+    store.expect_link().never();
+    store.expect_create_linked().never();
+    let refused = accounts(store, existing(), MockTokenRepository::new())
+        .sign_in(&claims(Some("alice@x.com"), false));
+    assert!(matches!(refused, Err(OidcError::EmailTaken(email)) if email == "alice@x.com"));
+}
+
+#[test]
+fn a_new_person_becomes_a_customer_from_the_claims() {
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().returning(|_, _| Ok(None));
+    store
+        .expect_create_linked()
+        .withf(|new, issuer, subject, at, _| {
+            new.email.as_str() == "alice@example.test"
+                && new.first_name == "Alice"
+                && new.last_name == "Wanjiru"
+                && new.phone_number.as_ref().map(|p| p.as_str()) == Some("+254711000001")
+                && new.password_hash.is_none()
+                && new.is_verified
+                && new.role == Role::Customer
+                && issuer == "https://id.example"
+                && subject == "alice"
+                && *at == now()
+        })
+        .times(1)
+        .returning(|new, _, _, _, _| Ok(customer_from(new)));
+    let mut customers = MockCustomerRepository::new();
+    customers
+        .expect_find_credentials_by_email()
+        .returning(|_| Ok(None));
+    let session = accounts(store, customers, MockTokenRepository::new())
+        .sign_in(&claims(Some("alice@example.test"), true))
+        .unwrap();
+    assert_eq!(session.customer.first_name, "Alice");
+}
+
+#[test]
+fn no_email_or_an_inactive_account_signs_no_one_in() {
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().returning(|_, _| Ok(None));
+    store.expect_create_linked().never();
+    assert!(matches!(
+        accounts(
+            store,
+            MockCustomerRepository::new(),
+            MockTokenRepository::new()
+        )
+        .sign_in(&claims(None, false)),
+        Err(OidcError::BadRequest(_))
+    ));
+
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().returning(|_, _| {
+        let mut gone = customer(5, "alice@x.com", Role::Customer);
+        gone.is_active = false;
+        Ok(Some(gone))
+    });
+    let mut tokens = MockTokenRepository::new();
+    tokens.expect_issue().never();
+    assert!(matches!(
+        accounts(store, MockCustomerRepository::new(), tokens).sign_in(&claims(None, false)),
+        Err(OidcError::Inactive)
+    ));
+}
+
+fn provider_with_request() -> MockIdentityProvider {
+    let mut provider = MockIdentityProvider::new();
+    provider.expect_authorization_request().returning(|| {
+        Ok(AuthorizationRequest {
+            url: "https://id.example/auth?state=s1".into(),
+            state: "s1".into(),
+            nonce: "n1".into(),
+            pkce_verifier: "v1".into(),
+        })
+    });
+    provider
+}
+
+#[test]
+fn starting_keeps_state_nonce_verifier_and_next_server_side() {
+    let mut store = MockOidcStore::new();
+    store
+        .expect_save_pending()
+        .withf(|login| {
+            login.state == "s1"
+                && login.nonce == "n1"
+                && login.pkce_verifier == "v1"
+                && login.next.as_ref().map(|n| n.as_str()) == Some("/orders")
+                && login.created_at == now()
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let start = StartOidcLogin::new(
+        Arc::new(provider_with_request()),
+        Arc::new(store),
+        fixed_clock(),
+    );
+    assert_eq!(
+        start.execute(Some("/orders")).unwrap(),
+        "https://id.example/auth?state=s1"
+    );
+
+    let mut store = MockOidcStore::new();
+    store.expect_save_pending().never();
+    let mut provider = MockIdentityProvider::new();
+    provider.expect_authorization_request().never();
+    let start = StartOidcLogin::new(Arc::new(provider), Arc::new(store), fixed_clock());
+    assert!(matches!(
+        start.execute(Some("https://evil.example/")),
+        Err(OidcError::BadRequest(_))
+    ));
+}
+
+fn pending() -> PendingLogin {
+    PendingLogin {
+        state: "s1".into(),
+        nonce: "n1".into(),
+        pkce_verifier: "v1".into(),
+        next: None,
+        created_at: now(),
+    }
+}
+
+fn callback(code: &str, state: &str) -> CallbackInput {
+    CallbackInput {
+        code: Some(code.into()),
+        state: Some(state.into()),
+        ..CallbackInput::default()
+    }
+}
+
+#[test]
+fn the_callback_takes_the_state_once_and_checks_code_verifier_and_nonce() {
+    let mut store = MockOidcStore::new();
+    store
+        .expect_take_pending()
+        .withf(|state, not_before| state == "s1" && *not_before == now() - Duration::minutes(10))
+        .times(1)
+        .returning(|_, _| Ok(Some(pending())));
+    store
+        .expect_find_linked()
+        .returning(|_, _| Ok(Some(customer(5, "alice@example.test", Role::Customer))));
+    let mut provider = MockIdentityProvider::new();
+    provider
+        .expect_exchange_code()
+        .withf(|code, verifier| code == "c1" && verifier == "v1")
+        .returning(|_, _| {
+            Ok(ProviderTokens {
+                id_token: "id.token.jwt".into(),
+                access_token: Some("at".into()),
+            })
+        });
+    provider
+        .expect_verify_id_token()
+        .withf(|token, nonce| token == "id.token.jwt" && *nonce == Some("n1"))
+        .returning(|_, _| {
+            Ok(IdentityClaims {
+                issuer: "https://id.example".into(),
+                subject: "alice".into(),
+                ..IdentityClaims::default()
+            })
+        });
+    provider
+        .expect_user_info()
+        .withf(|token, subject| token == "at" && subject == "alice")
+        .times(1)
+        .returning(|_, _| Ok(claims(Some("alice@example.test"), true)));
+    let mut tokens = MockTokenRepository::new();
+    tokens.expect_issue().returning(|_, _| Ok(()));
+    let store = Arc::new(store);
+    let complete = CompleteOidcLogin::new(
+        Arc::new(provider),
+        store.clone(),
+        accounts_on(store, MockCustomerRepository::new(), tokens),
+        fixed_clock(),
+    );
+    let login = complete.execute(callback("c1", "s1")).unwrap();
+    assert_eq!(login.session.customer.id, CustomerId(5));
+    assert_eq!(login.session.token, "new-key");
+    assert_eq!(login.next, None);
+}
+
+#[test]
+fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
+    let mut store = MockOidcStore::new();
+    store
+        .expect_take_pending()
+        .times(2)
+        .returning(|state, _| Ok((state == "s1").then(pending)));
+    let mut provider = MockIdentityProvider::new();
+    provider.expect_exchange_code().never();
+    let complete = CompleteOidcLogin::new(
+        Arc::new(provider),
+        Arc::new(store),
+        accounts(
+            MockOidcStore::new(),
+            MockCustomerRepository::new(),
+            MockTokenRepository::new(),
+        ),
+        fixed_clock(),
+    );
+    let denied = complete.execute(CallbackInput {
+        state: Some("s1".into()),
+        error: Some("access_denied".into()),
+        error_description: Some("End-User aborted interaction".into()),
+        ..CallbackInput::default()
+    });
+    let Err(OidcError::BadRequest(detail)) = denied else {
+        panic!("expected a refusal")
+    };
+    assert_eq!(
+        detail,
+        "The identity provider did not sign you in: access_denied (End-User aborted interaction)."
+    );
+    assert!(matches!(
+        complete.execute(callback("c1", "forged")),
+        Err(OidcError::BadRequest(_))
+    ));
+    assert!(matches!(
+        complete.execute(CallbackInput::default()),
+        Err(OidcError::BadRequest(_))
+    ));
+}
+
+#[test]
+fn an_invalid_id_token_signs_no_one_in() {
+    let mut provider = MockIdentityProvider::new();
+    provider
+        .expect_verify_id_token()
+        .returning(|_, _| Err(ProviderError::InvalidToken("bad signature".into())));
+    let mut store = MockOidcStore::new();
+    store.expect_find_linked().never();
+    store.expect_create_linked().never();
+    let login = OidcTokenLogin::new(
+        Arc::new(provider),
+        accounts(
+            store,
+            MockCustomerRepository::new(),
+            MockTokenRepository::new(),
+        ),
+    );
+    let Err(OidcError::InvalidToken(detail)) = login.execute(TokenLoginInput {
+        id_token: Some("tampered".into()),
+        ..TokenLoginInput::default()
+    }) else {
+        panic!("expected an invalid token")
+    };
+    assert_eq!(detail, "Invalid ID token: bad signature");
+    assert!(matches!(
+        login.execute(TokenLoginInput::default()),
+        Err(OidcError::BadRequest(_))
+    ));
+}
