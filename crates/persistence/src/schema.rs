@@ -204,3 +204,25 @@ diesel::joinable!(notifications -> orders (order_id));
 diesel::joinable!(notifications -> customers (recipient_id));
 diesel::allow_tables_to_appear_in_same_query!(notifications, orders);
 diesel::allow_tables_to_appear_in_same_query!(notifications, customers);
+
+diesel::table! {
+    oidc_pending_logins (state) {
+        state -> Varchar,
+        nonce -> Varchar,
+        pkce_verifier -> Varchar,
+        next_path -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    oidc_identities (issuer, subject) {
+        issuer -> Varchar,
+        subject -> Varchar,
+        customer_id -> Int8,
+        linked_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(oidc_identities -> customers (customer_id));
+diesel::allow_tables_to_appear_in_same_query!(oidc_identities, customers);

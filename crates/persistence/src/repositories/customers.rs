@@ -146,24 +146,15 @@ impl CustomerRepository for PgCustomerRepository {
         first_token: Option<TokenGrant>,
     ) -> Result<Customer, InsertCustomerError> {
         let mut connection = connection(&self.pool)?;
-        let now = Utc::now();
-        let inserted = connection.transaction(|connection| {
-            let row = diesel::insert_into(customers::table)
-                .values(NewCustomerRow::new(customer, now))
-                .returning(CustomerRow::as_returning())
-                .get_result::<CustomerRow>(connection)?;
-            if let Some(grant) = &first_token {
-                insert_token(connection, CustomerId(row.id), grant)?;
-            }
-            Ok(row)
-        });
-        match inserted {
-            Ok(row) => Ok(row.try_into()?),
-            Err(error) if violated_unique_constraint(&error) == Some(EMAIL_UNIQUE) => {
-                Err(InsertCustomerError::DuplicateEmail)
-            }
-            Err(error) => Err(storage_error(error).into()),
-        }
+        insert_customer(
+            &mut connection,
+            customer,
+            Utc::now(),
+            |connection, id| match &first_token {
+                Some(grant) => insert_token(connection, id, grant),
+                None => Ok(()),
+            },
+        )
     }
 
     fn find_by_id(&self, id: CustomerId) -> Result<Option<Customer>, RepositoryError> {
@@ -320,4 +311,29 @@ pub(super) fn rows_with_role_at_least(
         .order(customers::id.asc())
         .select(CustomerRow::as_select())
         .load::<CustomerRow>(connection)
+}
+
+/// Inserts an account and, in the same transaction, what `then` adds for it (a first token, a provider identity).
+/// Another account with the email, in any letter case, is `DuplicateEmail`.
+pub(super) fn insert_customer(
+    connection: &mut PgConnection,
+    customer: &NewCustomer,
+    at: DateTime<Utc>,
+    then: impl FnOnce(&mut PgConnection, CustomerId) -> QueryResult<()>,
+) -> Result<Customer, InsertCustomerError> {
+    let inserted = connection.transaction(|connection| {
+        let row = diesel::insert_into(customers::table)
+            .values(NewCustomerRow::new(customer, at))
+            .returning(CustomerRow::as_returning())
+            .get_result::<CustomerRow>(connection)?;
+        then(connection, CustomerId(row.id))?;
+        Ok(row)
+    });
+    match inserted {
+        Ok(row) => Ok(row.try_into()?),
+        Err(error) if violated_unique_constraint(&error) == Some(EMAIL_UNIQUE) => {
+            Err(InsertCustomerError::DuplicateEmail)
+        }
+        Err(error) => Err(storage_error(error).into()),
+    }
 }

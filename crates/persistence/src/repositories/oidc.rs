@@ -1,0 +1,166 @@
+//! OpenID Connect: sign-ins in progress, and the links between provider subjects and accounts.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use orderflow_application::ports::{
+    InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, TokenGrant,
+};
+use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, NextPath};
+
+use super::customers::insert_customer;
+use super::rows::CustomerRow;
+use super::tokens::insert_token;
+use crate::error::storage_error;
+use crate::pool::{connection, DbPool};
+use crate::schema::{customers, oidc_identities, oidc_pending_logins};
+use crate::RepositoryError;
+
+pub struct PgOidcStore {
+    pool: DbPool,
+}
+
+impl PgOidcStore {
+    pub fn new(pool: DbPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn insert_identity(connection: &mut PgConnection, identity: &LinkedIdentity) -> QueryResult<()> {
+    diesel::insert_into(oidc_identities::table)
+        .values((
+            oidc_identities::issuer.eq(&identity.issuer),
+            oidc_identities::subject.eq(&identity.subject),
+            oidc_identities::customer_id.eq(identity.customer_id.0),
+            oidc_identities::linked_at.eq(identity.linked_at),
+        ))
+        .execute(connection)
+        .map(drop)
+}
+
+impl OidcStore for PgOidcStore {
+    fn save_pending(&self, login: &PendingLogin) -> Result<(), RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        diesel::insert_into(oidc_pending_logins::table)
+            .values((
+                oidc_pending_logins::state.eq(&login.state),
+                oidc_pending_logins::nonce.eq(&login.nonce),
+                oidc_pending_logins::pkce_verifier.eq(&login.pkce_verifier),
+                oidc_pending_logins::next_path.eq(login.next.as_ref().map(NextPath::as_str)),
+                oidc_pending_logins::created_at.eq(login.created_at),
+            ))
+            .execute(&mut connection)
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
+    fn take_pending(
+        &self,
+        state: &str,
+        not_before: DateTime<Utc>,
+    ) -> Result<Option<PendingLogin>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        diesel::delete(
+            oidc_pending_logins::table.filter(oidc_pending_logins::created_at.lt(not_before)),
+        )
+        .execute(&mut connection)
+        .map_err(storage_error)?;
+        // DELETE ... RETURNING: of two callbacks with one state, only one gets the row.
+        let taken = diesel::delete(oidc_pending_logins::table.find(state))
+            .returning((
+                oidc_pending_logins::state,
+                oidc_pending_logins::nonce,
+                oidc_pending_logins::pkce_verifier,
+                oidc_pending_logins::next_path,
+                oidc_pending_logins::created_at,
+            ))
+            .get_result::<(String, String, String, Option<String>, DateTime<Utc>)>(&mut connection)
+            .optional()
+            .map_err(storage_error)?;
+        Ok(taken.map(
+            |(state, nonce, pkce_verifier, next, created_at)| PendingLogin {
+                state,
+                nonce,
+                pkce_verifier,
+                // Stored only after it was checked; a row that no longer parses just loses its `next`.
+                next: next.and_then(|path| NextPath::parse(&path).ok()),
+                created_at,
+            },
+        ))
+    }
+
+    fn find_linked(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<Option<Customer>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        oidc_identities::table
+            .inner_join(customers::table)
+            .filter(oidc_identities::issuer.eq(issuer))
+            .filter(oidc_identities::subject.eq(subject))
+            .select(CustomerRow::as_select())
+            .first::<CustomerRow>(&mut connection)
+            .optional()
+            .map_err(storage_error)?
+            .map(Customer::try_from)
+            .transpose()
+    }
+
+    fn identity_of(&self, customer: CustomerId) -> Result<Option<LinkedIdentity>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        let found = oidc_identities::table
+            .filter(oidc_identities::customer_id.eq(customer.0))
+            .order(oidc_identities::linked_at.desc())
+            .select((
+                oidc_identities::issuer,
+                oidc_identities::subject,
+                oidc_identities::linked_at,
+            ))
+            .first::<(String, String, DateTime<Utc>)>(&mut connection)
+            .optional()
+            .map_err(storage_error)?;
+        Ok(found.map(|(issuer, subject, linked_at)| LinkedIdentity {
+            issuer,
+            subject,
+            customer_id: customer,
+            linked_at,
+        }))
+    }
+
+    fn link(&self, identity: &LinkedIdentity, token: &TokenGrant) -> Result<(), RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        connection
+            .transaction(|connection| {
+                insert_identity(connection, identity)?;
+                // The provider vouched for the address.
+                diesel::update(customers::table.find(identity.customer_id.0))
+                    .set(customers::is_verified.eq(true))
+                    .execute(connection)?;
+                insert_token(connection, identity.customer_id, token)
+            })
+            .map_err(storage_error)
+    }
+
+    fn create_linked(
+        &self,
+        customer: &NewCustomer,
+        issuer: &str,
+        subject: &str,
+        at: DateTime<Utc>,
+        token: &TokenGrant,
+    ) -> Result<Customer, InsertCustomerError> {
+        let mut connection = connection(&self.pool)?;
+        insert_customer(&mut connection, customer, at, |connection, id| {
+            insert_identity(
+                connection,
+                &LinkedIdentity {
+                    issuer: issuer.to_owned(),
+                    subject: subject.to_owned(),
+                    customer_id: id,
+                    linked_at: at,
+                },
+            )?;
+            insert_token(connection, id, token)
+        })
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE oidc_identities;
+DROP TABLE oidc_pending_logins;
