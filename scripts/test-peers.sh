@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The real peers the tests talk to, installed from the package registries under target/test-peers:
-#   - an SMTP server: Python's aiosmtpd (pinned) in a virtualenv.
+#   - an SMTP server: Python's aiosmtpd (pinned) in a virtualenv;
+#   - an OpenID Certified provider: npm oidc-provider (pinned by crates/test-support/peers/oidc/package-lock.json)
+#     with the script that configures it; needs Node.js 20.18 or later.
 # Prints the variables the test harness reads, for `eval "$(scripts/test-peers.sh)"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,3 +17,14 @@ if ! "$smtp_venv/bin/python" -c 'import aiosmtpd' >/dev/null 2>&1; then
   "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6 >&2
 fi
 echo "export ORDERFLOW_SMTP_SINK_PYTHON='$smtp_venv/bin/python'"
+
+oidc_dir="$peers/oidc"
+source_dir="crates/test-support/peers/oidc"
+if ! cmp -s "$source_dir/package-lock.json" "$oidc_dir/package-lock.json" || [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
+  echo "installing the OpenID provider (oidc-provider) in $oidc_dir" >&2
+  mkdir -p "$oidc_dir"
+  cp "$source_dir/package.json" "$source_dir/package-lock.json" "$oidc_dir/"
+  npm ci --prefix "$oidc_dir" --silent --no-audit --no-fund >&2
+fi
+cp "$source_dir/provider.mjs" "$oidc_dir/"
+echo "export ORDERFLOW_OIDC_PROVIDER='$oidc_dir/provider.mjs'"

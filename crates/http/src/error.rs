@@ -41,6 +41,9 @@ pub enum ApiError {
     NotAuthenticated,
     #[error("invalid token")]
     InvalidToken,
+    /// 401 with a `detail` that says what was wrong (a token from an identity provider, say).
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
     #[error("user inactive or deleted")]
     InactiveUser,
     #[error("permission denied")]
@@ -63,6 +66,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: i64 },
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// 503 whose `detail` the client may read (a feature not configured, a provider down).
+    #[error("unavailable: {0}")]
+    UnavailableBecause(String),
     /// The message is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -102,7 +108,9 @@ impl ApiError {
             | ApiError::Conflict(detail)
             | ApiError::PayloadTooLarge(detail)
             | ApiError::UnsupportedMediaType(detail)
-            | ApiError::Unprocessable(detail) => detail.clone(),
+            | ApiError::Unprocessable(detail)
+            | ApiError::Unauthenticated(detail)
+            | ApiError::UnavailableBecause(detail) => detail.clone(),
             ApiError::NotAuthenticated => NOT_AUTHENTICATED.into(),
             ApiError::InvalidToken => "Invalid token.".into(),
             ApiError::InactiveUser => "User inactive or deleted.".into(),
@@ -145,9 +153,10 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) | ApiError::BadRequest(_) | ApiError::RowErrors(_) => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
-                StatusCode::UNAUTHORIZED
-            }
+            ApiError::NotAuthenticated
+            | ApiError::InvalidToken
+            | ApiError::InactiveUser
+            | ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden | ApiError::ForbiddenBecause(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::InvalidPage => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -155,7 +164,9 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::UnavailableBecause(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -170,7 +181,10 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         match self {
-            ApiError::NotAuthenticated | ApiError::InvalidToken | ApiError::InactiveUser => {
+            ApiError::NotAuthenticated
+            | ApiError::InvalidToken
+            | ApiError::InactiveUser
+            | ApiError::Unauthenticated(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Token"));
             }
             ApiError::TooManyRequests {
@@ -178,7 +192,7 @@ impl ResponseError for ApiError {
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::UnavailableBecause(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
             _ => {}

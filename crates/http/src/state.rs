@@ -8,6 +8,9 @@ use orderflow_application::admin::{
 use orderflow_application::catalogue::{
     BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
 };
+use orderflow_application::identity::oidc::{
+    CompleteOidcLogin, OidcAccounts, OidcTokenLogin, StartOidcLogin,
+};
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
@@ -22,6 +25,10 @@ pub struct AppState {
     pub log_in: LogIn,
     pub log_out: LogOut,
     pub authenticate: Authenticate,
+    pub start_oidc_login: StartOidcLogin,
+    pub complete_oidc_login: CompleteOidcLogin,
+    pub oidc_token_login: OidcTokenLogin,
+    pub oidc_accounts: Arc<OidcAccounts>,
     pub update_profile: UpdateProfile,
     pub change_password: ChangePassword,
     pub close_account: CloseAccount,

@@ -178,3 +178,14 @@ impl Notifier for AfricasTalkingSms {
         })
     }
 }
+
+impl Drop for AfricasTalkingSms {
+    fn drop(&mut self) {
+        // A blocking client shuts its own runtime down when dropped, which must not happen on an async thread.
+        if let Some(Ok(client)) = self.client.take() {
+            let _ = std::thread::Builder::new()
+                .name("sms-http-drop".into())
+                .spawn(move || drop(client));
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod logging;
+pub mod oidc;
 pub mod seed;
 pub mod startup;
 pub mod wiring;

@@ -30,6 +30,8 @@ pub enum StartError {
     Hashing(String),
     #[error("cannot start the notification worker: {0}")]
     Worker(String),
+    #[error("{0}")]
+    Oidc(String),
 }
 
 impl Application {
@@ -68,7 +70,9 @@ impl Application {
         } else {
             None
         };
-        let state = Data::new(app_state(config, &pool, &adapters));
+        let identity_provider = crate::oidc::identity_provider(config.oidc.as_ref())
+            .map_err(|e| StartError::Oidc(e.to_string()))?;
+        let state = Data::new(app_state(config, &pool, &adapters, identity_provider));
         let server = HttpServer::new(move || orderflow_http::app(state.clone()))
             .workers(config.http_workers)
             .listen(listener)

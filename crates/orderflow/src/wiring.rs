@@ -9,6 +9,9 @@ use orderflow_application::admin::{
 use orderflow_application::catalogue::{
     BrowseCatalogue, ImportProducts, ManageCategories, ManageProducts,
 };
+use orderflow_application::identity::oidc::{
+    CompleteOidcLogin, OidcAccounts, OidcTokenLogin, StartOidcLogin,
+};
 use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
     UpdateProfile,
@@ -18,9 +21,9 @@ use orderflow_application::notifications::{
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::{
-    CatalogueQueries, Clock, CustomerRepository, DeliveryQueue, ImageStore, Jitter,
-    LoginAttemptRepository, NotificationQueries, Notifier, OrderQueries, PasswordHashError,
-    PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
+    CatalogueQueries, Clock, CustomerRepository, DeliveryQueue, IdentityProvider, ImageStore,
+    Jitter, LoginAttemptRepository, NotificationQueries, Notifier, OidcStore, OrderQueries,
+    PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
@@ -28,7 +31,7 @@ use orderflow_http::{AppState, HttpSettings};
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgDashboardQueries,
-    PgDeliveryQueue, PgHealthProbe, PgLoginAttemptRepository, PgNotificationQueries,
+    PgDeliveryQueue, PgHealthProbe, PgLoginAttemptRepository, PgNotificationQueries, PgOidcStore,
     PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
@@ -154,8 +157,25 @@ impl Adapters {
 }
 
 /// Everything the HTTP layer needs.
-pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppState {
+pub fn app_state(
+    config: &Config,
+    pool: &DbPool,
+    adapters: &Adapters,
+    identity_provider: Arc<dyn IdentityProvider>,
+) -> AppState {
     let a = adapters;
+    let oidc_store: Arc<dyn OidcStore> = Arc::new(PgOidcStore::new(pool.clone()));
+    let oidc_accounts = Arc::new(OidcAccounts::new(
+        oidc_store.clone(),
+        a.customers.clone(),
+        a.tokens.clone(),
+        TokenIssuer::new(
+            a.token_generator.clone(),
+            a.clock.clone(),
+            config.token_lifetime,
+        ),
+        a.clock.clone(),
+    ));
     let policy = PasswordPolicy::default();
     let issuer = TokenIssuer::new(
         a.token_generator.clone(),
@@ -185,6 +205,19 @@ pub fn app_state(config: &Config, pool: &DbPool, adapters: &Adapters) -> AppStat
             a.token_generator.clone(),
             a.clock.clone(),
         ),
+        start_oidc_login: StartOidcLogin::new(
+            identity_provider.clone(),
+            oidc_store.clone(),
+            a.clock.clone(),
+        ),
+        complete_oidc_login: CompleteOidcLogin::new(
+            identity_provider.clone(),
+            oidc_store,
+            oidc_accounts.clone(),
+            a.clock.clone(),
+        ),
+        oidc_token_login: OidcTokenLogin::new(identity_provider, oidc_accounts.clone()),
+        oidc_accounts,
         update_profile: UpdateProfile::new(a.customers.clone(), a.clock.clone()),
         change_password: ChangePassword::new(
             a.customers.clone(),

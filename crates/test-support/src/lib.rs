@@ -8,6 +8,7 @@
 //! test process; `ORDERFLOW_TEST_POSTGRES_IMAGE` (`name:tag`) overrides the image the module asks for.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod oidc_provider;
 mod server;
 mod smtp_sink;
 
@@ -17,6 +18,7 @@ use diesel::pg::PgConnection;
 use diesel::{sql_query, Connection, RunQueryDsl};
 use orderflow_persistence::{connect, DbPool, PoolOptions};
 
+pub use oidc_provider::OidcProvider;
 pub use server::TestServer;
 pub use smtp_sink::{ReceivedMail, SmtpSink};
 

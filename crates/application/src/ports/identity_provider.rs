@@ -59,6 +59,9 @@ pub enum ProviderError {
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait IdentityProvider: Send + Sync {
+    /// Whether sign-in can proceed: configured, and the provider discovered.
+    fn ready(&self) -> Result<(), ProviderError>;
+
     /// A fresh authorization-code request with PKCE (S256), `state` and `nonce`.
     fn authorization_request(&self) -> Result<AuthorizationRequest, ProviderError>;
 

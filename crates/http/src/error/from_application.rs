@@ -174,3 +174,25 @@ impl From<orderflow_application::notifications::NotificationError> for ApiError 
         }
     }
 }
+
+impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
+    fn from(error: orderflow_application::identity::oidc::OidcError) -> Self {
+        use orderflow_application::identity::oidc::OidcError;
+        match error {
+            OidcError::NotConfigured => ApiError::UnavailableBecause(
+                "OpenID Connect sign-in is not configured on this server.".into(),
+            ),
+            OidcError::Unavailable(cause) => {
+                tracing::warn!(%cause, "identity provider unavailable");
+                ApiError::UnavailableBecause(
+                    "The identity provider cannot be reached right now; retry shortly.".into(),
+                )
+            }
+            OidcError::BadRequest(detail) => ApiError::BadRequest(detail),
+            OidcError::InvalidToken(detail) => ApiError::Unauthenticated(detail),
+            OidcError::EmailTaken(_) => ApiError::Conflict(error.to_string()),
+            OidcError::Inactive => ApiError::InactiveUser,
+            OidcError::Storage(error) => error.into(),
+        }
+    }
+}

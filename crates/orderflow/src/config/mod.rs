@@ -9,6 +9,7 @@ use std::time::Duration;
 use orderflow_domain::identity::{LoginThrottle, TokenLifetime};
 
 mod notifications;
+mod oidc;
 
 pub use notifications::{EmailBackend, NotificationsConfig, SmsBackend};
 
@@ -35,6 +36,8 @@ pub struct Config {
     pub email_login_throttle: LoginThrottle,
     pub address_login_throttle: LoginThrottle,
     pub notifications: NotificationsConfig,
+    /// `None`: OpenID Connect is off.
+    pub oidc: Option<orderflow_oidc::OidcSettings>,
 }
 
 /// A variable with a value the service cannot use.
@@ -119,6 +122,7 @@ impl Config {
                 window,
             },
             notifications: vars.notifications()?,
+            oidc: vars.oidc()?,
         })
     }
 }

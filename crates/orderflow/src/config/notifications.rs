@@ -125,7 +125,11 @@ impl Vars<'_> {
         }
     }
 
-    fn required(&self, name: &'static str, because: &str) -> Result<String, ConfigError> {
+    pub(super) fn required(
+        &self,
+        name: &'static str,
+        because: &str,
+    ) -> Result<String, ConfigError> {
         self.get(name).ok_or_else(|| ConfigError {
             variable: name,
             value: String::new(),

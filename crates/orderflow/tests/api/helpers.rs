@@ -206,3 +206,19 @@ impl TestApp {
         .n
     }
 }
+
+impl TestApp {
+    /// Rows in `table` of the test's database.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut self.db.connection())
+            .unwrap()
+            .n
+    }
+}

@@ -7,6 +7,7 @@ mod categories;
 mod customers;
 mod helpers;
 mod notifications;
+mod oidc;
 mod openapi;
 mod orders;
 mod postman;

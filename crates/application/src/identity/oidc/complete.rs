@@ -48,6 +48,7 @@ impl CompleteOidcLogin {
     }
 
     pub fn execute(&self, input: CallbackInput) -> Result<OidcLogin, OidcError> {
+        self.provider.ready()?;
         let state = input
             .state
             .as_deref()

@@ -168,6 +168,7 @@ fn no_email_or_an_inactive_account_signs_no_one_in() {
 
 fn provider_with_request() -> MockIdentityProvider {
     let mut provider = MockIdentityProvider::new();
+    provider.expect_ready().returning(|| Ok(()));
     provider.expect_authorization_request().returning(|| {
         Ok(AuthorizationRequest {
             url: "https://id.example/auth?state=s1".into(),
@@ -206,6 +207,7 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
     let mut store = MockOidcStore::new();
     store.expect_save_pending().never();
     let mut provider = MockIdentityProvider::new();
+    provider.expect_ready().returning(|| Ok(()));
     provider.expect_authorization_request().never();
     let start = StartOidcLogin::new(Arc::new(provider), Arc::new(store), fixed_clock());
     assert!(matches!(
@@ -244,6 +246,7 @@ fn the_callback_takes_the_state_once_and_checks_code_verifier_and_nonce() {
         .expect_find_linked()
         .returning(|_, _| Ok(Some(customer(5, "alice@example.test", Role::Customer))));
     let mut provider = MockIdentityProvider::new();
+    provider.expect_ready().returning(|| Ok(()));
     provider
         .expect_exchange_code()
         .withf(|code, verifier| code == "c1" && verifier == "v1")
@@ -291,6 +294,7 @@ fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
         .times(2)
         .returning(|state, _| Ok((state == "s1").then(pending)));
     let mut provider = MockIdentityProvider::new();
+    provider.expect_ready().returning(|| Ok(()));
     provider.expect_exchange_code().never();
     let complete = CompleteOidcLogin::new(
         Arc::new(provider),
@@ -328,6 +332,7 @@ fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
 #[test]
 fn an_invalid_id_token_signs_no_one_in() {
     let mut provider = MockIdentityProvider::new();
+    provider.expect_ready().returning(|| Ok(()));
     provider
         .expect_verify_id_token()
         .returning(|_, _| Err(ProviderError::InvalidToken("bad signature".into())));

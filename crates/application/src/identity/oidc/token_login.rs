@@ -26,6 +26,7 @@ impl OidcTokenLogin {
     }
 
     pub fn execute(&self, input: TokenLoginInput) -> Result<Session, OidcError> {
+        self.provider.ready()?;
         let id_token = input
             .id_token
             .as_deref()

@@ -1,0 +1,246 @@
+//! `auth/oidc/...`: signing in with OpenID Connect (authorization code + PKCE).
+
+use std::collections::BTreeMap;
+
+use actix_web::body::BoxBody;
+use actix_web::http::{header, StatusCode};
+use actix_web::web::Data;
+use actix_web::{HttpRequest, HttpResponse, Responder};
+use chrono::{DateTime, Utc};
+use orderflow_application::identity::oidc::{CallbackInput, TokenLoginInput};
+use orderflow_application::identity::Session;
+use paperclip::actix::{api_v2_operation, web, Apiv2Schema, OperationModifier};
+use paperclip::v2::models::{DefaultOperationRaw, DefaultSchemaRaw, Either, Response};
+use paperclip::v2::schema::Apiv2Schema as _;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::dto::{CustomerBody, SessionBody};
+use crate::error::ApiError;
+use crate::json::{Body, Required};
+use crate::routes::run;
+use crate::state::AppState;
+
+const SIGNED_IN: &str = "OIDC login successful";
+
+fn session_body(session: Session) -> SessionBody {
+    SessionBody {
+        message: SIGNED_IN.into(),
+        customer: session.customer.into(),
+        token: session.token,
+    }
+}
+
+fn found(location: &str) -> HttpResponse {
+    HttpResponse::build(StatusCode::FOUND)
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+fn document_redirect(op: &mut DefaultOperationRaw, description: &str) {
+    op.responses.insert(
+        "302".into(),
+        Either::Right(Response {
+            description: Some(description.into()),
+            ..Default::default()
+        }),
+    );
+}
+
+/// A 302 to the identity provider.
+pub struct ToProvider(String);
+
+impl Responder for ToProvider {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        found(&self.0)
+    }
+}
+
+impl paperclip::v2::schema::Apiv2Schema for ToProvider {}
+
+impl OperationModifier for ToProvider {
+    fn update_response(op: &mut DefaultOperationRaw) {
+        document_redirect(op, "To the provider's authorization endpoint (Location).");
+    }
+}
+
+/// The callback's answer: the session as JSON, or a 302 to the `next` the sign-in started with.
+pub enum SignedIn {
+    Session(SessionBody),
+    Redirect(String),
+}
+
+impl Responder for SignedIn {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        match self {
+            SignedIn::Session(body) => HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(body),
+            SignedIn::Redirect(location) => found(&location),
+        }
+    }
+}
+
+impl paperclip::v2::schema::Apiv2Schema for SignedIn {
+    fn name() -> Option<String> {
+        SessionBody::name()
+    }
+
+    fn raw_schema() -> DefaultSchemaRaw {
+        SessionBody::raw_schema()
+    }
+}
+
+impl OperationModifier for SignedIn {
+    fn update_response(op: &mut DefaultOperationRaw) {
+        let mut schema = SessionBody::schema_with_ref();
+        schema.retain_ref();
+        op.responses.insert(
+            "200".into(),
+            Either::Right(Response {
+                description: Some("Signed in: the account and its new API token.".into()),
+                schema: Some(schema),
+                ..Default::default()
+            }),
+        );
+        document_redirect(
+            op,
+            "Signed in, and the sign-in was started with `next`: to that path, with `#token=<key>`.",
+        );
+    }
+
+    fn update_definitions(map: &mut BTreeMap<String, DefaultSchemaRaw>) {
+        SessionBody::update_definitions(map);
+    }
+}
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct LoginQuery {
+    /// A path of this site to return to once signed in (e.g. `/account`); other origins are refused.
+    next: Option<String>,
+}
+
+/// Sign in with OpenID Connect
+///
+/// Redirects to the provider (authorization code with PKCE, `state` and `nonce` kept server-side for 10 minutes).
+/// 503 when OpenID Connect is not configured or the provider has not been reached yet.
+#[api_v2_operation(tags(Authentication))]
+pub async fn login(
+    state: Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> Result<ToProvider, ApiError> {
+    let next = query.into_inner().next;
+    let url = run(&state, move |state| {
+        state.start_oidc_login.execute(next.as_deref())
+    })
+    .await?;
+    Ok(ToProvider(url))
+}
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    /// Set by the provider when it did not sign the person in (e.g. `access_denied`).
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// Where the provider sends the browser back
+///
+/// Checks the state (once), exchanges the code with the PKCE verifier, verifies the ID token (signature, issuer,
+/// audience, expiry, nonce), reads userinfo, then signs in the account linked to the subject, links an account
+/// by a verified email, or creates one from the claims. 400 for the provider's `error=` or a bad state.
+#[api_v2_operation(tags(Authentication))]
+pub async fn callback(
+    state: Data<AppState>,
+    query: web::Query<CallbackQuery>,
+) -> Result<SignedIn, ApiError> {
+    let query = query.into_inner();
+    let input = CallbackInput {
+        code: query.code,
+        state: query.state,
+        error: query.error,
+        error_description: query.error_description,
+    };
+    let login = run(&state, move |state| {
+        state.complete_oidc_login.execute(input)
+    })
+    .await?;
+    Ok(match login.next {
+        Some(next) => {
+            let path = next.as_str().split('#').next().unwrap_or("/");
+            SignedIn::Redirect(format!("{path}#token={}", login.session.token))
+        }
+        None => SignedIn::Session(session_body(login.session)),
+    })
+}
+
+#[derive(Debug, Deserialize, Apiv2Schema)]
+pub struct TokenRequest {
+    /// The ID token the app obtained from the provider.
+    #[serde(default)]
+    id_token: Required<String>,
+    /// When given, userinfo completes the ID token's claims.
+    access_token: Option<String>,
+    /// When given, the ID token must carry it.
+    nonce: Option<String>,
+}
+
+/// Trade a provider's ID token for an API token
+///
+/// For apps that ran the authorization flow themselves (a mobile app, say). The ID token is verified as in the
+/// callback; an invalid one is a 401 with `detail`.
+#[api_v2_operation(tags(Authentication))]
+pub async fn token(
+    state: Data<AppState>,
+    body: Body<TokenRequest>,
+) -> Result<web::Json<SessionBody>, ApiError> {
+    let body = body.into_inner()?;
+    let input = TokenLoginInput {
+        id_token: body.id_token.into_inner(),
+        access_token: body.access_token,
+        nonce: body.nonce,
+    };
+    let session = run(&state, move |state| state.oidc_token_login.execute(input)).await?;
+    Ok(web::Json(session_body(session)))
+}
+
+#[derive(Debug, Serialize, Apiv2Schema)]
+pub struct OidcInfoBody {
+    pub issuer: String,
+    pub subject: String,
+    pub linked_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Apiv2Schema)]
+#[openapi(rename = "OidcUserInfo")]
+pub struct UserInfoBody {
+    pub user: CustomerBody,
+    /// The provider identity linked to the account, or `null`.
+    pub oidc_info: Option<OidcInfoBody>,
+}
+
+/// The signed-in account and its provider identity
+#[api_v2_operation(tags(Authentication))]
+pub async fn userinfo(
+    state: Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<UserInfoBody>, ApiError> {
+    let customer = caller.principal.customer;
+    let id = customer.id;
+    let identity = run(&state, move |state| state.oidc_accounts.identity_of(id)).await?;
+    Ok(web::Json(UserInfoBody {
+        user: customer.into(),
+        oidc_info: identity.map(|identity| OidcInfoBody {
+            issuer: identity.issuer,
+            subject: identity.subject,
+            linked_at: identity.linked_at,
+        }),
+    }))
+}
