@@ -239,10 +239,10 @@ impl IdentityProvider for OpenIdProvider {
         })
     }
 
-    fn verify_id_token<'a>(
+    fn verify_id_token(
         &self,
         id_token: &str,
-        nonce: Option<&'a str>,
+        nonce: Option<&str>,
     ) -> Result<IdentityClaims, ProviderError> {
         let token = CoreIdToken::from_str(id_token)
             .map_err(|e| ProviderError::InvalidToken(format!("not a JWT: {e}")))?;
@@ -339,10 +339,10 @@ impl IdentityProvider for NoIdentityProvider {
         Err(ProviderError::NotConfigured)
     }
 
-    fn verify_id_token<'a>(
+    fn verify_id_token(
         &self,
         _: &str,
-        _: Option<&'a str>,
+        _: Option<&str>,
     ) -> Result<IdentityClaims, ProviderError> {
         Err(ProviderError::NotConfigured)
     }

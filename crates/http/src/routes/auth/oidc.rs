@@ -69,7 +69,7 @@ impl OperationModifier for ToProvider {
 
 /// The callback's answer: the session as JSON, or a 302 to the `next` the sign-in started with.
 pub enum SignedIn {
-    Session(SessionBody),
+    Session(Box<SessionBody>),
     Redirect(String),
 }
 
@@ -80,7 +80,7 @@ impl Responder for SignedIn {
         match self {
             SignedIn::Session(body) => HttpResponse::Ok()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(body),
+                .json(*body),
             SignedIn::Redirect(location) => found(&location),
         }
     }
@@ -177,7 +177,7 @@ pub async fn callback(
             let path = next.as_str().split('#').next().unwrap_or("/");
             SignedIn::Redirect(format!("{path}#token={}", login.session.token))
         }
-        None => SignedIn::Session(session_body(login.session)),
+        None => SignedIn::Session(Box::new(session_body(login.session))),
     })
 }
 
