@@ -35,6 +35,9 @@ pub struct OidcSettings {
     pub scopes: Vec<String>,
     /// Every call to the provider.
     pub timeout: Duration,
+    /// Keys are refetched for an unknown `kid` at most this often, so forged tokens cannot make us hammer the
+    /// provider.
+    pub key_refresh_spacing: Duration,
 }
 
 type DiscoveredClient = CoreClient<
@@ -45,10 +48,6 @@ type DiscoveredClient = CoreClient<
     EndpointMaybeSet,
     EndpointMaybeSet,
 >;
-
-/// Unknown-`kid` refetches of the keys are spaced by at least this much, so forged tokens cannot make us hammer
-/// the provider.
-const KEY_REFRESH_SPACING: Duration = Duration::from_secs(10);
 
 pub struct OpenIdProvider {
     settings: OidcSettings,
@@ -147,7 +146,7 @@ impl OpenIdProvider {
     fn may_rediscover(&self) -> bool {
         self.last_discovery
             .lock()
-            .map(|last| last.is_none_or(|at| at.elapsed() >= KEY_REFRESH_SPACING))
+            .map(|last| last.is_none_or(|at| at.elapsed() >= self.settings.key_refresh_spacing))
             .unwrap_or(false)
     }
 
@@ -339,11 +338,7 @@ impl IdentityProvider for NoIdentityProvider {
         Err(ProviderError::NotConfigured)
     }
 
-    fn verify_id_token(
-        &self,
-        _: &str,
-        _: Option<&str>,
-    ) -> Result<IdentityClaims, ProviderError> {
+    fn verify_id_token(&self, _: &str, _: Option<&str>) -> Result<IdentityClaims, ProviderError> {
         Err(ProviderError::NotConfigured)
     }
 

@@ -53,6 +53,12 @@ impl Vars<'_> {
                 "a number of seconds (1-120)",
                 |n: &u64| (1..=120).contains(n),
             )?),
+            key_refresh_spacing: Duration::from_secs(self.parsed(
+                "OIDC_KEY_REFRESH_SECONDS",
+                10,
+                "a number of seconds (0-3600)",
+                |n: &u64| *n <= 3600,
+            )?),
         }))
     }
 }

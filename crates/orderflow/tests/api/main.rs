@@ -8,6 +8,7 @@ mod customers;
 mod helpers;
 mod notifications;
 mod oidc;
+mod oidc_tokens;
 mod openapi;
 mod orders;
 mod postman;
