@@ -345,4 +345,35 @@ mod tests {
             assert_eq!(error.variable, variable, "{error}");
         }
     }
+
+    #[test]
+    fn oidc_is_off_unless_an_issuer_is_given_and_then_needs_a_client_and_a_redirect() {
+        assert_eq!(config(&[]).unwrap().oidc, None);
+        let oidc = config(&[
+            ("OIDC_ISSUER_URL", "https://accounts.example.com"),
+            ("OIDC_CLIENT_ID", "orderflow"),
+            ("OIDC_REDIRECT_URL", "https://shop.example.com/api/v1/auth/oidc/callback/"),
+        ])
+        .unwrap()
+        .oidc
+        .unwrap();
+        assert_eq!(oidc.scopes, ["openid", "email", "profile", "phone"]);
+        assert_eq!(oidc.client_secret, None);
+        for (vars, variable) in [
+            (vec![("OIDC_ISSUER_URL", "https://id.example")], "OIDC_CLIENT_ID"),
+            (vec![("OIDC_ISSUER_URL", "https://id.example"), ("OIDC_CLIENT_ID", "c")], "OIDC_REDIRECT_URL"),
+            (vec![("OIDC_ISSUER_URL", "id.example")], "OIDC_ISSUER_URL"),
+            (
+                vec![
+                    ("OIDC_ISSUER_URL", "https://id.example"),
+                    ("OIDC_CLIENT_ID", "c"),
+                    ("OIDC_REDIRECT_URL", "https://shop/cb/"),
+                    ("OIDC_SCOPES", "email profile"),
+                ],
+                "OIDC_SCOPES",
+            ),
+        ] {
+            assert_eq!(config(&vars).unwrap_err().variable, variable);
+        }
+    }
 }
