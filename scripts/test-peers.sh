@@ -19,6 +19,11 @@ fi
 echo "export ORDERFLOW_SMTP_SINK_PYTHON='$smtp_venv/bin/python'"
 
 oidc_dir="$peers/oidc"
+# oidc-provider 9 uses URL.parse: Node.js 20.18 or later (Debian's own nodejs 18 is too old).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 18) ? 0 : 1)' 2>/dev/null; then
+  echo "scripts/test-peers.sh: the OpenID provider needs Node.js 20.18 or later (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 source_dir="crates/test-support/peers/oidc"
 if ! cmp -s "$source_dir/package-lock.json" "$oidc_dir/package-lock.json" || [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
   echo "installing the OpenID provider (oidc-provider) in $oidc_dir" >&2

@@ -352,7 +352,10 @@ mod tests {
         let oidc = config(&[
             ("OIDC_ISSUER_URL", "https://accounts.example.com"),
             ("OIDC_CLIENT_ID", "orderflow"),
-            ("OIDC_REDIRECT_URL", "https://shop.example.com/api/v1/auth/oidc/callback/"),
+            (
+                "OIDC_REDIRECT_URL",
+                "https://shop.example.com/api/v1/auth/oidc/callback/",
+            ),
         ])
         .unwrap()
         .oidc
@@ -360,8 +363,17 @@ mod tests {
         assert_eq!(oidc.scopes, ["openid", "email", "profile", "phone"]);
         assert_eq!(oidc.client_secret, None);
         for (vars, variable) in [
-            (vec![("OIDC_ISSUER_URL", "https://id.example")], "OIDC_CLIENT_ID"),
-            (vec![("OIDC_ISSUER_URL", "https://id.example"), ("OIDC_CLIENT_ID", "c")], "OIDC_REDIRECT_URL"),
+            (
+                vec![("OIDC_ISSUER_URL", "https://id.example")],
+                "OIDC_CLIENT_ID",
+            ),
+            (
+                vec![
+                    ("OIDC_ISSUER_URL", "https://id.example"),
+                    ("OIDC_CLIENT_ID", "c"),
+                ],
+                "OIDC_REDIRECT_URL",
+            ),
             (vec![("OIDC_ISSUER_URL", "id.example")], "OIDC_ISSUER_URL"),
             (
                 vec![
