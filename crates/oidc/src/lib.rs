@@ -40,6 +40,28 @@ pub struct OidcSettings {
     pub key_refresh_spacing: Duration,
 }
 
+/// The claims OrderFlow reads, from an ID token's or a userinfo answer's (the library gives both types the same
+/// getters, but no common trait).
+macro_rules! identity_claims {
+    ($claims:expr, $issuer:expr) => {
+        IdentityClaims {
+            issuer: $issuer,
+            subject: $claims.subject().to_string(),
+            email: $claims.email().map(|e| e.to_string()),
+            email_verified: $claims.email_verified().unwrap_or(false),
+            given_name: $claims
+                .given_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string()),
+            family_name: $claims
+                .family_name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string()),
+            phone_number: $claims.phone_number().map(|p| p.to_string()),
+        }
+    };
+}
+
 type DiscoveredClient = CoreClient<
     EndpointSet,
     EndpointNotSet,
@@ -162,21 +184,7 @@ impl OpenIdProvider {
             // An app that ran the flow itself may keep its nonce: then none is checked.
             None => token.claims(&verifier, |_: Option<&Nonce>| Ok(()))?,
         };
-        Ok(IdentityClaims {
-            issuer: claims.issuer().to_string(),
-            subject: claims.subject().to_string(),
-            email: claims.email().map(|e| e.to_string()),
-            email_verified: claims.email_verified().unwrap_or(false),
-            given_name: claims
-                .given_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            family_name: claims
-                .family_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            phone_number: claims.phone_number().map(|p| p.to_string()),
-        })
+        Ok(identity_claims!(claims, claims.issuer().to_string()))
     }
 }
 
@@ -280,22 +288,8 @@ impl IdentityProvider for OpenIdProvider {
                 }
                 other => ProviderError::Unavailable(format!("userinfo: {other}")),
             })?;
-        Ok(IdentityClaims {
-            // Only the ID token's issuer is kept; userinfo comes from the same provider.
-            issuer: self.settings.issuer_url.clone(),
-            subject: claims.subject().to_string(),
-            email: claims.email().map(|e| e.to_string()),
-            email_verified: claims.email_verified().unwrap_or(false),
-            given_name: claims
-                .given_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            family_name: claims
-                .family_name()
-                .and_then(|n| n.get(None))
-                .map(|n| n.to_string()),
-            phone_number: claims.phone_number().map(|p| p.to_string()),
-        })
+        // Only the ID token's issuer is kept; userinfo comes from the same provider.
+        Ok(identity_claims!(claims, self.settings.issuer_url.clone()))
     }
 }
 

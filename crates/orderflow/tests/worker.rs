@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use orderflow_application::ports::{
-    transaction, CustomerRepository, NotificationQueries, NotificationStats, RepositoryError,
+    transaction, NotificationQueries, NotificationStats, RepositoryError,
 };
-use orderflow_domain::identity::{Customer, EmailAddress, NewCustomer, Role};
+use orderflow_domain::identity::Customer;
 use orderflow_domain::notifications::{Channel, Message, NewNotification};
-use orderflow_persistence::{PgCustomerRepository, PgNotificationQueries, PgUnitOfWork};
+use orderflow_persistence::{PgNotificationQueries, PgUnitOfWork};
+use orderflow_test_support::fixtures::stored_customer;
 use orderflow_test_support::{SmtpSink, TestDatabase};
 use serde_json::{json, Value};
 
@@ -90,25 +91,7 @@ fn run(args: &[&str], vars: &[(&str, &str)]) -> Output {
 }
 
 fn customer(db: &TestDatabase) -> Customer {
-    PgCustomerRepository::new(db.pool())
-        .insert(
-            &NewCustomer {
-                email: EmailAddress::parse("alice@example.com").unwrap(),
-                password_hash: None,
-                first_name: "Alice".into(),
-                last_name: "W".into(),
-                phone_number: None,
-                address: String::new(),
-                city: String::new(),
-                state: String::new(),
-                country: "Kenya".into(),
-                postal_code: String::new(),
-                role: Role::Customer,
-                is_verified: false,
-            },
-            None,
-        )
-        .unwrap()
+    stored_customer(db, "alice@example.com")
 }
 
 /// Queues `emails` emails and `sms` SMS, each with a text of its own, in one transaction.

@@ -21,7 +21,8 @@ extern "SQL" {
 ///
 /// Run it with `get_result` or `load` (a `RETURNING` clause makes any statement loadable): those hand diesel the
 /// statement itself, while `execute` hands it a reference, whose mark diesel does not read, and so prepares the
-/// statement anew each time.
+/// statement anew each time. (`is_safe_to_cache_prepared` is a documented-hidden hook of diesel's `QueryFragment`:
+/// `every_statement_of_a_placement_stays_prepared_on_its_connection` fails if an upgrade stops honouring it.)
 #[derive(Debug, Clone, Copy)]
 pub struct Prepared<Q>(Q);
 

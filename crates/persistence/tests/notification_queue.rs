@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use orderflow_application::ports::{
-    transaction, ClaimedNotification, CustomerRepository, DeliveryOutcome, DeliveryQueue,
-    DeliveryReceipt, NotificationQueries, RepositoryError, WorkerInfo,
+    transaction, ClaimedNotification, DeliveryOutcome, DeliveryQueue, DeliveryReceipt,
+    NotificationQueries, RepositoryError, WorkerInfo,
 };
-use orderflow_domain::identity::{Customer, EmailAddress, NewCustomer, Role};
+use orderflow_domain::identity::Customer;
 use orderflow_domain::notifications::{
     Channel, DeliveryStatus, Message, NewNotification, NotificationId, SmsCost,
 };
-use orderflow_persistence::{
-    PgCustomerRepository, PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork,
-};
+use orderflow_persistence::{PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork};
+use orderflow_test_support::fixtures::stored_customer;
 use orderflow_test_support::TestDatabase;
 
 fn now() -> DateTime<Utc> {
@@ -25,25 +24,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn alice(db: &TestDatabase) -> Customer {
-    PgCustomerRepository::new(db.pool())
-        .insert(
-            &NewCustomer {
-                email: EmailAddress::parse("alice@example.com").unwrap(),
-                password_hash: None,
-                first_name: "Alice".into(),
-                last_name: "W".into(),
-                phone_number: None,
-                address: String::new(),
-                city: String::new(),
-                state: String::new(),
-                country: "Kenya".into(),
-                postal_code: String::new(),
-                role: Role::Customer,
-                is_verified: false,
-            },
-            None,
-        )
-        .unwrap()
+    stored_customer(db, "alice@example.com")
 }
 
 /// Queues `count` emails to `to`, due at `at`, through the unit of work.

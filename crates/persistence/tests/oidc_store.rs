@@ -6,31 +6,15 @@ use orderflow_application::ports::{
     CustomerRepository, InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, TokenGrant,
     TokenHash, TokenRepository,
 };
-use orderflow_domain::identity::{EmailAddress, NewCustomer, NextPath, Role};
+use orderflow_domain::identity::NextPath;
 use orderflow_persistence::{PgCustomerRepository, PgOidcStore, PgTokenRepository};
+use orderflow_test_support::fixtures::new_customer;
 use orderflow_test_support::TestDatabase;
 
 fn now() -> chrono::DateTime<Utc> {
     Utc::now()
         .duration_trunc(Duration::microseconds(1))
         .unwrap()
-}
-
-fn person(email: &str) -> NewCustomer {
-    NewCustomer {
-        email: EmailAddress::parse(email).unwrap(),
-        password_hash: None,
-        first_name: "Alice".into(),
-        last_name: "Wanjiru".into(),
-        phone_number: None,
-        address: String::new(),
-        city: String::new(),
-        state: String::new(),
-        country: "Kenya".into(),
-        postal_code: String::new(),
-        role: Role::Customer,
-        is_verified: false,
-    }
 }
 
 fn grant(key: &str) -> TokenGrant {
@@ -86,7 +70,7 @@ fn an_account_created_from_a_provider_is_found_by_its_subject_with_its_token() {
     let store = PgOidcStore::new(db.pool());
     let created = store
         .create_linked(
-            &person("alice@example.test"),
+            &new_customer("alice@example.test"),
             "https://id",
             "alice",
             now(),
@@ -117,11 +101,11 @@ fn a_taken_email_creates_nothing() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
     customers
-        .insert(&person("alice@example.test"), None)
+        .insert(&new_customer("alice@example.test"), None)
         .unwrap();
     let store = PgOidcStore::new(db.pool());
     let result = store.create_linked(
-        &person("ALICE@example.test"),
+        &new_customer("ALICE@example.test"),
         "https://id",
         "alice",
         now(),
@@ -140,7 +124,7 @@ fn linking_an_existing_account_marks_it_verified_and_stores_the_token() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());
     let alice = customers
-        .insert(&person("alice@example.test"), None)
+        .insert(&new_customer("alice@example.test"), None)
         .unwrap();
     assert!(!alice.is_verified);
     let store = PgOidcStore::new(db.pool());

@@ -7,16 +7,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::RunQueryDsl;
 use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
 use orderflow_application::ports::{
-    transaction, CategoryStore, Clock, CustomerRepository, CustomerStore, NewOrderEvent,
-    OrderStore, Outbox, ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction,
-    UnitOfWork,
+    transaction, CategoryStore, Clock, CustomerStore, NewOrderEvent, OrderStore, Outbox,
+    ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction, UnitOfWork,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
 };
-use orderflow_domain::identity::{Customer, CustomerId, EmailAddress, NewCustomer, Role};
+use orderflow_domain::identity::{Customer, CustomerId};
 use orderflow_domain::ordering::{Order, OrderId};
-use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
+use orderflow_persistence::{PgOrderQueries, PgUnitOfWork};
+use orderflow_test_support::fixtures::stored_customer;
 use orderflow_test_support::TestDatabase;
 
 struct Now;
@@ -145,25 +145,7 @@ impl OrderStore for Wrapped<'_> {
 }
 
 fn customer(db: &TestDatabase) -> Customer {
-    PgCustomerRepository::new(db.pool())
-        .insert(
-            &NewCustomer {
-                email: EmailAddress::parse("alice@x.com").unwrap(),
-                password_hash: None,
-                first_name: "Alice".into(),
-                last_name: "W".into(),
-                phone_number: None,
-                address: String::new(),
-                city: String::new(),
-                state: String::new(),
-                country: "Kenya".into(),
-                postal_code: String::new(),
-                role: Role::Customer,
-                is_verified: false,
-            },
-            None,
-        )
-        .unwrap()
+    stored_customer(db, "alice@x.com")
 }
 
 fn product(db: &TestDatabase, stock: i32) -> ProductId {

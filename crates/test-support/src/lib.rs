@@ -8,6 +8,7 @@
 //! test process; `ORDERFLOW_TEST_POSTGRES_IMAGE` (`name:tag`) overrides the image the module asks for.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+pub mod fixtures;
 mod oidc_provider;
 mod server;
 mod smtp_sink;
