@@ -10,7 +10,7 @@ mod token_login;
 pub use accounts::OidcAccounts;
 pub use complete::{CallbackInput, CompleteOidcLogin, OidcLogin};
 pub use errors::OidcError;
-pub use start::StartOidcLogin;
+pub use start::{StartOidcLogin, StartedLogin};
 pub use token_login::{OidcTokenLogin, TokenLoginInput};
 
 /// How long a started sign-in may take to come back.

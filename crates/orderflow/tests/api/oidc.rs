@@ -161,7 +161,10 @@ async fn a_whole_sign_in_through_a_certified_provider_gives_a_working_token_and_
     // The state was used: the same callback again is refused, and creates nothing.
     let (status, replay) = json_of(browser.get(callback).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{replay}");
-    assert!(replay["detail"].as_str().unwrap().contains("state"));
+    assert!(
+        replay["detail"].as_str().unwrap().contains("start again"),
+        "{replay}"
+    );
 
     // The same subject again: the same account.
     let (status, again) = sign_in(&setup, "alice").await;
@@ -323,9 +326,12 @@ async fn the_token_endpoint_trades_a_valid_id_token_and_refuses_a_tampered_one()
     start(&setup.app, &browser(), "").await;
     let (id_token, access_token, nonce) = provider_tokens(&setup, "erin").await;
 
-    let mut tampered = id_token.clone();
-    let last = tampered.pop().unwrap();
-    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    // One character in the middle of the signature (the last one may only carry padding bits).
+    let signature_at = id_token.rfind('.').unwrap() + 1;
+    let middle = signature_at + (id_token.len() - signature_at) / 2;
+    let mut tampered = id_token.clone().into_bytes();
+    tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
     let (status, body) = json_of(
         setup
             .app
@@ -422,4 +428,49 @@ async fn without_configuration_the_oidc_routes_answer_503_and_everything_else_wo
     }
     let (status, _) = json_of(app.get("/health/", None).await).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_callback_opened_in_another_browser_signs_no_one_in() {
+    let setup = setup().await;
+    let victim = browser();
+    let attacker = browser();
+    // The attacker signs in at the provider and sends the callback link instead of opening it.
+    let authorize = start(&setup.app, &attacker, "").await;
+    let link = at_provider(&attacker, authorize, "mallory").await;
+    let (status, body) = json_of(victim.get(link.clone()).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("not started in this browser"));
+    assert_eq!(
+        (setup.app.count("customers"), setup.app.count("api_tokens")),
+        (0, 0)
+    );
+}
+
+#[tokio::test]
+async fn the_state_cookie_is_http_only_same_site_and_scoped_to_the_oidc_routes() {
+    let setup = setup().await;
+    let browser = browser();
+    start(&setup.app, &browser, "").await;
+    let response = browser
+        .get(setup.app.url("/api/v1/auth/oidc/login/"))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("orderflow_oidc_state="), "{cookie}");
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/api/v1/auth/oidc/",
+        "Max-Age=600",
+    ] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
 }

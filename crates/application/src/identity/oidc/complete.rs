@@ -16,6 +16,10 @@ pub struct CallbackInput {
     pub state: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+    /// The state this browser started a sign-in with (the HTTP layer keeps it in a cookie). A callback from
+    /// another browser is refused: otherwise a link to someone's callback would sign a victim in to the
+    /// attacker's account (login CSRF).
+    pub started_here: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +62,12 @@ impl CompleteOidcLogin {
         // Taken first, whatever happens next: a state serves one callback only.
         let not_before = self.clock.now() - Duration::minutes(PENDING_LOGIN_MINUTES);
         let pending = self.store.take_pending(state, not_before)?;
+        if input.started_here.as_deref() != Some(state) {
+            return Err(OidcError::BadRequest(
+                "This sign-in was not started in this browser (or its cookie was blocked); start again from auth/oidc/login/."
+                    .into(),
+            ));
+        }
         if let Some(error) = input.error.as_deref().filter(|e| !e.is_empty()) {
             let description = input
                 .error_description

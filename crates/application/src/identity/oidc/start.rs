@@ -7,6 +7,13 @@ use orderflow_domain::identity::NextPath;
 use super::OidcError;
 use crate::ports::{Clock, IdentityProvider, OidcStore, PendingLogin};
 
+/// Where to send the browser, and the state it must come back with (the HTTP layer also binds it to the browser).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartedLogin {
+    pub url: String,
+    pub state: String,
+}
+
 pub struct StartOidcLogin {
     provider: Arc<dyn IdentityProvider>,
     store: Arc<dyn OidcStore>,
@@ -28,7 +35,7 @@ impl StartOidcLogin {
 
     /// The provider's authorization URL to redirect the browser to. `next`, a path of this site, is where the
     /// browser goes once signed in.
-    pub fn execute(&self, next: Option<&str>) -> Result<String, OidcError> {
+    pub fn execute(&self, next: Option<&str>) -> Result<StartedLogin, OidcError> {
         let next = next
             .filter(|raw| !raw.trim().is_empty())
             .map(NextPath::parse)
@@ -36,12 +43,15 @@ impl StartOidcLogin {
             .map_err(|e| OidcError::BadRequest(e.to_string()))?;
         let request = self.provider.authorization_request()?;
         self.store.save_pending(&PendingLogin {
-            state: request.state,
+            state: request.state.clone(),
             nonce: request.nonce,
             pkce_verifier: request.pkce_verifier,
             next,
             created_at: self.clock.now(),
         })?;
-        Ok(request.url)
+        Ok(StartedLogin {
+            url: request.url,
+            state: request.state,
+        })
     }
 }

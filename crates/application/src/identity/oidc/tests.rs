@@ -199,9 +199,10 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
         Arc::new(store),
         fixed_clock(),
     );
+    let started = start.execute(Some("/orders")).unwrap();
     assert_eq!(
-        start.execute(Some("/orders")).unwrap(),
-        "https://id.example/auth?state=s1"
+        (started.url.as_str(), started.state.as_str()),
+        ("https://id.example/auth?state=s1", "s1")
     );
 
     let mut store = MockOidcStore::new();
@@ -230,6 +231,7 @@ fn callback(code: &str, state: &str) -> CallbackInput {
     CallbackInput {
         code: Some(code.into()),
         state: Some(state.into()),
+        started_here: Some(state.into()),
         ..CallbackInput::default()
     }
 }
@@ -291,7 +293,7 @@ fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
     let mut store = MockOidcStore::new();
     store
         .expect_take_pending()
-        .times(2)
+        .times(3)
         .returning(|state, _| Ok((state == "s1").then(pending)));
     let mut provider = MockIdentityProvider::new();
     provider.expect_ready().returning(|| Ok(()));
@@ -308,6 +310,7 @@ fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
     );
     let denied = complete.execute(CallbackInput {
         state: Some("s1".into()),
+        started_here: Some("s1".into()),
         error: Some("access_denied".into()),
         error_description: Some("End-User aborted interaction".into()),
         ..CallbackInput::default()
@@ -323,6 +326,14 @@ fn a_provider_error_or_an_unknown_state_is_refused_and_nothing_is_exchanged() {
         complete.execute(callback("c1", "forged")),
         Err(OidcError::BadRequest(_))
     ));
+    // A callback from a browser that did not start the sign-in (a link an attacker sent).
+    let Err(OidcError::BadRequest(detail)) = complete.execute(CallbackInput {
+        started_here: Some("other".into()),
+        ..callback("c1", "s1")
+    }) else {
+        panic!("expected a refusal")
+    };
+    assert!(detail.contains("not started in this browser"), "{detail}");
     assert!(matches!(
         complete.execute(CallbackInput::default()),
         Err(OidcError::BadRequest(_))

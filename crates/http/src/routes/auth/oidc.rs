@@ -7,7 +7,9 @@ use actix_web::http::{header, StatusCode};
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, Responder};
 use chrono::{DateTime, Utc};
-use orderflow_application::identity::oidc::{CallbackInput, TokenLoginInput};
+use orderflow_application::identity::oidc::{
+    CallbackInput, TokenLoginInput, PENDING_LOGIN_MINUTES,
+};
 use orderflow_application::identity::Session;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema, OperationModifier};
 use paperclip::v2::models::{DefaultOperationRaw, DefaultSchemaRaw, Either, Response};
@@ -23,6 +25,34 @@ use crate::state::AppState;
 
 const SIGNED_IN: &str = "OIDC login successful";
 
+/// Binds a sign-in to the browser that started it: the callback must bring the state back in this cookie too
+/// (the provider's own cookies have other names).
+const STATE_COOKIE: &str = "orderflow_oidc_state";
+const COOKIE_PATH: &str = "/api/v1/auth/oidc/";
+
+fn state_cookie(value: &str, max_age_seconds: i64, secure: bool) -> String {
+    format!(
+        "{STATE_COOKIE}={value}; Path={COOKIE_PATH}; Max-Age={max_age_seconds}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The state cookie of the request, if any (read by hand: actix's cookie support is not compiled in).
+fn state_from_cookie(request: &HttpRequest) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == STATE_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn is_https(request: &HttpRequest) -> bool {
+    request.connection_info().scheme() == "https"
+}
+
 fn session_body(session: Session) -> SessionBody {
     SessionBody {
         message: SIGNED_IN.into(),
@@ -31,10 +61,11 @@ fn session_body(session: Session) -> SessionBody {
     }
 }
 
-fn found(location: &str) -> HttpResponse {
+fn found(location: &str, cookie: String) -> HttpResponse {
     HttpResponse::build(StatusCode::FOUND)
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::SET_COOKIE, cookie))
         .finish()
 }
 
@@ -48,14 +79,21 @@ fn document_redirect(op: &mut DefaultOperationRaw, description: &str) {
     );
 }
 
-/// A 302 to the identity provider.
-pub struct ToProvider(String);
+/// A 302 to the identity provider, with the state cookie.
+pub struct ToProvider {
+    url: String,
+    state: String,
+}
 
 impl Responder for ToProvider {
     type Body = BoxBody;
 
-    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
-        found(&self.0)
+    fn respond_to(self, request: &HttpRequest) -> HttpResponse {
+        let lifetime = PENDING_LOGIN_MINUTES * 60;
+        found(
+            &self.url,
+            state_cookie(&self.state, lifetime, is_https(request)),
+        )
     }
 }
 
@@ -76,12 +114,15 @@ pub enum SignedIn {
 impl Responder for SignedIn {
     type Body = BoxBody;
 
-    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+    fn respond_to(self, request: &HttpRequest) -> HttpResponse {
+        // The sign-in is over: forget its state.
+        let expired = state_cookie("", 0, is_https(request));
         match self {
             SignedIn::Session(body) => HttpResponse::Ok()
                 .insert_header((header::CACHE_CONTROL, "no-store"))
+                .insert_header((header::SET_COOKIE, expired))
                 .json(*body),
-            SignedIn::Redirect(location) => found(&location),
+            SignedIn::Redirect(location) => found(&location, expired),
         }
     }
 }
@@ -135,11 +176,14 @@ pub async fn login(
     query: web::Query<LoginQuery>,
 ) -> Result<ToProvider, ApiError> {
     let next = query.into_inner().next;
-    let url = run(&state, move |state| {
+    let started = run(&state, move |state| {
         state.start_oidc_login.execute(next.as_deref())
     })
     .await?;
-    Ok(ToProvider(url))
+    Ok(ToProvider {
+        url: started.url,
+        state: started.state,
+    })
 }
 
 #[derive(Debug, Deserialize, Apiv2Schema)]
@@ -153,12 +197,13 @@ pub struct CallbackQuery {
 
 /// Where the provider sends the browser back
 ///
-/// Checks the state (once), exchanges the code with the PKCE verifier, verifies the ID token (signature, issuer,
+/// Checks the state (once, and from the browser that started the sign-in: a cookie set by `login/`), exchanges the code with the PKCE verifier, verifies the ID token (signature, issuer,
 /// audience, expiry, nonce), reads userinfo, then signs in the account linked to the subject, links an account
 /// by a verified email, or creates one from the claims. 400 for the provider's `error=` or a bad state.
 #[api_v2_operation(tags(Authentication))]
 pub async fn callback(
     state: Data<AppState>,
+    request: HttpRequest,
     query: web::Query<CallbackQuery>,
 ) -> Result<SignedIn, ApiError> {
     let query = query.into_inner();
@@ -167,6 +212,7 @@ pub async fn callback(
         state: query.state,
         error: query.error,
         error_description: query.error_description,
+        started_here: state_from_cookie(&request),
     };
     let login = run(&state, move |state| {
         state.complete_oidc_login.execute(input)
