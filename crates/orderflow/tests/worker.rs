@@ -219,7 +219,7 @@ fn sigterm_lets_the_worker_finish_the_message_in_hand() {
     let (_silent, silent_port) = silent_server();
     let mut vars = smtp_vars(&db, &silent_port);
     vars.extend([
-        ("NOTIFY_SEND_TIMEOUT_SECONDS", "2"),
+        ("NOTIFY_SEND_TIMEOUT_SECONDS", "3"),
         ("NOTIFY_LEASE_SECONDS", "60"),
     ]);
     let mut worker = Process::start(&["worker"], &vars);
@@ -230,7 +230,7 @@ fn sigterm_lets_the_worker_finish_the_message_in_hand() {
     let status = worker.terminate(Duration::from_secs(15));
     assert!(status.success(), "{status}\n{}", worker.log());
     assert!(
-        asked.elapsed() >= Duration::from_millis(500),
+        asked.elapsed() >= Duration::from_millis(300),
         "it waited for the send in hand to end (at its timeout)"
     );
     // The attempt was recorded, not abandoned to the lease: due again after the backoff.
