@@ -177,8 +177,8 @@ fn a_worker_killed_mid_send_loses_nothing_the_message_goes_out_when_the_lease_en
     enqueue(&db, &alice, 1, 0);
     let (_silent, silent_port) = silent_server();
     let lease = [
-        ("NOTIFY_SEND_TIMEOUT_SECONDS", "2"),
-        ("NOTIFY_LEASE_SECONDS", "5"),
+        ("NOTIFY_SEND_TIMEOUT_SECONDS", "4"),
+        ("NOTIFY_LEASE_SECONDS", "9"),
     ];
 
     let mut vars = smtp_vars(&db, &silent_port);
