@@ -138,6 +138,7 @@ fn a_claim_holds_the_message_until_its_lease_ends_then_another_worker_gets_it() 
                 error: "late".into(),
                 retry_at: None,
             },
+            None,
             at + Duration::seconds(62),
         )
         .unwrap();
@@ -184,6 +185,7 @@ fn outcomes_are_recorded_with_receipts_errors_and_retry_times() {
                 provider_message_id: "ATXid_1".into(),
                 cost: SmsCost::parse("KES 0.8000"),
             }),
+            None,
             sent_at,
         )
         .unwrap();
@@ -195,6 +197,7 @@ fn outcomes_are_recorded_with_receipts_errors_and_retry_times() {
                 error: "HTTP 500".into(),
                 retry_at: Some(retry_at),
             },
+            None,
             sent_at,
         )
         .unwrap();
@@ -206,6 +209,7 @@ fn outcomes_are_recorded_with_receipts_errors_and_retry_times() {
                 error: "rejected".into(),
                 retry_at: None,
             },
+            None,
             sent_at,
         )
         .unwrap();
@@ -301,6 +305,7 @@ fn the_snapshot_counts_and_lists_live_workers() {
                 error: "no".into(),
                 retry_at: None,
             },
+            None,
             at,
         )
         .unwrap();

@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use orderflow_domain::notifications::{Channel, RetryPolicy};
 
+use chrono::{DateTime, Utc};
+
 use crate::ports::{
-    ClaimedNotification, Clock, DeliveryOutcome, DeliveryQueue, Jitter, Notifier, RepositoryError,
-    WorkerInfo,
+    ClaimedNotification, Clock, DeliveryOutcome, DeliveryQueue, Jitter, NewOrderEvent, Notifier,
+    RepositoryError, WorkerInfo,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +101,10 @@ impl DeliverNotifications {
                 DeliveryOutcome::Sent(_) => outcome.sent += 1,
                 DeliveryOutcome::Failed { .. } => outcome.failed += 1,
             }
+            let now = self.clock.now();
+            let event = delivery_event(notification, &delivery, now);
             self.queue
-                .record(&self.worker.id, notification, &delivery, self.clock.now())?;
+                .record(&self.worker.id, notification, &delivery, event, now)?;
         }
         Ok(outcome)
     }
@@ -126,6 +130,49 @@ impl DeliverNotifications {
             }
         }
     }
+}
+
+/// The line a delivery adds to its order's history (none for a message about no order).
+fn delivery_event(
+    notification: &ClaimedNotification,
+    outcome: &DeliveryOutcome,
+    at: DateTime<Utc>,
+) -> Option<NewOrderEvent> {
+    let message = &notification.message;
+    let what = format!(
+        "{} to {}: {}",
+        message.channel, message.address, message.subject
+    );
+    let attempt = notification.attempt;
+    let (event_type, note) = match outcome {
+        DeliveryOutcome::Sent(_) => ("notification_sent", what),
+        DeliveryOutcome::Failed {
+            error,
+            retry_at: Some(retry),
+        } => (
+            "notification_failed",
+            format!(
+                "{what}; attempt {attempt} failed: {error}; next attempt at {}",
+                retry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        ),
+        DeliveryOutcome::Failed {
+            error,
+            retry_at: None,
+        } => (
+            "notification_failed",
+            format!("{what}; attempt {attempt} failed: {error}; no attempts left"),
+        ),
+    };
+    Some(NewOrderEvent {
+        order_id: notification.order_id?,
+        event_type: event_type.into(),
+        from_status: None,
+        to_status: None,
+        actor: "system".into(),
+        note,
+        at,
+    })
 }
 
 #[cfg(test)]
@@ -216,22 +263,22 @@ mod tests {
         ]);
         queue
             .expect_record()
-            .withf(|_, n, outcome, _| {
+            .withf(|_, n, outcome, _, _| {
                 n.id == NotificationId(Uuid::from_u128(1))
                     && matches!(outcome, DeliveryOutcome::Sent(r)
                         if r.provider_message_id == "ATXid_1"
                             && r.cost.as_ref().map(|c| c.amount) == Some(Decimal::new(8, 1)))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_, _, _, _, _| Ok(()));
         queue
             .expect_record()
-            .withf(|_, n, outcome, _| {
+            .withf(|_, n, outcome, _, _| {
                 n.id == NotificationId(Uuid::from_u128(2))
                     && matches!(outcome, DeliveryOutcome::Sent(_))
             })
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_, _, _, _, _| Ok(()));
         let mut sms = MockNotifier::new();
         sms.expect_send()
             .withf(|m| m.address == "+254711000001")
@@ -271,7 +318,7 @@ mod tests {
             let mut queue = queue_with(vec![claimed(1, Channel::Email, attempt)]);
             queue
                 .expect_record()
-                .withf(move |_, _, outcome, _| {
+                .withf(move |_, _, outcome, _, _| {
                     *outcome
                         == DeliveryOutcome::Failed {
                             error: "connection refused".into(),
@@ -279,7 +326,7 @@ mod tests {
                         }
                 })
                 .times(1)
-                .returning(|_, _, _, _| Ok(()));
+                .returning(|_, _, _, _, _| Ok(()));
             let mut email = MockNotifier::new();
             email
                 .expect_send()
@@ -301,9 +348,9 @@ mod tests {
         ]);
         queue
             .expect_record()
-            .withf(|_, n, _, _| n.id == NotificationId(Uuid::from_u128(1)))
+            .withf(|_, n, _, _, _| n.id == NotificationId(Uuid::from_u128(1)))
             .times(1)
-            .returning(|_, _, _, _| Ok(()));
+            .returning(|_, _, _, _, _| Ok(()));
         queue
             .expect_release()
             .withf(|worker, ids, _| {
@@ -334,6 +381,42 @@ mod tests {
                 released: 2
             }
         );
+    }
+
+    #[test]
+    fn each_outcome_about_an_order_is_written_to_its_history() {
+        let order = orderflow_domain::ordering::OrderId(Uuid::from_u128(7));
+        let mut about_an_order = claimed(1, Channel::Sms, 2);
+        about_an_order.order_id = Some(order);
+        let mut queue = queue_with(vec![about_an_order, claimed(2, Channel::Sms, 1)]);
+        queue
+            .expect_record()
+            .withf(move |_, n, _, event, _| {
+                n.id == NotificationId(Uuid::from_u128(1))
+                    && event.as_ref().is_some_and(|e| {
+                        e.order_id == order
+                            && e.event_type == "notification_failed"
+                            && e.actor == "system"
+                            && e.note
+                                == "sms to +254711000001: Order Confirmation; attempt 2 failed: \
+                                    HTTP 500; next attempt at 2026-05-01T09:31:00Z"
+                    })
+            })
+            .times(1)
+            .returning(|_, _, _, _, _| Ok(()));
+        queue
+            .expect_record()
+            .withf(|_, n, _, event, _| {
+                n.id == NotificationId(Uuid::from_u128(2)) && event.is_none()
+            })
+            .times(1)
+            .returning(|_, _, _, _, _| Ok(()));
+        let mut sms = MockNotifier::new();
+        sms.expect_send()
+            .returning(|_| Err(DeliveryFailure("HTTP 500".into())));
+        deliver(queue, sms, MockNotifier::new())
+            .run_round(&AtomicBool::new(false))
+            .unwrap();
     }
 
     #[test]

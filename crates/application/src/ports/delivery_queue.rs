@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use orderflow_domain::notifications::NotificationId;
 use orderflow_domain::ordering::OrderId;
 
-use super::{DeliveryReceipt, OutgoingMessage, RepositoryError};
+use super::{DeliveryReceipt, NewOrderEvent, OutgoingMessage, RepositoryError};
 
 /// A message a worker holds until its lease ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,12 +68,15 @@ pub trait DeliveryQueue: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Vec<ClaimedNotification>, RepositoryError>;
 
-    /// Records the outcome of an attempt, and an event on the message's order, in one transaction.
+    /// Records the outcome of an attempt and `event` (its line in the order's history), in one transaction.
+    /// Neither is written when the message is no longer pending, or a failure when the claim is no longer this
+    /// worker's (its lease ran out and another worker took the message).
     fn record(
         &self,
         worker: &str,
         notification: &ClaimedNotification,
         outcome: &DeliveryOutcome,
+        event: Option<NewOrderEvent>,
         now: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 

@@ -77,45 +77,6 @@ impl TakenRow {
     }
 }
 
-/// The line a delivery adds to its order's history.
-fn delivery_event(
-    notification: &ClaimedNotification,
-    outcome: &DeliveryOutcome,
-    at: DateTime<Utc>,
-) -> Option<NewOrderEvent> {
-    let message = &notification.message;
-    let what = format!(
-        "{} to {}: {}",
-        message.channel, message.address, message.subject
-    );
-    let (event_type, note) = match outcome {
-        DeliveryOutcome::Sent(_) => ("notification_sent", what),
-        DeliveryOutcome::Failed { error, retry_at } => (
-            "notification_failed",
-            match retry_at {
-                Some(retry) => format!(
-                    "{what}; attempt {} failed: {error}; next attempt at {}",
-                    notification.attempt,
-                    retry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ),
-                None => format!(
-                    "{what}; attempt {} failed: {error}; no attempts left",
-                    notification.attempt
-                ),
-            },
-        ),
-    };
-    Some(NewOrderEvent {
-        order_id: notification.order_id?,
-        event_type: event_type.into(),
-        from_status: None,
-        to_status: None,
-        actor: "system".into(),
-        note,
-        at,
-    })
-}
-
 const LOST_LAST_ATTEMPT: &str = "The worker delivering it stopped during its last attempt.";
 
 impl DeliveryQueue for PgDeliveryQueue {
@@ -195,6 +156,7 @@ impl DeliveryQueue for PgDeliveryQueue {
         worker: &str,
         notification: &ClaimedNotification,
         outcome: &DeliveryOutcome,
+        event: Option<NewOrderEvent>,
         now: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
         let id = notification.id.0;
@@ -242,10 +204,8 @@ impl DeliveryQueue for PgDeliveryQueue {
                     )
                     .load::<Uuid>(connection)?,
                 };
-                if !recorded.is_empty() {
-                    if let Some(event) = delivery_event(notification, outcome, now) {
-                        insert_event(connection, &event)?;
-                    }
+                if let (false, Some(event)) = (recorded.is_empty(), &event) {
+                    insert_event(connection, event)?;
                 }
                 Ok(())
             })
