@@ -11,7 +11,7 @@ mod tree;
 pub use browse::{BrowseCatalogue, CategoryPriceStats};
 pub use categories::{CategoryInput, ManageCategories};
 pub use errors::CatalogueError;
-pub use import::{ImportOutcome, ImportProducts, ImportRow};
+pub use import::{ImportOutcome, ImportProducts, ImportRow, MAX_ROWS};
 pub use products::{ManageProducts, NewImage, ProductInput};
 pub use tree::{CatalogueTree, TreeNode};
 

@@ -88,27 +88,68 @@ pub enum SortDirection {
     Descending,
 }
 
-/// Parses `?ordering=a,-b` against the fields a list allows; unknown fields are ignored, as in DRF.
-pub fn parse_ordering<F: Copy>(raw: &str, allowed: &[(&str, F)]) -> Vec<(F, SortDirection)> {
-    raw.split(',')
+/// A field named twice in `?ordering=` (`name,-name`): which direction was meant cannot be known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} appears more than once.")]
+pub struct RepeatedSortField(pub String);
+
+/// Parses `?ordering=a,-b` against the fields a list allows; unknown fields are ignored, as in DRF. A field may
+/// appear once, so the result never holds more keys than the list has sortable fields, however long the input.
+pub fn parse_ordering<F: Copy>(
+    raw: &str,
+    allowed: &[(&str, F)],
+) -> Result<Vec<(F, SortDirection)>, RepeatedSortField> {
+    let mut ordering: Vec<(F, SortDirection)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for part in raw
+        .split(',')
         .map(str::trim)
         .filter(|part| !part.is_empty())
-        .filter_map(|part| {
-            let (name, direction) = match part.strip_prefix('-') {
-                Some(name) => (name, SortDirection::Descending),
-                None => (part, SortDirection::Ascending),
-            };
-            allowed
-                .iter()
-                .find(|(allowed_name, _)| *allowed_name == name)
-                .map(|(_, field)| (*field, direction))
-        })
-        .collect()
+    {
+        let (name, direction) = match part.strip_prefix('-') {
+            Some(name) => (name, SortDirection::Descending),
+            None => (part, SortDirection::Ascending),
+        };
+        let Some((known, field)) = allowed.iter().find(|(known, _)| *known == name) else {
+            continue;
+        };
+        if seen.contains(known) {
+            return Err(RepeatedSortField((*known).to_owned()));
+        }
+        seen.push(known);
+        ordering.push((*field, direction));
+    }
+    Ok(ordering)
 }
 
-/// Splits `?search=` into lower-cased terms that must all match.
-pub fn search_terms(raw: &str) -> Vec<String> {
-    raw.split_whitespace().map(str::to_lowercase).collect()
+/// At most this many words in `?search=` ...
+pub const MAX_SEARCH_TERMS: usize = 10;
+/// ... each of at most this many characters.
+pub const MAX_SEARCH_TERM_LENGTH: usize = 100;
+
+/// A `?search=` beyond the bounds above.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SearchError {
+    #[error("Search for at most {MAX_SEARCH_TERMS} words.")]
+    TooManyTerms,
+    #[error("Each search word may have at most {MAX_SEARCH_TERM_LENGTH} characters.")]
+    TermTooLong,
+}
+
+/// Splits `?search=` into lower-cased terms that must all match, within [`MAX_SEARCH_TERMS`] and
+/// [`MAX_SEARCH_TERM_LENGTH`] (reading stops at the first term past them, whatever follows).
+pub fn search_terms(raw: &str) -> Result<Vec<String>, SearchError> {
+    let mut terms = Vec::new();
+    for word in raw.split_whitespace() {
+        if terms.len() == MAX_SEARCH_TERMS {
+            return Err(SearchError::TooManyTerms);
+        }
+        if word.chars().nth(MAX_SEARCH_TERM_LENGTH).is_some() {
+            return Err(SearchError::TermTooLong);
+        }
+        terms.push(word.to_lowercase());
+    }
+    Ok(terms)
 }
 
 #[cfg(test)]
@@ -167,17 +208,50 @@ mod tests {
         let allowed = [("name", F::Name), ("created_at", F::Created)];
         assert_eq!(
             parse_ordering("-created_at, name,password,-", &allowed),
-            vec![
+            Ok(vec![
                 (F::Created, SortDirection::Descending),
                 (F::Name, SortDirection::Ascending)
-            ]
+            ])
         );
-        assert!(parse_ordering("", &allowed).is_empty());
+        assert_eq!(parse_ordering("", &allowed), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_field_may_be_named_once_and_unknown_ones_cost_nothing() {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        enum F {
+            Name,
+        }
+        let allowed = [("name", F::Name)];
+        assert_eq!(
+            parse_ordering("name,-name", &allowed),
+            Err(RepeatedSortField("name".into()))
+        );
+        let many_unknown = vec!["price"; 12_000].join(",");
+        assert_eq!(parse_ordering(&many_unknown, &allowed), Ok(vec![]));
     }
 
     #[test]
     fn search_terms_are_lower_cased_words() {
-        assert_eq!(search_terms("  Alice  SMITH "), vec!["alice", "smith"]);
-        assert!(search_terms("   ").is_empty());
+        assert_eq!(
+            search_terms("  Alice  SMITH "),
+            Ok(vec!["alice".to_owned(), "smith".to_owned()])
+        );
+        assert_eq!(search_terms("   "), Ok(vec![]));
+    }
+
+    #[test]
+    fn search_is_bounded_in_words_and_word_length() {
+        let ten = ["a"; 10].join(" ");
+        assert_eq!(search_terms(&ten).map(|t| t.len()), Ok(10));
+        assert_eq!(
+            search_terms(&vec!["a"; 9_000].join(" ")),
+            Err(SearchError::TooManyTerms)
+        );
+        assert!(search_terms(&"é".repeat(100)).is_ok());
+        assert_eq!(
+            search_terms(&"é".repeat(101)),
+            Err(SearchError::TermTooLong)
+        );
     }
 }

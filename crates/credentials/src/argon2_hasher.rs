@@ -1,67 +1,174 @@
-use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
+use std::time::Duration;
+
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
 use orderflow_application::ports::{PasswordHashError, PasswordHasher};
 
+use crate::hashing_slots::HashingSlots;
+
 /// argon2id with the crate's defaults (19 MiB, 2 passes, 1 lane: OWASP's recommended minimum). Hashes are PHC
-/// strings, so the parameters can be raised later without invalidating stored hashes.
+/// strings, so the parameters can be raised later without invalidating stored hashes. At most `concurrency`
+/// hashes or verifications run at once, each in memory reused from one to the next (see [`HashingSlots`]).
 pub struct Argon2Hasher {
-    argon2: Argon2<'static>,
+    params: Params,
     /// A hash of a random password, verified against when an email is unknown so that both cases cost the same.
     dummy_hash: String,
+    slots: HashingSlots,
 }
 
 impl Argon2Hasher {
-    pub fn new() -> Result<Self, PasswordHashError> {
-        let argon2 = Argon2::default();
-        let dummy_hash = hash_with(&argon2, &super::random_tokens::random_hex(16))?;
-        Ok(Self { argon2, dummy_hash })
+    /// `concurrency` hashes at once; a caller waits at most `wait` for its turn.
+    pub fn new(concurrency: usize, wait: Duration) -> Result<Self, PasswordHashError> {
+        let params = Params::default();
+        let slots = HashingSlots::new(concurrency, wait, params.block_count());
+        let mut hasher = Self {
+            params,
+            dummy_hash: String::new(),
+            slots,
+        };
+        hasher.dummy_hash = hasher.hash(&super::random_tokens::random_hex(16))?;
+        Ok(hasher)
     }
 }
 
-fn hash_with(argon2: &Argon2<'_>, password: &str) -> Result<String, PasswordHashError> {
-    argon2
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(|e| PasswordHashError(e.to_string()))
+fn failed(error: impl std::fmt::Display) -> PasswordHashError {
+    PasswordHashError::Failed(error.to_string())
 }
 
 impl PasswordHasher for Argon2Hasher {
     fn hash(&self, password: &str) -> Result<String, PasswordHashError> {
-        hash_with(&self.argon2, password)
+        let salt = Salt::generate();
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        let mut slot = self.slots.take()?;
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+            .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, slot.memory())
+            .map_err(failed)?;
+        drop(slot);
+        let hash = PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&self.params).map_err(failed)?,
+            salt: Some(salt),
+            hash: Some(Output::new(&out).map_err(failed)?),
+        };
+        Ok(hash.to_string())
     }
 
-    fn verify(&self, password: &str, hash: &str) -> bool {
-        self.argon2
-            .verify_password(password.as_bytes(), hash)
-            .is_ok()
+    fn verify(&self, password: &str, hash: &str) -> Result<bool, PasswordHashError> {
+        let Some((argon2, salt, expected)) = stored(hash) else {
+            return Ok(false);
+        };
+        let mut out = vec![0u8; expected.len()];
+        let mut slot = self.slots.take()?;
+        let computed = if argon2.params().block_count() == self.params.block_count() {
+            argon2.hash_password_into_with_memory(
+                password.as_bytes(),
+                &salt,
+                &mut out,
+                slot.memory(),
+            )
+        } else {
+            // A hash made with other parameters than today's: its own memory, still within a slot.
+            argon2.hash_password_into(password.as_bytes(), &salt, &mut out)
+        };
+        drop(slot);
+        if computed.is_err() {
+            return Ok(false);
+        }
+        // `Output`'s equality is constant-time.
+        Ok(Output::new(&out).is_ok_and(|out| out == expected))
     }
 
-    fn verify_against_dummy(&self, password: &str) {
-        let _ = self
-            .argon2
-            .verify_password(password.as_bytes(), self.dummy_hash.as_str());
+    fn verify_against_dummy(&self, password: &str) -> Result<(), PasswordHashError> {
+        self.verify(password, &self.dummy_hash).map(|_| ())
     }
+}
+
+/// The hasher, salt and output a stored PHC string describes; `None` for anything this hasher cannot read.
+fn stored(hash: &str) -> Option<(Argon2<'static>, Salt, Output)> {
+    let parsed = PasswordHash::new(hash).ok()?;
+    let algorithm = Algorithm::try_from(parsed.algorithm.as_str()).ok()?;
+    let version = match parsed.version {
+        Some(number) => Version::try_from(number).ok()?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&parsed).ok()?;
+    let salt = parsed.salt?;
+    let expected = parsed.hash?;
+    Some((Argon2::new(algorithm, version, params), salt, expected))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher as _;
+
+    fn hasher() -> Argon2Hasher {
+        Argon2Hasher::new(2, Duration::from_secs(5)).unwrap()
+    }
 
     #[test]
     fn hashes_are_argon2id_salted_and_verifiable() {
-        let hasher = Argon2Hasher::new().unwrap();
+        let hasher = hasher();
         let first = hasher.hash("correct horse").unwrap();
         let second = hasher.hash("correct horse").unwrap();
-        assert!(first.starts_with("$argon2id$"), "{first}");
+        assert!(
+            first.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{first}"
+        );
         assert_ne!(first, second, "each hash has its own salt");
-        assert!(hasher.verify("correct horse", &first));
-        assert!(hasher.verify("correct horse", &second));
-        assert!(!hasher.verify("correct horsE", &first));
+        assert_eq!(hasher.verify("correct horse", &first), Ok(true));
+        assert_eq!(hasher.verify("correct horse", &second), Ok(true));
+        assert_eq!(hasher.verify("correct horsE", &first), Ok(false));
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_verify_and_the_reverse() {
+        let hasher = hasher();
+        let by_crate = Argon2::default()
+            .hash_password(b"correct horse")
+            .unwrap()
+            .to_string();
+        assert_eq!(hasher.verify("correct horse", &by_crate), Ok(true));
+        let ours = hasher.hash("correct horse").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        use argon2::PasswordVerifier as _;
+        assert!(Argon2::default()
+            .verify_password(b"correct horse", &parsed)
+            .is_ok());
+    }
+
+    #[test]
+    fn hashes_with_other_parameters_still_verify() {
+        let lighter = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse")
+        .unwrap()
+        .to_string();
+        assert_eq!(hasher().verify("correct horse", &lighter), Ok(true));
+        assert_eq!(hasher().verify("wrong horse", &lighter), Ok(false));
     }
 
     #[test]
     fn an_unreadable_hash_never_verifies() {
-        let hasher = Argon2Hasher::new().unwrap();
-        assert!(!hasher.verify("anything", "not-a-phc-string"));
-        assert!(!hasher.verify("anything", ""));
+        let hasher = hasher();
+        assert_eq!(hasher.verify("anything", "not-a-phc-string"), Ok(false));
+        assert_eq!(hasher.verify("anything", ""), Ok(false));
+    }
+
+    #[test]
+    fn a_hash_waits_for_a_slot_and_gives_up_after_the_wait() {
+        let hasher = Argon2Hasher::new(1, Duration::from_millis(50)).unwrap();
+        let held = hasher.slots.take().unwrap();
+        assert_eq!(hasher.hash("correct horse"), Err(PasswordHashError::Busy));
+        assert_eq!(
+            hasher.verify_against_dummy("correct horse"),
+            Err(PasswordHashError::Busy)
+        );
+        drop(held);
+        assert!(hasher.hash("correct horse").is_ok());
     }
 }

@@ -2,6 +2,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod argon2_hasher;
+mod hashing_slots;
 mod random_tokens;
 
 pub use argon2_hasher::Argon2Hasher;

@@ -8,13 +8,13 @@ mod product;
 mod slug;
 mod stats;
 
-pub use category::{Category, CategoryId, CategoryName, CategoryNameError, MoveError};
+pub use category::{category_description, Category, CategoryId, CategoryName, MoveError};
 pub use image::{ImageFormat, MAX_IMAGE_BYTES};
-pub use path::{CategoryPath, PathError};
+pub use path::{CategoryPath, PathError, TooDeep};
 pub use price::{Price, PriceError};
 pub use product::{
-    Product, ProductId, ProductName, ProductStatus, Sku, SkuError, StockError, StockQuantity,
-    UnknownStatus,
+    product_description, Product, ProductId, ProductName, ProductStatus, Sku, SkuError, StockError,
+    StockQuantity, UnknownStatus,
 };
 pub use slug::{next_free_slug, slugify};
 pub use stats::{PriceStats, PriceTotals};

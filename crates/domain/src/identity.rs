@@ -10,8 +10,7 @@ mod role;
 mod token;
 
 pub use customer::{
-    bounded, limits, Customer, CustomerId, NewCustomer, PersonName, ProfileChanges, TextError,
-    DEFAULT_COUNTRY,
+    Customer, CustomerId, NewCustomer, PersonName, ProfileChanges, DEFAULT_COUNTRY,
 };
 pub use email::{EmailAddress, EmailError};
 pub use login_throttle::{LoginThrottle, ThrottleDecision};

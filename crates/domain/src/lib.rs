@@ -8,4 +8,5 @@ pub mod catalogue;
 pub mod identity;
 pub mod notifications;
 pub mod ordering;
+pub mod text;
 pub mod validation;

@@ -58,6 +58,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// 414: the request's query string is longer than any this API takes.
+    #[error("URI too long: {0}")]
+    UriTooLong(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
     #[error("unprocessable: {0}")]
@@ -69,6 +72,9 @@ pub enum ApiError {
     /// 503 whose `detail` the client may read (a feature not configured, a provider down).
     #[error("unavailable: {0}")]
     UnavailableBecause(String),
+    /// 503 for a moment's overload (every password-hashing slot taken): retry after a second.
+    #[error("busy: {0}")]
+    Busy(String),
     /// The message is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -107,6 +113,8 @@ impl ApiError {
             | ApiError::ForbiddenBecause(detail)
             | ApiError::Conflict(detail)
             | ApiError::PayloadTooLarge(detail)
+            | ApiError::UriTooLong(detail)
+            | ApiError::Busy(detail)
             | ApiError::UnsupportedMediaType(detail)
             | ApiError::Unprocessable(detail)
             | ApiError::Unauthenticated(detail)
@@ -161,10 +169,11 @@ impl ResponseError for ApiError {
             ApiError::NotFound | ApiError::InvalidPage => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::UnavailableBecause(_) => {
+            ApiError::Unavailable(_) | ApiError::UnavailableBecause(_) | ApiError::Busy(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -194,6 +203,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) | ApiError::UnavailableBecause(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::Busy(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }

@@ -13,10 +13,12 @@ mod media;
 pub mod middleware;
 pub mod money;
 mod multipart;
+mod origin;
 mod pagination;
 mod query;
 mod routes;
 mod state;
+mod text_guard;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -27,6 +29,7 @@ use paperclip::v2::models::{DefaultApiRaw, Info, Tag};
 
 pub use error::ApiError;
 pub use orderflow_application::identity::REQUIRED;
+pub use origin::PublicOrigin;
 pub use state::{AppState, HttpSettings};
 
 /// The whole application: routes, documentation, middleware. The binary serves it; tests serve it too.
@@ -57,7 +60,9 @@ pub fn app(
         .with_swagger_ui_at("/swagger")
         .default_service(actix_web::web::to(not_found))
         .build()
+        .wrap(from_fn(middleware::request_guard))
         .wrap(from_fn(middleware::json_error_pages))
+        .wrap(from_fn(middleware::security_headers))
         .wrap(from_fn(middleware::request_id_and_access_log))
         // Outermost: it must see the request before anything holds a clone of it (the path is rewritten in place).
         .wrap(from_fn(middleware::add_trailing_slash))

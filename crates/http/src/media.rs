@@ -2,8 +2,10 @@
 
 use actix_web::HttpRequest;
 
-/// Builds the absolute URL of a stored file (`products/x.png` → `http://host/media/products/x.png`) from the
-/// request being answered, so links work behind whatever host name the client used.
+use crate::origin::RequestOrigin;
+
+/// Builds the absolute URL of a stored file (`products/x.png` → `https://shop.example.com/media/products/x.png`)
+/// from the service's public origin (see [`RequestOrigin`]).
 pub struct MediaUrls {
     base: String,
 }
@@ -12,9 +14,8 @@ pub const MEDIA_PREFIX: &str = "/media";
 
 impl MediaUrls {
     pub fn for_request(request: &HttpRequest) -> Self {
-        let info = request.connection_info();
         Self {
-            base: format!("{}://{}{MEDIA_PREFIX}/", info.scheme(), info.host()),
+            base: format!("{}{MEDIA_PREFIX}/", RequestOrigin::of(request).base),
         }
     }
 

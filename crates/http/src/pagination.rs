@@ -6,6 +6,7 @@ use paperclip::actix::Apiv2Schema;
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::origin::RequestOrigin;
 
 /// One page of a list.
 #[derive(Debug, Serialize, Apiv2Schema)]
@@ -54,9 +55,9 @@ impl<T: Serialize + paperclip::v2::schema::Apiv2Schema> Paginated<T> {
     }
 }
 
-/// The request's own absolute URL with `page` replaced (or removed, for the first page).
+/// The request's own absolute URL (under the service's public origin) with `page` replaced (or removed, for the
+/// first page).
 fn page_link(request: &HttpRequest, page: Option<u32>) -> String {
-    let info = request.connection_info();
     let mut pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(request.query_string().as_bytes())
             .filter(|(key, _)| key != "page")
@@ -65,7 +66,7 @@ fn page_link(request: &HttpRequest, page: Option<u32>) -> String {
     if let Some(page) = page {
         pairs.push(("page".into(), page.to_string()));
     }
-    let mut link = format!("{}://{}{}", info.scheme(), info.host(), request.path());
+    let mut link = format!("{}{}", RequestOrigin::of(request).base, request.path());
     if !pairs.is_empty() {
         let query: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)

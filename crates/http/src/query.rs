@@ -1,5 +1,26 @@
 //! Parsing of query-string filter values, with the messages DRF clients know.
 
+use orderflow_application::listing::{parse_ordering, search_terms, SortDirection};
+use orderflow_domain::validation::FieldErrors;
+
+/// `?search=`: its terms, or the bound it breaks recorded against `search`.
+pub fn search_param(errors: &mut FieldErrors, raw: Option<&str>) -> Vec<String> {
+    errors
+        .check("search", search_terms(raw.unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+/// `?ordering=` over the `allowed` fields, or the repeated field recorded against `ordering`.
+pub fn ordering_param<F: Copy>(
+    errors: &mut FieldErrors,
+    raw: Option<&str>,
+    allowed: &[(&str, F)],
+) -> Vec<(F, SortDirection)> {
+    errors
+        .check("ordering", parse_ordering(raw.unwrap_or_default(), allowed))
+        .unwrap_or_default()
+}
+
 /// `true`/`false` (also `1`/`0`, `yes`/`no`, any case).
 pub fn parse_bool(raw: &str) -> Result<bool, String> {
     match raw.trim().to_ascii_lowercase().as_str() {

@@ -20,6 +20,8 @@ use orderflow_application::notifications::{
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
+use crate::origin::PublicOrigin;
+
 pub struct AppState {
     pub register_customer: RegisterCustomer,
     pub log_in: LogIn,
@@ -59,6 +61,8 @@ pub struct HttpSettings {
     pub version: &'static str,
     /// Where uploaded images are stored; served under `/media/`.
     pub media_root: std::path::PathBuf,
+    /// The public address of the service and the proxies in front of it.
+    pub origin: PublicOrigin,
 }
 
 impl Default for HttpSettings {
@@ -67,6 +71,7 @@ impl Default for HttpSettings {
             json_limit_bytes: 1024 * 1024,
             version: env!("CARGO_PKG_VERSION"),
             media_root: std::path::PathBuf::from("media"),
+            origin: PublicOrigin::default(),
         }
     }
 }

@@ -3,10 +3,10 @@
 use orderflow_application::admin::{
     CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
 };
-use orderflow_persistence::{connect, create_database_if_missing, run_migrations, PoolOptions};
+use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
 
 use crate::cli::Command;
-use crate::wiring::Adapters;
+use crate::wiring::{AdapterSettings, Adapters};
 use crate::worker::{this_worker, DeliveryWorker};
 use crate::{logging, Application, Config};
 
@@ -102,8 +102,8 @@ async fn setup_db(config: &Config) -> Result<(), String> {
 }
 
 fn adapters(config: &Config) -> Result<Adapters, String> {
-    let pool = connect(&config.database_url, &PoolOptions::default());
-    Adapters::new(&pool, &config.media_root).map_err(|e| e.to_string())
+    let pool = connect(&config.database_url, &config.pool_options());
+    Adapters::new(&pool, &AdapterSettings::from_config(config)).map_err(|e| e.to_string())
 }
 
 async fn create_admin(config: &Config, input: CreateAdminInput) -> Result<(), String> {

@@ -5,9 +5,9 @@ use std::net::TcpListener;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::web::Data;
 use actix_web::HttpServer;
-use orderflow_persistence::{connect, PoolOptions};
+use orderflow_persistence::connect;
 
-use crate::wiring::{app_state, Adapters};
+use crate::wiring::{app_state, AdapterSettings, Adapters};
 use crate::worker::{this_worker, DeliveryWorker, WorkerStopper};
 use crate::Config;
 
@@ -49,15 +49,8 @@ impl Application {
             })?
             .port();
 
-        let pool = connect(
-            &config.database_url,
-            &PoolOptions {
-                max_size: config.database_pool_size,
-                connection_timeout: config.database_timeout,
-                ..PoolOptions::default()
-            },
-        );
-        let adapters = Adapters::new(&pool, &config.media_root)
+        let pool = connect(&config.database_url, &config.pool_options());
+        let adapters = Adapters::new(&pool, &AdapterSettings::from_config(config))
             .map_err(|e| StartError::Hashing(e.to_string()))?;
         let worker = if config.notifications.worker_in_server {
             let deliver = adapters

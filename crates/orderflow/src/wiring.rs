@@ -27,7 +27,7 @@ use orderflow_application::ports::{
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
-use orderflow_http::{AppState, HttpSettings};
+use orderflow_http::{AppState, HttpSettings, PublicOrigin};
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgDashboardQueries,
@@ -72,18 +72,52 @@ pub struct Adapters {
     pub notifications: Arc<dyn NotificationQueries>,
 }
 
+/// What the adapters need beyond the pool.
+#[derive(Debug, Clone)]
+pub struct AdapterSettings {
+    /// Where uploaded images are stored.
+    pub media_root: std::path::PathBuf,
+    /// At most this many password hashes at once ...
+    pub password_hash_concurrency: usize,
+    /// ... and a caller waits at most this long for its turn.
+    pub password_hash_wait: std::time::Duration,
+}
+
+impl AdapterSettings {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            media_root: config.media_root.clone(),
+            password_hash_concurrency: config.password_hash_concurrency,
+            password_hash_wait: config.password_hash_wait,
+        }
+    }
+}
+
+impl Default for AdapterSettings {
+    fn default() -> Self {
+        Self {
+            media_root: "media".into(),
+            password_hash_concurrency: 2,
+            password_hash_wait: std::time::Duration::from_secs(2),
+        }
+    }
+}
+
 impl Adapters {
-    pub fn new(pool: &DbPool, media_root: &std::path::Path) -> Result<Self, PasswordHashError> {
+    pub fn new(pool: &DbPool, settings: &AdapterSettings) -> Result<Self, PasswordHashError> {
         Ok(Self {
             customers: Arc::new(PgCustomerRepository::new(pool.clone())),
             tokens: Arc::new(PgTokenRepository::new(pool.clone())),
             attempts: Arc::new(PgLoginAttemptRepository::new(pool.clone())),
-            hasher: Arc::new(Argon2Hasher::new()?),
+            hasher: Arc::new(Argon2Hasher::new(
+                settings.password_hash_concurrency,
+                settings.password_hash_wait,
+            )?),
             token_generator: Arc::new(RandomTokenGenerator),
             clock: Arc::new(SystemClock),
             unit_of_work: Arc::new(PgUnitOfWork::new(pool.clone())),
             catalogue: Arc::new(PgCatalogueQueries::new(pool.clone())),
-            images: Arc::new(FsImageStore::new(media_root)),
+            images: Arc::new(FsImageStore::new(&settings.media_root)),
             orders: Arc::new(PgOrderQueries::new(pool.clone())),
             delivery_queue: Arc::new(PgDeliveryQueue::new(pool.clone())),
             notifications: Arc::new(PgNotificationQueries::new(pool.clone())),
@@ -260,6 +294,10 @@ pub fn app_state(
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         settings: HttpSettings {
             media_root: config.media_root.clone(),
+            origin: PublicOrigin {
+                base_url: config.public_base_url.clone(),
+                trusted_proxies: config.trusted_proxies.clone(),
+            },
             ..HttpSettings::default()
         },
     }

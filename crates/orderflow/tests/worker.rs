@@ -2,11 +2,13 @@
 //! `worker-status` as a probe, and `serve` with the log backends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::HashSet;
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{run, Process};
 
 use chrono::Utc;
 use orderflow_application::ports::{
@@ -18,77 +20,6 @@ use orderflow_persistence::{PgNotificationQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::stored_customer;
 use orderflow_test_support::{SmtpSink, TestDatabase};
 use serde_json::{json, Value};
-
-fn command(args: &[&str], vars: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_orderflow"));
-    command
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (key, value) in vars {
-        command.env(key, value);
-    }
-    command
-}
-
-/// A background `orderflow` process whose stderr (the log) goes to a file; killed if still running when dropped.
-struct Process {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Process {
-    fn start(args: &[&str], vars: &[(&str, &str)]) -> Self {
-        let log =
-            std::env::temp_dir().join(format!("orderflow-{}.log", uuid::Uuid::new_v4().simple()));
-        let child = command(args, vars)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start orderflow");
-        Self { child, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL: no chance to clean up.
-    fn kill_hard(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// SIGTERM, then waits for the exit.
-    fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "still running:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
-    }
-}
-
-fn run(args: &[&str], vars: &[(&str, &str)]) -> Output {
-    command(args, vars).output().unwrap()
-}
 
 fn customer(db: &TestDatabase) -> Customer {
     stored_customer(db, "alice@example.com")
@@ -389,15 +320,6 @@ fn worker_status_reports_the_queue_and_fails_while_delivery_is_stalled() {
     );
 }
 
-fn free_port() -> String {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_with_the_log_backends_logs_the_sms_and_emails_of_an_order_from_the_seed_data() {
     let db = tokio::task::spawn_blocking(TestDatabase::new)
@@ -410,28 +332,14 @@ async fn serve_with_the_log_backends_logs_the_sms_and_emails_of_an_order_from_th
         "{}",
         String::from_utf8_lossy(&seeded.stderr)
     );
-    let port = free_port();
-    let server = Process::start(
-        &["serve"],
-        &[
-            ("DATABASE_URL", &url),
-            ("PORT", &port),
-            ("NOTIFY_POLL_MS", "50"),
-            ("LOG_FORMAT", "json"),
-            ("RUST_LOG", "info"),
-        ],
-    );
-    let base = format!("http://127.0.0.1:{port}");
+    let (server, base) = common::serve(&[
+        ("DATABASE_URL", &url),
+        ("NOTIFY_POLL_MS", "50"),
+        ("LOG_FORMAT", "json"),
+        ("RUST_LOG", "info"),
+    ])
+    .await;
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(format!("{base}/health/")).send().await.is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "server did not start:\n{}",
-            server.log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let login: Value = client
         .post(format!("{base}/api/v1/auth/login/"))
         .json(&json!({"email": "john.doe@example.com", "password": "testpass123"}))

@@ -25,7 +25,11 @@ mod tests {
 
     #[test]
     fn the_range_holds_the_subtree_and_nothing_else() {
-        let (start, end) = subtree_range(&CategoryPath::root(CategoryId(1)).child(CategoryId(5)));
+        let (start, end) = subtree_range(
+            &CategoryPath::root(CategoryId(1))
+                .child(CategoryId(5))
+                .unwrap(),
+        );
         assert_eq!((start.as_str(), end.as_str()), ("/1/5/", "/1/50"));
         let inside = ["/1/5/", "/1/5/7/", "/1/5/999/3/"];
         let outside = ["/1/", "/1/50/", "/1/51/", "/1/6/", "/1/4/9/", "/2/"];

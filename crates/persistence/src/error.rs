@@ -4,16 +4,27 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::RepositoryError;
 
-/// Translates a diesel error. Lost connections mean the database is unavailable (503, retry); anything else is
-/// a failure (500). Details go to the log, never to the client.
+/// Translates a diesel error. Lost connections and statements cancelled by `statement_timeout` mean the
+/// database is unavailable or overloaded (503, retry); anything else is a failure (500). Details go to the log,
+/// never to the client.
 pub fn storage_error(error: DieselError) -> RepositoryError {
     match &error {
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _,
         ) => RepositoryError::Unavailable(error.to_string()),
+        DieselError::DatabaseError(_, info) if is_timeout(info.message()) => {
+            RepositoryError::Unavailable(error.to_string())
+        }
         _ => RepositoryError::Failed(error.to_string()),
     }
+}
+
+/// Postgres's words for a statement it cancelled on a timeout (SQLSTATE 57014, which diesel does not expose) or
+/// a session it ended for idling in a transaction.
+fn is_timeout(message: &str) -> bool {
+    message.starts_with("canceling statement due to statement timeout")
+        || message.starts_with("terminating connection due to idle-in-transaction timeout")
 }
 
 /// A connection could not be taken from the pool: the database is down or overloaded.

@@ -20,6 +20,8 @@ pub struct PoolOptions {
     pub connection_timeout: Duration,
     /// A connection used more recently than this is handed out without a ping (see `session`).
     pub trusted_after_use: Duration,
+    /// The longest a statement may run, and a session may sit idle inside a transaction, before Postgres ends it.
+    pub statement_timeout: Duration,
 }
 
 impl Default for PoolOptions {
@@ -29,6 +31,7 @@ impl Default for PoolOptions {
             connection_timeout: Duration::from_secs(5),
             // HikariCP's choice: long enough to spare busy connections, far shorter than a database restart.
             trusted_after_use: Duration::from_millis(500),
+            statement_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -42,7 +45,11 @@ pub fn connect(database_url: &str, options: &PoolOptions) -> DbPool {
         .connection_timeout(options.connection_timeout)
         // The manager decides whether a checkout needs a ping (see `session`).
         .test_on_check_out(true)
-        .build_unchecked(SessionManager::new(database_url, options.trusted_after_use))
+        .build_unchecked(SessionManager::new(
+            database_url,
+            options.trusted_after_use,
+            options.statement_timeout,
+        ))
 }
 
 /// Checks that the database answers a query.

@@ -1,5 +1,10 @@
 //! Pooled sessions: how the pool makes Postgres connections and vets them on checkout.
 //!
+//! Every session gets a `statement_timeout` and an `idle_in_transaction_session_timeout`: no statement, however
+//! it was reached, runs longer than that, and no request that stalls (or spins) between the statements of its
+//! transaction holds its locks and its pooled connection for longer. The first cancels the statement (a 503 for
+//! the client); the second ends the session, which the pool then drops.
+//!
 //! A connection is pinged (`SELECT 1`) on checkout only when it has not been used for a while, as HikariCP does.
 //! Under load a connection goes back and forth many times a second, and a ping on every checkout was two of the
 //! thirteen round trips of an order placement. A connection that dies while in use fails the query in hand;
@@ -8,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use diesel::connection::SimpleConnection;
 use diesel::connection::{get_default_instrumentation, Instrumentation, InstrumentationEvent};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, ManageConnection, R2D2Connection};
@@ -19,13 +25,19 @@ pub struct SessionManager {
     connections: ConnectionManager<PgConnection>,
     /// A connection used more recently than this is handed out without a ping.
     trusted_after_use: Duration,
+    statement_timeout: Duration,
 }
 
 impl SessionManager {
-    pub fn new(database_url: &str, trusted_after_use: Duration) -> Self {
+    pub fn new(
+        database_url: &str,
+        trusted_after_use: Duration,
+        statement_timeout: Duration,
+    ) -> Self {
         Self {
             connections: ConnectionManager::new(database_url),
             trusted_after_use,
+            statement_timeout,
         }
     }
 }
@@ -36,6 +48,12 @@ impl ManageConnection for SessionManager {
 
     fn connect(&self) -> Result<PgConnection, Self::Error> {
         let mut connection = self.connections.connect()?;
+        let millis = self.statement_timeout.as_millis();
+        connection
+            .batch_execute(&format!(
+                "SET statement_timeout = {millis}; SET idle_in_transaction_session_timeout = {millis}"
+            ))
+            .map_err(diesel::r2d2::Error::QueryError)?;
         connection.set_instrumentation(LastUse {
             at: Instant::now(),
             // The process-wide instrumentation, if any (tracing, query counts in tests), keeps its events.

@@ -2,8 +2,8 @@
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::Text;
-use diesel::{QueryResult, RunQueryDsl};
+use diesel::sql_types::{Array, Bool, Text};
+use diesel::{BoxableExpression, QueryResult, RunQueryDsl};
 
 #[diesel::declare_sql_function]
 extern "SQL" {
@@ -50,6 +50,29 @@ impl<Q: Query> Query for Prepared<Q> {
 }
 
 impl<Q, Conn> RunQueryDsl<Conn> for Prepared<Q> {}
+
+/// The condition that every search term matches at least one of `columns` (case-insensitively, anywhere in the
+/// text): one SQL expression whatever the number of terms, with the terms bound as one array parameter.
+///
+/// One diesel `.filter()` per term nests the previous filters in the new one, so the query's type (and the work,
+/// and the stack, to build it) grows with the input: nine thousand words overflowed the stack. `columns` are SQL
+/// column references written in this crate (`products.name`), never input.
+pub fn matches_every_term<'a, QS: 'a>(
+    columns: &[&'static str],
+    terms: &[String],
+) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool> + 'a> {
+    let patterns: Vec<String> = terms.iter().map(|term| contains_pattern(term)).collect();
+    let any_column = columns
+        .iter()
+        .map(|column| format!("{column} ILIKE search.pattern"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    Box::new(
+        diesel::dsl::sql::<Bool>("NOT EXISTS (SELECT 1 FROM unnest(")
+            .bind::<Array<Text>, _>(patterns)
+            .sql(&format!(") AS search(pattern) WHERE NOT ({any_column}))")),
+    )
+}
 
 /// A `LIKE` pattern matching `term` anywhere, with the pattern characters of `term` escaped.
 pub fn contains_pattern(term: &str) -> String {

@@ -25,7 +25,7 @@ fn new_category(tx: &mut dyn Transaction, name: &str, parent: Option<&Category>)
         slug: name.to_lowercase().replace(' ', "-"),
         description: String::new(),
         parent_id: parent.map(|p| p.id),
-        path: parent.map_or(CategoryPath::root(id), |p| p.path.child(id)),
+        path: parent.map_or(CategoryPath::root(id), |p| p.path.child(id).unwrap()),
         image: None,
         is_active: true,
         created_at: Utc::now(),
@@ -115,7 +115,7 @@ fn moving_a_subtree_rewrites_every_path_and_level_below_it() {
         Ok((a, b, c, d, other))
     });
     run(&uow, |tx| {
-        let to = other.path.child(b.id);
+        let to = other.path.child(b.id).unwrap();
         tx.categories().move_subtree(&b.path, &to)?;
         let mut moved = b.clone();
         moved.parent_id = Some(other.id);

@@ -136,3 +136,86 @@ fn a_listing_reads_one_read_only_snapshot_planned_for_its_values_and_leaves_the_
     assert_eq!(after.plan_cache_mode, "auto");
     assert_eq!(after.read_only, "off");
 }
+
+fn pool_with_statement_timeout(db: &TestDatabase, timeout: Duration) -> DbPool {
+    connect(
+        db.url(),
+        &PoolOptions {
+            max_size: 1,
+            statement_timeout: timeout,
+            connection_timeout: Duration::from_millis(300),
+            ..PoolOptions::default()
+        },
+    )
+}
+
+#[test]
+fn no_statement_runs_past_the_statement_timeout_and_the_session_survives_it() {
+    let db = TestDatabase::new();
+    let pool = pool_with_statement_timeout(&db, Duration::from_millis(200));
+    let mut connection = pool.get().unwrap();
+    let first = backend_pid(&mut connection).unwrap();
+    let started = Instant::now();
+    let error = sql_query("SELECT pg_sleep(10)")
+        .execute(&mut connection)
+        .expect_err("cancelled by statement_timeout");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "cancelled after {took:?}");
+    assert!(
+        matches!(storage_error(error), RepositoryError::Unavailable(_)),
+        "a cancelled statement is a 503 (retry), not a 500"
+    );
+    drop(connection);
+    assert_eq!(
+        backend_pid(&mut pool.get().unwrap()).unwrap(),
+        first,
+        "a cancelled statement does not cost the session"
+    );
+}
+
+#[test]
+fn a_session_idle_inside_a_transaction_past_the_timeout_is_ended_and_replaced() {
+    let db = TestDatabase::new();
+    let mut admin = db.connection();
+    let pool = pool_with_statement_timeout(&db, Duration::from_millis(200));
+    let mut connection = pool.get().unwrap();
+    let first = backend_pid(&mut connection).unwrap();
+    sql_query("BEGIN").execute(&mut connection).unwrap();
+    // The work between two statements stalls (or spins) while the transaction holds the connection.
+    std::thread::sleep(Duration::from_millis(1200));
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let idle_sessions = sql_query(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'idle in transaction'",
+    )
+    .bind::<Integer, _>(first)
+    .get_result::<Count>(&mut admin)
+    .unwrap()
+    .n;
+    assert_eq!(idle_sessions, 0, "Postgres ended the session");
+    assert!(
+        backend_pid(&mut connection).is_err(),
+        "its next statement fails"
+    );
+    drop(connection);
+    let second = backend_pid(&mut pool.get().unwrap()).expect("a new session");
+    assert_ne!(first, second);
+}
+
+#[test]
+fn waiting_for_a_pooled_connection_is_bounded() {
+    let db = TestDatabase::new();
+    let pool = pool_with_statement_timeout(&db, Duration::from_secs(5));
+    let _held = pool.get().unwrap();
+    let started = Instant::now();
+    let error = orderflow_persistence::ping(&pool).expect_err("the only connection is taken");
+    assert!(matches!(error, RepositoryError::Unavailable(_)));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}

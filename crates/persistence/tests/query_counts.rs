@@ -33,7 +33,7 @@ fn build(db: &TestDatabase, count: usize, depth: usize) {
             }
             let id = categories.next_id()?;
             let path = match chain.last() {
-                Some(parent) => parent.path.child(id),
+                Some(parent) => parent.path.child(id).expect("within the depth limit"),
                 None => CategoryPath::root(id),
             };
             let category = Category {

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use orderflow_domain::catalogue::{
-    next_free_slug, slugify, Category, CategoryId, CategoryName, CategoryPath, MoveError,
+    category_description, next_free_slug, slugify, Category, CategoryId, CategoryName,
+    CategoryPath, MoveError,
 };
 use orderflow_domain::validation::FieldErrors;
 
@@ -81,9 +82,18 @@ impl ManageCategories {
                 None
             }
         };
-        let Some(name) = name.filter(|_| errors.is_empty()) else {
+        let description = input
+            .description
+            .as_deref()
+            .map_or(Some(String::new()), |text| {
+                errors.check("description", category_description(text))
+            });
+        let (Some(name), Some(description)) = (name, description) else {
             return Err(errors.into());
         };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         let id = with_slug_retries(self.uow.as_ref(), |tx| {
             let categories = tx.categories();
             categories.lock_tree()?;
@@ -94,7 +104,9 @@ impl ManageCategories {
             let categories = tx.categories();
             let id = categories.next_id()?;
             let path = match &parent {
-                Some(parent) => parent.path.child(id),
+                Some(parent) => parent.path.child(id).map_err(|too_deep| {
+                    CatalogueError::from(FieldErrors::single("parent", too_deep.to_string()))
+                })?,
                 None => CategoryPath::root(id),
             };
             let base = slugify(&name, "category");
@@ -104,12 +116,7 @@ impl ManageCategories {
                 id,
                 name: name.clone(),
                 slug,
-                description: input
-                    .description
-                    .clone()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned(),
+                description: description.clone(),
                 parent_id: parent.map(|p| p.id),
                 path,
                 image: input.image.clone().flatten(),
@@ -140,6 +147,10 @@ impl ManageCategories {
             }
             None => None,
         };
+        let description = input
+            .description
+            .as_deref()
+            .and_then(|text| errors.check("description", category_description(text)));
         errors.into_result()?;
         with_slug_retries(self.uow.as_ref(), |tx| {
             tx.categories().lock_tree()?;
@@ -162,8 +173,8 @@ impl ManageCategories {
                     category.name = name.clone();
                 }
             }
-            if let Some(description) = &input.description {
-                category.description = description.trim().to_owned();
+            if let Some(description) = &description {
+                category.description = description.clone();
             }
             if let Some(active) = input.is_active {
                 category.is_active = active;
@@ -224,12 +235,9 @@ fn move_category(
         Some(id) => Some(existing_parent(tx, id)?),
         None => None,
     };
-    MoveError::check(&category.path, parent.as_ref().map(|p| &p.path))
+    let height = tx.categories().subtree_height(&category.path)?;
+    let new_path = MoveError::check(&category.path, parent.as_ref().map(|p| &p.path), height)
         .map_err(|error| FieldErrors::single("parent", error.to_string()))?;
-    let new_path = match &parent {
-        Some(parent) => parent.path.child(category.id),
-        None => CategoryPath::root(category.id),
-    };
     tx.categories().move_subtree(&category.path, &new_path)?;
     category.path = new_path;
     category.parent_id = parent.map(|p| p.id);
@@ -393,6 +401,7 @@ mod tests {
                 _ => category_at(6, &[1, 2, 4, 5], "Deep"),
             }))
         });
+        categories.expect_subtree_height().returning(|_| Ok(2));
         categories.expect_move_subtree().never();
         categories.expect_update().never();
         let (manage, uow) = manage(categories, MockCatalogueQueries::new());
@@ -411,9 +420,8 @@ mod tests {
         assert_eq!(uow.rollbacks(), 1);
     }
 
-    #[test]
-    fn a_legal_move_rewrites_the_subtree_from_the_old_to_the_new_path() {
-        let mut categories = MockCategoryStore::new();
+    /// Bakery (2, under 1) and Outlet (8, under 7), found in a locked tree.
+    fn bakery_and_outlet(categories: &mut MockCategoryStore) {
         categories.expect_lock_tree().returning(|| Ok(()));
         categories.expect_find().returning(|id| {
             Ok(Some(match id.0 {
@@ -421,8 +429,40 @@ mod tests {
                 _ => category_at(8, &[7], "Outlet"),
             }))
         });
+    }
+
+    #[test]
+    fn a_move_that_would_take_the_subtree_too_deep_is_refused_before_anything_is_rewritten() {
+        let mut categories = MockCategoryStore::new();
+        bakery_and_outlet(&mut categories);
+        // Under Outlet (level 1) the branch starts at level 2; 98 levels below it would reach level 100.
+        categories.expect_subtree_height().returning(|_| Ok(98));
+        categories.expect_move_subtree().never();
+        categories.expect_update().never();
+        let (manage, _) = manage(categories, queries_returning(2));
+        let Err(CatalogueError::Invalid(errors)) = manage.update(
+            CategoryId(2),
+            CategoryInput {
+                parent: Some(Some(8)),
+                ..CategoryInput::default()
+            },
+            false,
+        ) else {
+            panic!("expected a refusal")
+        };
+        assert!(errors.messages("parent")[0].contains("at most 100 levels"));
+    }
+
+    #[test]
+    fn a_legal_move_rewrites_the_subtree_from_the_old_to_the_new_path() {
+        let mut categories = MockCategoryStore::new();
+        bakery_and_outlet(&mut categories);
         let from = category_at(2, &[1], "Bakery").path;
-        let to: CategoryPath = category_at(8, &[7], "Outlet").path.child(CategoryId(2));
+        let to: CategoryPath = category_at(8, &[7], "Outlet")
+            .path
+            .child(CategoryId(2))
+            .unwrap();
+        categories.expect_subtree_height().returning(|_| Ok(1));
         categories
             .expect_move_subtree()
             .with(eq(from), eq(to))

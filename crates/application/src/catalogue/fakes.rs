@@ -121,12 +121,12 @@ pub fn category_at(id: i64, ancestors: &[i64], name: &str) -> Category {
     for ancestor in ancestors {
         path = Some(match path {
             None => CategoryPath::root(CategoryId(*ancestor)),
-            Some(p) => p.child(CategoryId(*ancestor)),
+            Some(p) => p.child(CategoryId(*ancestor)).unwrap(),
         });
     }
     let path = match path {
         None => CategoryPath::root(CategoryId(id)),
-        Some(p) => p.child(CategoryId(id)),
+        Some(p) => p.child(CategoryId(id)).unwrap(),
     };
     let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     Category {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use orderflow_domain::catalogue::{
-    next_free_slug, slugify, Category, CategoryName, CategoryPath, Price, Product, ProductId,
-    ProductName, ProductStatus, Sku, StockQuantity,
+    next_free_slug, product_description, slugify, Category, CategoryName, CategoryPath, Price,
+    Product, ProductId, ProductName, ProductStatus, Sku, StockError, StockQuantity,
 };
 use orderflow_domain::validation::FieldErrors;
 use uuid::Uuid;
@@ -61,6 +61,19 @@ pub struct ImportProducts {
     clock: Arc<dyn Clock>,
 }
 
+/// Why a row's category path could not be found or created.
+enum PathProblem {
+    /// Something about the row, said in plain words.
+    Row(String),
+    Storage(RepositoryError),
+}
+
+impl From<RepositoryError> for PathProblem {
+    fn from(error: RepositoryError) -> Self {
+        PathProblem::Storage(error)
+    }
+}
+
 /// Aborts the import transaction with the errors found while writing.
 enum Abort {
     Rows(BTreeMap<usize, FieldErrors>),
@@ -85,10 +98,8 @@ impl ImportProducts {
         if rows.len() > MAX_ROWS {
             return Err(FieldErrors::single(
                 "non_field_errors",
-                format!(
-                    "At most {MAX_ROWS} rows can be imported at once; this file has {}.",
-                    rows.len()
-                ),
+                // The reader stops one row past the limit: how many more the file held is not known.
+                format!("At most {MAX_ROWS} rows can be imported at once; this file has more."),
             )
             .into());
         }
@@ -127,9 +138,11 @@ impl ImportProducts {
                     Ok(category) => {
                         categories.insert(row.category_names.clone(), category);
                     }
-                    Err(message) => {
+                    Err(PathProblem::Row(message)) => {
                         errors.insert(*number, FieldErrors::single("category_path", message));
                     }
+                    // The database's own words go to the log with the request id, never into a row error.
+                    Err(PathProblem::Storage(error)) => return Err(error.into()),
                 }
             }
         }
@@ -177,35 +190,35 @@ impl ImportProducts {
         &self,
         tx: &mut dyn Transaction,
         names: &[String],
-    ) -> Result<Category, String> {
+    ) -> Result<Category, PathProblem> {
         let mut parent: Option<Category> = None;
         for name in names {
             let categories = tx.categories();
-            let found = categories.find_by_name(name).map_err(|e| e.to_string())?;
+            let found = categories.find_by_name(name)?;
             let category = match found {
                 Some(existing) => {
                     if existing.parent_id != parent.as_ref().map(|p| p.id) {
                         let under = parent
                             .as_ref()
                             .map_or("the top level".to_owned(), |p| format!("\"{}\"", p.name));
-                        return Err(format!(
+                        return Err(PathProblem::Row(format!(
                             "Category \"{}\" already exists elsewhere in the tree, not under {under}.",
                             existing.name
-                        ));
+                        )));
                     }
                     existing
                 }
                 None => {
-                    let id = categories.next_id().map_err(|e| e.to_string())?;
+                    let id = categories.next_id()?;
                     let path = match &parent {
-                        Some(parent) => parent.path.child(id),
+                        Some(parent) => parent
+                            .path
+                            .child(id)
+                            .map_err(|too_deep| PathProblem::Row(too_deep.to_string()))?,
                         None => CategoryPath::root(id),
                     };
                     let base = slugify(name, "category");
-                    let slug = next_free_slug(
-                        &base,
-                        &categories.slugs_like(&base).map_err(|e| e.to_string())?,
-                    );
+                    let slug = next_free_slug(&base, &categories.slugs_like(&base)?);
                     let now = self.clock.now();
                     let category = Category {
                         id,
@@ -220,15 +233,17 @@ impl ImportProducts {
                         updated_at: now,
                     };
                     categories.insert(&category).map_err(|error| match error {
-                        CategoryWriteError::Storage(error) => error.to_string(),
-                        _ => format!("Category \"{name}\" could not be created; please retry."),
+                        CategoryWriteError::Storage(error) => PathProblem::Storage(error),
+                        _ => PathProblem::Row(format!(
+                            "Category \"{name}\" could not be created; please retry."
+                        )),
                     })?;
                     category
                 }
             };
             parent = Some(category);
         }
-        parent.ok_or_else(|| REQUIRED.to_owned())
+        parent.ok_or_else(|| PathProblem::Row(REQUIRED.to_owned()))
     }
 
     fn create(
@@ -305,23 +320,14 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
         .and_then(|n| errors.check("name", ProductName::parse(&n)));
     let price = required(&mut errors, "price", &row.price)
         .and_then(|p| errors.check("price", Price::parse(&p)));
-    let category_names =
-        required(&mut errors, "category_path", &row.category_path).and_then(|path| {
-            let names: Result<Vec<String>, _> = path.split('>').map(CategoryName::parse).collect();
-            errors.check(
-                "category_path",
-                names.map_err(|e| format!("Each level of the path must be a category name: {e}")),
-            )
-        });
+    let category_names = required(&mut errors, "category_path", &row.category_path)
+        .and_then(|path| errors.check("category_path", category_names(&path)));
+    let description = given(&row.description).map_or(Some(String::new()), |text| {
+        errors.check("description", product_description(text))
+    });
     let stock = match given(&row.stock_quantity) {
         None => Some(StockQuantity(0)),
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(units) => errors.check("stock_quantity", StockQuantity::new(units)),
-            Err(_) => {
-                errors.add("stock_quantity", "A valid integer is required.");
-                None
-            }
-        },
+        Some(raw) => errors.check("stock_quantity", stock_quantity(raw)),
     };
     let sku = given(&row.sku).and_then(|sku| errors.check("sku", Sku::parse(sku)));
     let status = match given(&row.status) {
@@ -349,7 +355,7 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
             Some(is_featured),
         ) if errors.is_empty() => Ok(ValidRow {
             name,
-            description: given(&row.description).unwrap_or_default().to_owned(),
+            description: description.unwrap_or_default(),
             price,
             category_names,
             stock,
@@ -361,12 +367,44 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
     }
 }
 
-/// Two rows with the same SKU would fight over one product: both are refused.
+/// `Electronics > Phones > Android`: the names from the root down, at most as many as the tree has levels.
+fn category_names(path: &str) -> Result<Vec<String>, String> {
+    let levels = path.split('>');
+    if levels.clone().nth(CategoryPath::MAX_LEVELS).is_some() {
+        return Err(format!(
+            "A category path can have at most {} levels.",
+            CategoryPath::MAX_LEVELS
+        ));
+    }
+    levels
+        .map(CategoryName::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("Each level of the path must be a category name: {e}"))
+}
+
+/// A whole number of units as written in a file; a number too large for any stock says so.
+fn stock_quantity(raw: &str) -> Result<StockQuantity, String> {
+    let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+    match raw.parse::<i64>() {
+        Ok(units) => StockQuantity::new(units).map_err(|e| e.to_string()),
+        Err(_) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) => {
+            let too_far = if raw.starts_with('-') {
+                StockError::Negative
+            } else {
+                StockError::TooLarge
+            };
+            Err(too_far.to_string())
+        }
+        Err(_) => Err("A valid integer is required.".into()),
+    }
+}
+
+/// Two rows with the same SKU (in any letter case) would fight over one product: both are refused.
 fn duplicate_skus(rows: &[(usize, ValidRow)], rejected: &mut BTreeMap<usize, FieldErrors>) {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (number, row) in rows {
         let Some(sku) = &row.sku else { continue };
-        if let Some(first) = seen.insert(sku.as_str(), *number) {
+        if let Some(first) = seen.insert(sku.key(), *number) {
             rejected
                 .entry(*number)
                 .or_default()

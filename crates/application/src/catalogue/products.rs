@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use orderflow_domain::catalogue::{
-    next_free_slug, slugify, CategoryId, ImageFormat, Price, Product, ProductId, ProductName,
-    ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
+    next_free_slug, product_description, slugify, CategoryId, ImageFormat, Price, Product,
+    ProductId, ProductName, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
 };
 use orderflow_domain::validation::FieldErrors;
 use uuid::Uuid;
@@ -69,7 +69,10 @@ impl Fields {
                 .name
                 .as_deref()
                 .and_then(|name| errors.check("name", ProductName::parse(name))),
-            description: input.description.as_ref().map(|d| d.trim().to_owned()),
+            description: input
+                .description
+                .as_deref()
+                .and_then(|text| errors.check("description", product_description(text))),
             price: input
                 .price
                 .as_deref()

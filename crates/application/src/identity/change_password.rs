@@ -56,6 +56,9 @@ impl ChangePassword {
     ) -> Result<(), ChangePasswordError> {
         let mut errors = FieldErrors::new();
         let old = required(&mut errors, "old_password", &input.old_password);
+        if let Some(old) = old {
+            fields::password_length(&mut errors, "old_password", old);
+        }
         let new = required(&mut errors, "new_password", &input.new_password);
         if let Some(new) = new {
             fields::password_rules(
@@ -73,7 +76,8 @@ impl ChangePassword {
             .customers
             .find_credentials_by_id(principal.customer.id)?;
         let old_is_right = match stored.as_ref().and_then(|s| s.password_hash.as_deref()) {
-            Some(hash) => self.hasher.verify(old, hash),
+            Some(_) if errors.has("old_password") => true,
+            Some(hash) => self.hasher.verify(old, hash)?,
             None => false,
         };
         if !old_is_right {
@@ -139,7 +143,7 @@ mod tests {
         hasher
             .expect_verify()
             .withf(|p, h| p == "old-secret-1" && h == "old-hash")
-            .returning(|_, _| true);
+            .returning(|_, _| Ok(true));
         hasher
             .expect_hash()
             .withf(|p| p == "fresh-secret-22")
@@ -160,7 +164,7 @@ mod tests {
         with_stored_hash(&mut customers);
         customers.expect_set_password().never();
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify().returning(|_, _| false);
+        hasher.expect_verify().returning(|_, _| Ok(false));
         let result = ChangePassword::new(
             Arc::new(customers),
             Arc::new(hasher),
@@ -183,7 +187,7 @@ mod tests {
         with_stored_hash(&mut customers);
         customers.expect_set_password().never();
         let mut hasher = MockPasswordHasher::new();
-        hasher.expect_verify().returning(|_, _| true);
+        hasher.expect_verify().returning(|_, _| Ok(true));
         let result = ChangePassword::new(
             Arc::new(customers),
             Arc::new(hasher),

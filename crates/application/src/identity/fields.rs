@@ -1,8 +1,7 @@
 //! Validation of the account fields shared by registration, profile updates and admin creation.
 
-use orderflow_domain::identity::{
-    bounded, limits, EmailAddress, PasswordPolicy, PersonName, PhoneNumber,
-};
+use orderflow_domain::identity::{EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
+use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
 pub const REQUIRED: &str = "This field is required.";
@@ -46,13 +45,35 @@ pub(crate) fn phone(errors: &mut FieldErrors, value: Option<&str>) -> Option<Opt
     }
 }
 
-pub(crate) fn text(
+/// An optional single line of text (absent means empty), at most `max` characters.
+pub(crate) fn line(
     errors: &mut FieldErrors,
     field: &str,
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
-    errors.check(field, bounded(value.unwrap_or_default(), max))
+    errors.check(field, text::line(value.unwrap_or_default(), max))
+}
+
+/// Optional free text (absent means empty; tabs and line breaks allowed), at most `max` characters.
+pub(crate) fn free_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    errors.check(field, text::free_text(value.unwrap_or_default(), max))
+}
+
+/// A password as typed at sign-in or as the old password of a change: only its length is checked (the rules
+/// apply to new passwords).
+pub(crate) fn password_length(errors: &mut FieldErrors, field: &str, password: &str) {
+    if password.chars().nth(limits::PASSWORD).is_some() {
+        errors.add(
+            field,
+            text::TextError::TooLong(limits::PASSWORD).to_string(),
+        );
+    }
 }
 
 /// Records every password rule the password breaks.
@@ -87,17 +108,17 @@ pub(crate) fn address_fields(
     country: Option<&str>,
     postal_code: Option<&str>,
 ) -> Option<AddressFields> {
-    let address = text(errors, "address", address, limits::ADDRESS);
-    let city = text(errors, "city", city, limits::CITY);
-    let state = text(errors, "state", state, limits::STATE);
-    let country = text(errors, "country", country, limits::COUNTRY).map(|country| {
+    let address = free_text(errors, "address", address, limits::ADDRESS);
+    let city = line(errors, "city", city, limits::CITY);
+    let state = line(errors, "state", state, limits::STATE);
+    let country = line(errors, "country", country, limits::COUNTRY).map(|country| {
         if country.is_empty() {
             orderflow_domain::identity::DEFAULT_COUNTRY.to_owned()
         } else {
             country
         }
     });
-    let postal_code = text(errors, "postal_code", postal_code, limits::POSTAL_CODE);
+    let postal_code = line(errors, "postal_code", postal_code, limits::POSTAL_CODE);
     Some(AddressFields {
         address: address?,
         city: city?,

@@ -3,11 +3,11 @@ use std::sync::Arc;
 use orderflow_domain::identity::{EmailAddress, LoginThrottle, ThrottleDecision};
 use orderflow_domain::validation::FieldErrors;
 
-use super::fields::required;
+use super::fields::{self, required};
 use super::{Session, TokenIssuer};
 use crate::ports::{
-    Clock, CustomerRepository, LoginAttemptRepository, PasswordHasher, RepositoryError,
-    ThrottleKey, TokenRepository,
+    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher,
+    RepositoryError, ThrottleKey, TokenRepository,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub enum LogInError {
     InvalidCredentials,
     #[error("too many failed logins; retry after {retry_after_seconds} s")]
     Throttled { retry_after_seconds: i64 },
+    #[error(transparent)]
+    Hashing(#[from] PasswordHashError),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
 }
@@ -71,9 +73,15 @@ impl LogIn {
         let mut errors = FieldErrors::new();
         let email = required(&mut errors, "email", &input.email);
         let password = required(&mut errors, "password", &input.password);
+        if let Some(password) = password {
+            fields::password_length(&mut errors, "password", password);
+        }
         let (Some(raw_email), Some(password)) = (email, password) else {
             return Err(LogInError::Invalid(errors));
         };
+        if !errors.is_empty() {
+            return Err(LogInError::Invalid(errors));
+        }
         // A malformed email cannot belong to an account: answer like any other failed login.
         let email = EmailAddress::parse(raw_email).ok();
 
@@ -98,10 +106,10 @@ impl LogIn {
             .and_then(|c| c.password_hash.as_deref().map(|h| (c, h)))
         {
             Some((credentials, hash)) => {
-                self.hasher.verify(password, hash) && credentials.customer.is_active
+                self.hasher.verify(password, hash)? && credentials.customer.is_active
             }
             None => {
-                self.hasher.verify_against_dummy(password);
+                self.hasher.verify_against_dummy(password)?;
                 false
             }
         };
@@ -229,7 +237,7 @@ mod tests {
             .hasher
             .expect_verify()
             .withf(|password, hash| password == "kamau-wanjiru-77" && hash == "stored-hash")
-            .returning(|_, _| true);
+            .returning(|_, _| Ok(true));
         mocks
             .attempts
             .expect_clear()
@@ -254,7 +262,7 @@ mod tests {
     #[test]
     fn a_wrong_password_is_recorded_against_email_and_address() {
         let mut mocks = Mocks::new().with_no_recent_failures().with_account(true);
-        mocks.hasher.expect_verify().returning(|_, _| false);
+        mocks.hasher.expect_verify().returning(|_, _| Ok(false));
         mocks
             .attempts
             .expect_record_failure()
@@ -284,7 +292,7 @@ mod tests {
             .hasher
             .expect_verify_against_dummy()
             .times(1)
-            .return_const(());
+            .returning(|_| Ok(()));
         mocks
             .attempts
             .expect_record_failure()
@@ -298,7 +306,7 @@ mod tests {
     #[test]
     fn an_inactive_account_cannot_log_in_even_with_the_right_password() {
         let mut mocks = Mocks::new().with_no_recent_failures().with_account(false);
-        mocks.hasher.expect_verify().returning(|_, _| true);
+        mocks.hasher.expect_verify().returning(|_, _| Ok(true));
         mocks
             .attempts
             .expect_record_failure()

@@ -1,8 +1,7 @@
 use std::sync::Arc;
 
-use orderflow_domain::identity::{
-    bounded, limits, Customer, CustomerId, PersonName, ProfileChanges,
-};
+use orderflow_domain::identity::{Customer, CustomerId, PersonName, ProfileChanges};
+use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
 use super::{fields, Principal};
@@ -67,8 +66,8 @@ fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
     let name = |errors: &mut FieldErrors, field: &str, value: Option<String>| {
         value.and_then(|value| errors.check(field, PersonName::parse(&value)))
     };
-    let text = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
-        value.and_then(|value| errors.check(field, bounded(&value, max)))
+    let line = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
+        value.and_then(|value| errors.check(field, text::line(&value, max)))
     };
     let changes = ProfileChanges {
         first_name: name(&mut errors, "first_name", input.first_name),
@@ -76,11 +75,13 @@ fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
         phone_number: input
             .phone_number
             .and_then(|phone| fields::phone(&mut errors, phone.as_deref())),
-        address: text(&mut errors, "address", input.address, limits::ADDRESS),
-        city: text(&mut errors, "city", input.city, limits::CITY),
-        state: text(&mut errors, "state", input.state, limits::STATE),
-        country: text(&mut errors, "country", input.country, limits::COUNTRY),
-        postal_code: text(
+        address: input
+            .address
+            .and_then(|value| errors.check("address", text::free_text(&value, limits::ADDRESS))),
+        city: line(&mut errors, "city", input.city, limits::CITY),
+        state: line(&mut errors, "state", input.state, limits::STATE),
+        country: line(&mut errors, "country", input.country, limits::COUNTRY),
+        postal_code: line(
             &mut errors,
             "postal_code",
             input.postal_code,

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use orderflow_domain::identity::bounded;
 use orderflow_domain::notifications;
+use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
 use super::NotificationError;
@@ -35,11 +35,13 @@ impl SendSystemAlert {
                 errors.add("message", REQUIRED);
                 None
             }
-            Some(text) => errors.check("message", bounded(text, 1000)),
+            Some(message) => {
+                errors.check("message", text::free_text(message, limits::ALERT_MESSAGE))
+            }
         };
         let alert_type = match input.alert_type.as_deref().map(str::trim) {
             None | Some("") => Some("info".to_owned()),
-            Some(text) => errors.check("alert_type", bounded(text, 50)),
+            Some(kind) => errors.check("alert_type", text::line(kind, limits::ALERT_TYPE)),
         };
         let (Some(message), Some(alert_type)) = (message, alert_type) else {
             return Err(errors.into());

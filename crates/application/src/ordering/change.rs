@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
+use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications;
 use orderflow_domain::ordering::{Actor, Order, OrderId, OrderStatus, StockEffect};
+use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
 use super::OrderError;
@@ -79,11 +80,23 @@ impl ChangeOrders {
         id: OrderId,
         input: StatusInput,
     ) -> Result<OrderView, OrderError> {
+        let mut errors = FieldErrors::new();
         let to = match input.status.as_deref().map(str::trim) {
-            None | Some("") => return Err(FieldErrors::single("status", REQUIRED).into()),
-            Some(raw) => raw
-                .parse::<OrderStatus>()
-                .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e.to_string())))?,
+            None | Some("") => {
+                errors.add("status", REQUIRED);
+                None
+            }
+            Some(raw) => errors.check("status", raw.parse::<OrderStatus>()),
+        };
+        let note = errors.check(
+            "notes",
+            text::free_text(
+                input.notes.as_deref().unwrap_or_default(),
+                limits::STATUS_NOTE,
+            ),
+        );
+        let (Some(to), Some(note)) = (to, note) else {
+            return Err(errors.into());
         };
         transaction(self.uow.as_ref(), |tx| {
             let order = visible(tx.orders().find_for_update(id)?, actor)?;
@@ -91,14 +104,7 @@ impl ChangeOrders {
                 .status
                 .transition(to, Actor::Staff, input.restock)
                 .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e.to_string())))?;
-            self.move_to(
-                tx,
-                order,
-                to,
-                effect,
-                actor,
-                input.notes.as_deref().unwrap_or_default(),
-            )
+            self.move_to(tx, order, to, effect, actor, &note)
         })?;
         self.view(id)
     }
@@ -140,11 +146,17 @@ impl ChangeOrders {
             let mut items: Vec<_> = order
                 .items
                 .iter()
-                .map(|item| (item.product_id, item.quantity))
+                .map(|item| (item.product_id, item.quantity, &item.product_name))
                 .collect();
             items.sort();
-            for (product, quantity) in items {
-                tx.products().return_stock(product, quantity)?;
+            for (product, units, name) in items {
+                // The transaction rolls back: no line's stock comes back unless every line's can.
+                if !tx.products().return_stock(product, units)? {
+                    return Err(OrderError::StockLimit {
+                        product_name: name.clone(),
+                        units,
+                    });
+                }
             }
         }
         let now = self.clock.now();
@@ -186,11 +198,17 @@ impl ChangeOrders {
         let mut errors = FieldErrors::new();
         let method = errors.check(
             "payment_method",
-            bounded(payment_method.as_deref().unwrap_or_default(), 50),
+            text::line(
+                payment_method.as_deref().unwrap_or_default(),
+                limits::PAYMENT_METHOD,
+            ),
         );
         let reference = errors.check(
             "payment_reference",
-            bounded(payment_reference.as_deref().unwrap_or_default(), 100),
+            text::line(
+                payment_reference.as_deref().unwrap_or_default(),
+                limits::PAYMENT_REFERENCE,
+            ),
         );
         let (Some(method), Some(reference)) = (method, reference) else {
             return Err(errors.into());
@@ -250,7 +268,7 @@ impl ChangeOrders {
                     errors.add(field, "This field may not be blank.");
                     None
                 } else {
-                    errors.check(field, bounded(raw, 1000))
+                    errors.check(field, text::free_text(raw, limits::ORDER_ADDRESS))
                 }
             })
         };
@@ -263,7 +281,7 @@ impl ChangeOrders {
         let notes = input
             .notes
             .as_deref()
-            .and_then(|raw| errors.check("notes", bounded(raw, 2000)));
+            .and_then(|raw| errors.check("notes", text::free_text(raw, limits::ORDER_NOTES)));
         errors.into_result()?;
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
@@ -379,7 +397,7 @@ mod tests {
                 .withf(move |id, q| *id == ProductId(Uuid::from_u128(product)) && *q == quantity)
                 .times(1)
                 .in_sequence(&mut sequence)
-                .returning(|_, _| Ok(()));
+                .returning(|_, _| Ok(true));
         }
         let mut orders = MockOrderStore::new();
         orders
@@ -399,6 +417,62 @@ mod tests {
         change.cancel(&owner(), id()).unwrap();
     }
 
+    #[test]
+    fn a_return_past_the_stock_maximum_refuses_the_whole_cancellation() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_return_stock()
+            .withf(|id, _| *id == ProductId(Uuid::from_u128(1)))
+            .returning(|_, _| Ok(true));
+        products
+            .expect_return_stock()
+            .withf(|id, _| *id == ProductId(Uuid::from_u128(2)))
+            .returning(|_, _| Ok(false));
+        let mut orders = MockOrderStore::new();
+        orders.expect_update().never();
+        orders.expect_add_event().never();
+        let (change, uow) = change(OrderStatus::Pending, products, orders);
+        let Err(OrderError::StockLimit { units, .. }) = change.cancel(&owner(), id()) else {
+            panic!("expected the stock limit")
+        };
+        assert_eq!(units, 3);
+        assert_eq!(
+            uow.rollbacks(),
+            1,
+            "the first line's return is rolled back too"
+        );
+    }
+
+    #[test]
+    fn a_status_note_is_bounded_free_text() {
+        let (change, _) = change(
+            OrderStatus::Pending,
+            MockProductStore::new(),
+            MockOrderStore::new(),
+        );
+        for (note, expected) in [
+            (
+                "n".repeat(1_001),
+                "Ensure this field has no more than 1000 characters.",
+            ),
+            (
+                "bad\u{0}".to_owned(),
+                "Control characters other than tabs and line breaks are not allowed in this field.",
+            ),
+        ] {
+            let input = StatusInput {
+                status: Some("confirmed".into()),
+                notes: Some(note),
+                restock: false,
+            };
+            let Err(OrderError::Invalid(errors)) = change.update_status(&staff(), id(), input)
+            else {
+                panic!("expected a refusal")
+            };
+            assert_eq!(errors.messages("notes"), [expected]);
+        }
+    }
+
     fn telling(
         status: OrderStatus,
         customers: MockCustomerStore,
@@ -411,7 +485,7 @@ mod tests {
         orders.expect_update().returning(|_| Ok(()));
         orders.expect_add_event().returning(|_| Ok(()));
         let mut products = MockProductStore::new();
-        products.expect_return_stock().returning(|_, _| Ok(()));
+        products.expect_return_stock().returning(|_, _| Ok(true));
         let uow = Arc::new(FakeUnitOfWork::with(FakeTransaction {
             categories: MockCategoryStore::new(),
             products,
@@ -518,7 +592,7 @@ mod tests {
             products
                 .expect_return_stock()
                 .times(if restock { 2 } else { 0 })
-                .returning(|_, _| Ok(()));
+                .returning(|_, _| Ok(true));
             let mut orders = MockOrderStore::new();
             orders.expect_update().returning(|_| Ok(()));
             orders.expect_add_event().returning(|_| Ok(()));

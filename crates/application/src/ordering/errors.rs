@@ -13,6 +13,9 @@ pub enum OrderError {
     /// A valid request the order's state refuses (`detail` says why).
     #[error("{0}")]
     Refused(String),
+    /// Putting a cancelled order's units back would take a product's stock past its maximum; nothing changed.
+    #[error("returning {units} units of {product_name} would pass the stock maximum")]
+    StockLimit { product_name: String, units: i64 },
     /// The same Idempotency-Key with a different body.
     #[error("idempotency key reused with another request")]
     KeyReused,

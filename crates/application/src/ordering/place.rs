@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use orderflow_domain::catalogue::{ProductId, ProductStatus};
-use orderflow_domain::identity::{bounded, Customer, PhoneNumber};
+use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications;
 use orderflow_domain::ordering::{
     merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
     OrderStatus, RequestedLine, MAX_QUANTITY,
 };
+use orderflow_domain::text::{self, limits, TextError};
 use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -304,39 +305,50 @@ impl PlaceOrder {
 
 fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let text = |errors: &mut FieldErrors,
-                field: &str,
-                value: Option<String>,
-                required: bool,
-                max: usize| {
+    let checked = |errors: &mut FieldErrors,
+                   field: &str,
+                   value: Option<String>,
+                   required: bool,
+                   check: fn(&str, usize) -> Result<String, TextError>,
+                   max: usize| {
         let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
         if required && value.is_empty() {
             errors.add(field, REQUIRED);
             return None;
         }
-        errors.check(field, bounded(&value, max))
+        errors.check(field, check(&value, max))
     };
-    let shipping_address = text(
+    let shipping_address = checked(
         &mut errors,
         "shipping_address",
         input.shipping_address,
         true,
-        1000,
+        text::free_text,
+        limits::ORDER_ADDRESS,
     );
-    let billing_address = text(
+    let billing_address = checked(
         &mut errors,
         "billing_address",
         input.billing_address,
         true,
-        1000,
+        text::free_text,
+        limits::ORDER_ADDRESS,
     );
-    let notes = text(&mut errors, "notes", input.notes, false, 2000);
-    let payment_method = text(
+    let notes = checked(
+        &mut errors,
+        "notes",
+        input.notes,
+        false,
+        text::free_text,
+        limits::ORDER_NOTES,
+    );
+    let payment_method = checked(
         &mut errors,
         "payment_method",
         input.payment_method,
         false,
-        50,
+        text::line,
+        limits::PAYMENT_METHOD,
     );
     let phone_number = match input
         .phone_number

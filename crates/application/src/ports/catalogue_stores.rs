@@ -56,6 +56,9 @@ pub trait CategoryStore {
     /// Saves name, slug, description, image, activity and parent (not the path: see `move_subtree`).
     fn update(&mut self, category: &Category) -> Result<(), CategoryWriteError>;
 
+    /// How many levels the subtree of the category at `path` reaches below it (0 for a leaf).
+    fn subtree_height(&mut self, path: &CategoryPath) -> Result<usize, RepositoryError>;
+
     /// Rewrites the path and level of the category at `from` and of every category below it, to start at `to`.
     fn move_subtree(
         &mut self,
@@ -91,5 +94,9 @@ pub trait ProductStore {
     /// Takes `quantity` units if that many are on hand (`false`, and nothing changes, otherwise).
     fn take_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError>;
 
-    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<(), RepositoryError>;
+    /// Puts `quantity` units back, unless that would take the stock past [`StockQuantity::MAX`] (`false`, and
+    /// nothing changes).
+    ///
+    /// [`StockQuantity::MAX`]: orderflow_domain::catalogue::StockQuantity::MAX
+    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError>;
 }

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
-use super::CategoryPath;
+use super::{CategoryPath, TooDeep};
+use crate::text::{self, limits, TextError};
 
 /// Categories keep integer ids, as in the system OrderFlow replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,30 +27,20 @@ impl Category {
     }
 }
 
-/// A category name: required, at most 100 characters. Unique (case-insensitively) across the catalogue.
+/// A category name: required, one line, at most 100 characters. Unique (case-insensitively) across the catalogue.
 pub struct CategoryName;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CategoryNameError {
-    #[error("This field may not be blank.")]
-    Blank,
-    #[error("Ensure this field has no more than 100 characters.")]
-    TooLong,
+impl CategoryName {
+    pub const MAX_LENGTH: usize = limits::CATEGORY_NAME;
+
+    pub fn parse(raw: &str) -> Result<String, TextError> {
+        text::required_line(raw, Self::MAX_LENGTH)
+    }
 }
 
-impl CategoryName {
-    pub const MAX_LENGTH: usize = 100;
-
-    pub fn parse(raw: &str) -> Result<String, CategoryNameError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            Err(CategoryNameError::Blank)
-        } else if name.chars().count() > Self::MAX_LENGTH {
-            Err(CategoryNameError::TooLong)
-        } else {
-            Ok(name.to_owned())
-        }
-    }
+/// A category's description: free text, at most 2,000 characters.
+pub fn category_description(raw: &str) -> Result<String, TextError> {
+    text::free_text(raw, limits::CATEGORY_DESCRIPTION)
 }
 
 /// Why a category cannot go under a new parent.
@@ -59,27 +50,45 @@ pub enum MoveError {
     UnderItself,
     #[error("A category cannot be moved under one of its own descendants.")]
     UnderDescendant,
+    #[error(
+        "Categories can be nested at most {} levels deep; this move would take its subtree deeper.",
+        CategoryPath::MAX_LEVELS
+    )]
+    TooDeep,
+}
+
+impl From<TooDeep> for MoveError {
+    fn from(_: TooDeep) -> Self {
+        MoveError::TooDeep
+    }
 }
 
 impl MoveError {
-    /// Checks a move of the category at `moving` under the category at `new_parent` (`None`: make it a root).
+    /// Checks a move of the category at `moving` under the category at `new_parent` (`None`: make it a root), and
+    /// returns the category's new path. `height` is how many levels its subtree reaches below it (0 for a leaf).
     ///
     /// The new parent's path lists every ancestor of the new parent; if the moving category is among them (or is
-    /// the new parent), the move would close a cycle, whatever its length.
+    /// the new parent), the move would close a cycle, whatever its length. The deepest descendant must still sit
+    /// within [`CategoryPath::MAX_LEVELS`] after the move.
     pub fn check(
         moving: &CategoryPath,
         new_parent: Option<&CategoryPath>,
-    ) -> Result<(), MoveError> {
+        height: usize,
+    ) -> Result<CategoryPath, MoveError> {
         let Some(new_parent) = new_parent else {
-            return Ok(());
+            return Ok(CategoryPath::root(moving.id()));
         };
         if new_parent.id() == moving.id() {
-            Err(MoveError::UnderItself)
-        } else if new_parent.contains(moving.id()) {
-            Err(MoveError::UnderDescendant)
-        } else {
-            Ok(())
+            return Err(MoveError::UnderItself);
         }
+        if new_parent.contains(moving.id()) {
+            return Err(MoveError::UnderDescendant);
+        }
+        let new_path = new_parent.child(moving.id())?;
+        if new_path.level() + height >= CategoryPath::MAX_LEVELS {
+            return Err(MoveError::TooDeep);
+        }
+        Ok(new_path)
     }
 }
 
@@ -87,11 +96,11 @@ impl MoveError {
 mod tests {
     use super::*;
 
-    /// A chain 1 > 2 > 3 > 4 > 5 > 6.
+    /// A chain 1 > 2 > 3 > ... > len.
     fn chain(len: i64) -> Vec<CategoryPath> {
         let mut paths = vec![CategoryPath::root(CategoryId(1))];
         for id in 2..=len {
-            let next = paths[paths.len() - 1].child(CategoryId(id));
+            let next = paths[paths.len() - 1].child(CategoryId(id)).unwrap();
             paths.push(next);
         }
         paths
@@ -101,7 +110,7 @@ mod tests {
     fn a_category_cannot_go_under_itself() {
         let paths = chain(3);
         assert_eq!(
-            MoveError::check(&paths[1], Some(&paths[1])),
+            MoveError::check(&paths[1], Some(&paths[1]), 0),
             Err(MoveError::UnderItself)
         );
     }
@@ -112,7 +121,7 @@ mod tests {
         // Moving category 1 under its descendant at depth d would close a cycle of length d + 1.
         for descendant in &paths[1..] {
             assert_eq!(
-                MoveError::check(&paths[0], Some(descendant)),
+                MoveError::check(&paths[0], Some(descendant), 6),
                 Err(MoveError::UnderDescendant),
                 "under {}",
                 descendant
@@ -123,23 +132,54 @@ mod tests {
     #[test]
     fn moving_elsewhere_or_to_the_root_is_fine() {
         let paths = chain(4);
-        let other = CategoryPath::root(CategoryId(99)).child(CategoryId(100));
-        assert_eq!(MoveError::check(&paths[2], Some(&other)), Ok(()));
-        assert_eq!(MoveError::check(&paths[2], None), Ok(()));
+        let other = CategoryPath::root(CategoryId(99))
+            .child(CategoryId(100))
+            .unwrap();
+        assert_eq!(
+            MoveError::check(&paths[2], Some(&other), 1).map(|p| p.encode()),
+            Ok("/99/100/3/".into())
+        );
+        assert_eq!(
+            MoveError::check(&paths[2], None, 1),
+            Ok(CategoryPath::root(CategoryId(3)))
+        );
         // Under an ancestor (moving up) is fine too.
-        assert_eq!(MoveError::check(&paths[3], Some(&paths[0])), Ok(()));
+        assert!(MoveError::check(&paths[3], Some(&paths[0]), 0).is_ok());
         // A sibling branch of the same root.
-        let sibling = paths[0].child(CategoryId(50));
-        assert_eq!(MoveError::check(&paths[1], Some(&sibling)), Ok(()));
+        let sibling = paths[0].child(CategoryId(50)).unwrap();
+        assert!(MoveError::check(&paths[1], Some(&sibling), 2).is_ok());
+    }
+
+    #[test]
+    fn a_move_may_not_take_the_deepest_descendant_past_the_limit() {
+        let max = CategoryPath::MAX_LEVELS;
+        let deep = chain(max as i64 - 10);
+        let deep_parent = &deep[deep.len() - 1];
+        let subtree_root = CategoryPath::root(CategoryId(5_000));
+        // The subtree's root lands at level max - 10; nine levels below it still fit, ten do not.
+        assert!(MoveError::check(&subtree_root, Some(deep_parent), 9).is_ok());
+        assert_eq!(
+            MoveError::check(&subtree_root, Some(deep_parent), 10),
+            Err(MoveError::TooDeep)
+        );
+        let deepest = chain(max as i64);
+        assert_eq!(
+            MoveError::check(&subtree_root, Some(&deepest[max - 1]), 0),
+            Err(MoveError::TooDeep)
+        );
     }
 
     #[test]
     fn names_are_required_and_bounded() {
         assert_eq!(CategoryName::parse("  Bread "), Ok("Bread".into()));
-        assert_eq!(CategoryName::parse(" "), Err(CategoryNameError::Blank));
+        assert_eq!(CategoryName::parse(" "), Err(TextError::Blank));
         assert_eq!(
             CategoryName::parse(&"x".repeat(101)),
-            Err(CategoryNameError::TooLong)
+            Err(TextError::TooLong(100))
+        );
+        assert_eq!(
+            CategoryName::parse("Bre\0ad"),
+            Err(TextError::ControlInLine)
         );
     }
 }

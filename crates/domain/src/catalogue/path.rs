@@ -14,17 +14,33 @@ pub struct CategoryPath(Vec<CategoryId>);
 #[error("malformed category path {0:?}")]
 pub struct PathError(pub String);
 
+/// A category would sit deeper than [`CategoryPath::MAX_LEVELS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Categories can be nested at most {} levels deep.",
+    CategoryPath::MAX_LEVELS
+)]
+pub struct TooDeep;
+
 impl CategoryPath {
     /// The path of a root category.
     pub fn root(id: CategoryId) -> Self {
         Self(vec![id])
     }
 
-    /// The path of a child of this category.
-    pub fn child(&self, id: CategoryId) -> Self {
+    /// How deep the tree may go: a root and 99 levels below it. The encoded path of the deepest category is then at
+    /// most 2,001 bytes (twenty per level for the largest ids), within the 2,704 bytes a Postgres btree entry can
+    /// hold: the unique index on `path` could not store a much deeper one.
+    pub const MAX_LEVELS: usize = 100;
+
+    /// The path of a child of this category, unless the child would sit too deep.
+    pub fn child(&self, id: CategoryId) -> Result<Self, TooDeep> {
+        if self.0.len() >= Self::MAX_LEVELS {
+            return Err(TooDeep);
+        }
         let mut ids = self.0.clone();
         ids.push(id);
-        Self(ids)
+        Ok(Self(ids))
     }
 
     pub fn id(&self) -> CategoryId {
@@ -125,10 +141,30 @@ mod tests {
         let root = CategoryPath::root(CategoryId(1));
         assert_eq!(root.level(), 0);
         assert!(root.ancestors().is_empty());
-        let leaf = root.child(CategoryId(5)).child(CategoryId(9));
+        let leaf = root
+            .child(CategoryId(5))
+            .and_then(|p| p.child(CategoryId(9)))
+            .unwrap();
         assert_eq!(leaf.level(), 2);
         assert_eq!(leaf.ancestors(), &[CategoryId(1), CategoryId(5)]);
         assert_eq!(leaf.id(), CategoryId(9));
+    }
+
+    #[test]
+    fn the_tree_is_at_most_max_levels_deep_and_the_deepest_path_fits_the_index() {
+        let ids: Vec<i64> = (0..CategoryPath::MAX_LEVELS as i64)
+            .map(|n| i64::MAX - n)
+            .collect();
+        let deepest = path(&ids);
+        assert_eq!(deepest.level(), CategoryPath::MAX_LEVELS - 1);
+        assert_eq!(deepest.child(CategoryId(1)), Err(TooDeep));
+        assert!(
+            deepest.encode().len() <= 2_001,
+            "{}",
+            deepest.encode().len()
+        );
+        let shallower = path(&ids[1..]);
+        assert!(shallower.child(CategoryId(1)).is_ok());
     }
 
     #[test]

@@ -40,14 +40,23 @@ impl Price {
     }
 
     /// Parses a decimal written as text (`"999.99"`), as clients send it; no float ever touches the value.
+    ///
+    /// Decimals and digits are counted in the text itself, before any parsing: a decimal type rounds what it
+    /// cannot hold (29 decimals become 28), and `"1.500"` states a precision a price does not have.
     pub fn parse(text: &str) -> Result<Self, PriceError> {
         let text = text.trim();
-        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-        let plain = !digits.is_empty()
-            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-            && digits.matches('.').count() <= 1;
-        if !plain {
+        let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let all_digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+        if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction)
+        {
             return Err(PriceError::NotANumber);
+        }
+        if fraction.len() > 2 {
+            return Err(PriceError::TooManyDecimals);
+        }
+        if whole.trim_start_matches('0').len() > 8 {
+            return Err(PriceError::TooManyDigits);
         }
         let value = Decimal::from_str(text).map_err(|_| PriceError::NotANumber)?;
         Self::new(value)
@@ -92,6 +101,23 @@ mod tests {
         assert_eq!(Price::parse("100000000.00"), Err(PriceError::TooManyDigits));
         assert_eq!(Price::parse("abc"), Err(PriceError::NotANumber));
         assert_eq!(Price::parse("1e3"), Err(PriceError::NotANumber));
+        assert_eq!(Price::parse("1.2.3"), Err(PriceError::NotANumber));
+        assert_eq!(Price::parse("."), Err(PriceError::NotANumber));
+    }
+
+    #[test]
+    fn decimals_and_digits_are_counted_in_the_text_before_any_rounding() {
+        assert_eq!(
+            Price::parse("1.10000000000000000000000000001"),
+            Err(PriceError::TooManyDecimals)
+        );
+        assert_eq!(Price::parse("1.500"), Err(PriceError::TooManyDecimals));
+        assert_eq!(
+            Price::parse(&format!("1{}", "0".repeat(40))),
+            Err(PriceError::TooManyDigits)
+        );
+        assert_eq!(Price::parse("00000012.50").unwrap().to_string(), "12.50");
+        assert_eq!(Price::parse(".5").unwrap().to_string(), "0.50");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{CategoryId, Price};
+use crate::text::{self, limits, TextError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProductId(pub Uuid);
@@ -32,23 +33,23 @@ impl Product {
     }
 }
 
-/// A product name: required, at most 200 characters.
+/// A product name: required, one line, at most 200 characters.
 pub struct ProductName;
 
 impl ProductName {
-    pub const MAX_LENGTH: usize = 200;
+    pub const MAX_LENGTH: usize = limits::PRODUCT_NAME;
 
-    pub fn parse(raw: &str) -> Result<String, crate::identity::TextError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            Err(crate::identity::TextError::Blank)
-        } else {
-            crate::identity::bounded(name, Self::MAX_LENGTH)
-        }
+    pub fn parse(raw: &str) -> Result<String, TextError> {
+        text::required_line(raw, Self::MAX_LENGTH)
     }
 }
 
-/// Units on hand; never negative (the database enforces it too).
+/// A product's description: free text, at most 10,000 characters.
+pub fn product_description(raw: &str) -> Result<String, TextError> {
+    text::free_text(raw, limits::PRODUCT_DESCRIPTION)
+}
+
+/// Units on hand: from 0 to 2,147,483,647 (the database column is a 32-bit integer, and checks it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StockQuantity(pub i32);
 
@@ -56,14 +57,27 @@ pub struct StockQuantity(pub i32);
 pub enum StockError {
     #[error("Ensure this value is greater than or equal to 0.")]
     Negative,
+    #[error("Ensure this value is less than or equal to {}.", StockQuantity::MAX.0)]
+    TooLarge,
 }
 
 impl StockQuantity {
+    /// The most units one product can hold.
+    pub const MAX: StockQuantity = StockQuantity(i32::MAX);
+
+    /// A quantity as given, refused (never clamped) outside 0..=MAX.
     pub fn new(units: i64) -> Result<Self, StockError> {
         if units < 0 {
             return Err(StockError::Negative);
         }
-        Ok(Self(i32::try_from(units).unwrap_or(i32::MAX)))
+        i32::try_from(units)
+            .map(Self)
+            .map_err(|_| StockError::TooLarge)
+    }
+
+    /// The stock after `units` come back (a cancelled order's lines), or `None` past [`StockQuantity::MAX`].
+    pub fn returned(self, units: i32) -> Option<Self> {
+        self.0.checked_add(units).filter(|n| *n >= 0).map(Self)
     }
 }
 
@@ -154,6 +168,11 @@ impl Sku {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The form SKUs are compared in: `RAKE-001` and `rake-001` are one SKU (index `products_sku_lower_key`).
+    pub fn key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
 }
 
 impl fmt::Display for Sku {
@@ -192,9 +211,25 @@ mod tests {
     }
 
     #[test]
-    fn stock_is_never_negative() {
+    fn stock_is_never_negative_nor_clamped() {
         assert_eq!(StockQuantity::new(0), Ok(StockQuantity(0)));
         assert_eq!(StockQuantity::new(-1), Err(StockError::Negative));
+        assert_eq!(StockQuantity::new(2_147_483_647), Ok(StockQuantity::MAX));
+        assert_eq!(StockQuantity::new(2_147_483_648), Err(StockError::TooLarge));
+        assert_eq!(
+            StockQuantity::new(1_000_000_000_000),
+            Err(StockError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn returned_stock_may_not_pass_the_maximum() {
+        assert_eq!(StockQuantity(5).returned(3), Some(StockQuantity(8)));
+        assert_eq!(StockQuantity::MAX.returned(1), None);
+        assert_eq!(
+            StockQuantity(i32::MAX - 2).returned(2),
+            Some(StockQuantity::MAX)
+        );
     }
 
     #[test]
@@ -210,5 +245,25 @@ mod tests {
         assert!(ProductName::parse(" ").is_err());
         assert!(ProductName::parse(&"n".repeat(201)).is_err());
         assert_eq!(ProductName::parse(" Phone ").unwrap(), "Phone");
+        assert_eq!(ProductName::parse("Ph\0one"), Err(TextError::ControlInLine));
+    }
+
+    #[test]
+    fn descriptions_are_bounded_free_text() {
+        assert!(product_description("Two lines\nof text").is_ok());
+        assert!(product_description(&"d".repeat(10_000)).is_ok());
+        assert_eq!(
+            product_description(&"d".repeat(10_001)),
+            Err(TextError::TooLong(10_000))
+        );
+        assert_eq!(product_description("a\0"), Err(TextError::ControlInText));
+    }
+
+    #[test]
+    fn skus_compare_without_letter_case() {
+        assert_eq!(
+            Sku::parse("RAKE-001").unwrap().key(),
+            Sku::parse("rake-001").unwrap().key()
+        );
     }
 }

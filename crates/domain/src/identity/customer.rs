@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{EmailAddress, PhoneNumber, Role};
+use crate::text::{self, limits, TextError};
 
 /// Customers keep integer ids, as in the system OrderFlow replaces, so existing clients keep working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,47 +80,16 @@ fn replace<T>(slot: &mut T, value: Option<T>) {
     }
 }
 
-/// A first or last name: required, at most 150 characters.
+/// A first or last name: required, one line, at most 150 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName;
 
 impl PersonName {
-    pub const MAX_LENGTH: usize = 150;
+    pub const MAX_LENGTH: usize = limits::PERSON_NAME;
 
     pub fn parse(raw: &str) -> Result<String, TextError> {
-        let name = raw.trim();
-        if name.is_empty() {
-            return Err(TextError::Blank);
-        }
-        bounded(name, Self::MAX_LENGTH)
+        text::required_line(raw, Self::MAX_LENGTH)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TextError {
-    #[error("This field may not be blank.")]
-    Blank,
-    #[error("Ensure this field has no more than {0} characters.")]
-    TooLong(usize),
-}
-
-/// Optional free text (address lines, city...): trimmed, at most `max` characters.
-pub fn bounded(raw: &str, max: usize) -> Result<String, TextError> {
-    let text = raw.trim();
-    if text.chars().count() > max {
-        Err(TextError::TooLong(max))
-    } else {
-        Ok(text.to_owned())
-    }
-}
-
-/// Limits on the address fields, shared by registration and profile updates.
-pub mod limits {
-    pub const ADDRESS: usize = 500;
-    pub const CITY: usize = 100;
-    pub const STATE: usize = 100;
-    pub const COUNTRY: usize = 100;
-    pub const POSTAL_CODE: usize = 20;
 }
 
 /// A registration, validated; the password is already hashed.
@@ -230,9 +200,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn bounded_text_allows_empty_and_counts_characters() {
-        assert_eq!(bounded("", 5), Ok(String::new()));
-        assert_eq!(bounded(" ab ", 2), Ok("ab".into()));
-        assert_eq!(bounded("abc", 2), Err(TextError::TooLong(2)));
+    fn names_are_single_lines() {
+        assert_eq!(PersonName::parse("Al\0ice"), Err(TextError::ControlInLine));
     }
 }

@@ -17,7 +17,7 @@ pub enum EmailError {
     TooLong,
 }
 
-const MAX_LENGTH: usize = 254;
+const MAX_LENGTH: usize = crate::text::limits::EMAIL;
 const MAX_LOCAL_PART: usize = 64;
 
 impl EmailAddress {

@@ -32,7 +32,7 @@ impl Default for PasswordPolicy {
     fn default() -> Self {
         Self {
             min_length: 8,
-            max_length: 128,
+            max_length: crate::text::limits::PASSWORD,
         }
     }
 }

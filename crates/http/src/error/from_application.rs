@@ -15,7 +15,12 @@ const DUPLICATE_EMAIL: &str = "A customer with this email address already exists
 
 impl From<PasswordHashError> for ApiError {
     fn from(error: PasswordHashError) -> Self {
-        ApiError::Internal(error.to_string())
+        match error {
+            PasswordHashError::Busy => ApiError::Busy(
+                "The server is busy checking other passwords; retry in a moment.".into(),
+            ),
+            PasswordHashError::Failed(message) => ApiError::Internal(message),
+        }
     }
 }
 
@@ -51,6 +56,7 @@ impl From<LogInError> for ApiError {
             } => ApiError::TooManyRequests {
                 retry_after_seconds,
             },
+            LogInError::Hashing(error) => error.into(),
             LogInError::Storage(error) => error.into(),
         }
     }
@@ -149,6 +155,14 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
             OrderError::Invalid(errors) => ApiError::Validation(errors),
             OrderError::NotFound => ApiError::NotFound,
             OrderError::Refused(detail) => ApiError::BadRequest(detail),
+            OrderError::StockLimit {
+                product_name,
+                units,
+            } => ApiError::Conflict(format!(
+                "Returning {units} unit(s) of \"{product_name}\" would take its stock above the maximum of {}; \
+                 lower that product's stock first. Nothing was changed.",
+                orderflow_domain::catalogue::StockQuantity::MAX.0
+            )),
             OrderError::KeyReused => ApiError::Unprocessable(
                 "This Idempotency-Key was already used with a different request; send a new key for a new order."
                     .into(),

@@ -1,13 +1,16 @@
-//! Errors produced by the framework itself (no route, wrong method, a panicking asset handler...) come without a
-//! body; clients of this API always get JSON with a `detail`.
+//! Errors produced by the framework or a file service (no route, wrong method, a missing upload, a panicking asset
+//! handler...) come without a body or as plain text; clients of this API always get JSON with a `detail`, and a
+//! 405 says in `Allow` which methods the path takes.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
 use serde_json::json;
+
+use super::allowed_methods::allowed_methods;
 
 /// Assets of paperclip's bundled Swagger UI. Anything else under `/swagger/` is answered 404 here, because
 /// paperclip's asset handler panics (dropping the connection) on a file it does not have.
@@ -36,20 +39,17 @@ fn is_unknown_swagger_asset(path: &str) -> bool {
         .is_some_and(|asset| !SWAGGER_ASSETS.contains(&asset))
 }
 
-fn detail_for(status: StatusCode) -> Option<&'static str> {
-    Some(match status {
-        StatusCode::NOT_FOUND => "Not found.",
-        StatusCode::METHOD_NOT_ALLOWED => {
-            "Method not allowed on this path; see /api-docs/ for the methods it takes."
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => "Request body is too large.",
+fn detail_for(status: StatusCode) -> String {
+    match status {
+        StatusCode::NOT_FOUND => "Not found.".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => "Request body is too large.".into(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            "Unsupported media type; send JSON with Content-Type: application/json."
+            "Unsupported media type; send JSON with Content-Type: application/json.".into()
         }
-        StatusCode::BAD_REQUEST => "Malformed request.",
-        StatusCode::INTERNAL_SERVER_ERROR => "Internal server error.",
-        _ => return None,
-    })
+        StatusCode::BAD_REQUEST => "Malformed request.".into(),
+        StatusCode::INTERNAL_SERVER_ERROR => "Internal server error.".into(),
+        other => format!("{}.", other.canonical_reason().unwrap_or("Request failed")),
+    }
 }
 
 pub async fn json_error_pages(
@@ -59,15 +59,30 @@ pub async fn json_error_pages(
     if is_unknown_swagger_asset(req.path()) {
         return Ok(req.into_response(json_response(StatusCode::NOT_FOUND, "Not found.")));
     }
+    let method = req.method().clone();
     let response = next.call(req).await?.map_into_boxed_body();
-    let has_body_type = response.headers().contains_key(header::CONTENT_TYPE);
-    match detail_for(response.status()) {
-        Some(detail) if !has_body_type => {
-            let status = response.status();
-            Ok(response.into_response(json_response(status, detail)))
+    let status = response.status();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = allowed_methods(response.request().path());
+        let detail = format!("Method {method} is not allowed on this path; it takes {allowed}.");
+        let mut answer = json_response(status, &detail);
+        if let Ok(value) = HeaderValue::from_str(&allowed) {
+            answer.headers_mut().insert(header::ALLOW, value);
         }
-        _ => Ok(response),
+        return Ok(response.into_response(answer));
     }
+    if status.as_u16() >= 400 && !is_json(&response) {
+        return Ok(response.into_response(json_response(status, &detail_for(status))));
+    }
+    Ok(response)
+}
+
+fn is_json(response: &ServiceResponse<BoxBody>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"))
 }
 
 fn json_response(status: StatusCode, detail: &str) -> HttpResponse {

@@ -2,7 +2,6 @@
 
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, search_terms};
 use orderflow_application::ports::{NotificationFilter, NotificationSort};
 use orderflow_domain::notifications::{Channel, DeliveryStatus, NotificationId};
 use orderflow_domain::ordering::OrderId;
@@ -14,6 +13,7 @@ use crate::auth::{Admin, Caller};
 use crate::dto::{NotificationBody, NotificationStatsBody};
 use crate::error::ApiError;
 use crate::pagination::{page_request, Paginated};
+use crate::query::{ordering_param, search_param};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -48,6 +48,12 @@ pub struct NotificationListQuery {
     ordering: Option<String>,
 }
 
+const ORDERING: &[(&str, NotificationSort)] = &[
+    ("created_at", NotificationSort::CreatedAt),
+    ("sent_at", NotificationSort::SentAt),
+    ("status", NotificationSort::Status),
+];
+
 fn filter(query: &NotificationListQuery) -> Result<NotificationFilter, ApiError> {
     let mut errors = FieldErrors::new();
     let channel = query
@@ -66,21 +72,16 @@ fn filter(query: &NotificationListQuery) -> Result<NotificationFilter, ApiError>
                 .map_err(|_| "Must be a valid UUID."),
         )
     });
+    let search_terms = search_param(&mut errors, query.search.as_deref());
+    let ordering = ordering_param(&mut errors, query.ordering.as_deref(), ORDERING);
     errors.into_result()?;
     Ok(NotificationFilter {
         recipient: None,
         channel,
         status,
         order,
-        search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
-        ordering: parse_ordering(
-            query.ordering.as_deref().unwrap_or_default(),
-            &[
-                ("created_at", NotificationSort::CreatedAt),
-                ("sent_at", NotificationSort::SentAt),
-                ("status", NotificationSort::Status),
-            ],
-        ),
+        search_terms,
+        ordering,
     })
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use orderflow_domain::identity::{LoginThrottle, TokenLifetime};
 
+mod network;
 mod notifications;
 mod oidc;
 
@@ -27,7 +28,18 @@ pub struct Config {
     pub host: IpAddr,
     pub port: u16,
     pub database_pool_size: u32,
+    /// How long a request waits for a pooled connection.
     pub database_timeout: Duration,
+    /// The longest any one SQL statement may run (`statement_timeout` of every session).
+    pub database_statement_timeout: Duration,
+    /// At most this many password hashes at once ...
+    pub password_hash_concurrency: usize,
+    /// ... and a request waits at most this long for its turn.
+    pub password_hash_wait: Duration,
+    /// The origin of every absolute URL the API writes, whatever the request's headers say.
+    pub public_base_url: Option<url::Url>,
+    /// Peers allowed to tell the client's address, scheme and host through `X-Forwarded-*`.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub token_lifetime: TokenLifetime,
     pub media_root: PathBuf,
     pub log_filter: String,
@@ -98,6 +110,26 @@ impl Config {
                 "a number of seconds (1-300)",
                 |n: &u64| (1..=300).contains(n),
             )?),
+            database_statement_timeout: Duration::from_millis(vars.parsed(
+                "DATABASE_STATEMENT_TIMEOUT_MS",
+                5000,
+                "a number of milliseconds (100-600000)",
+                |n: &u64| (100..=600_000).contains(n),
+            )?),
+            password_hash_concurrency: vars.parsed(
+                "PASSWORD_HASH_CONCURRENCY",
+                workers_default,
+                "a number of hashes (1-256)",
+                |n| (1..=256).contains(n),
+            )?,
+            password_hash_wait: Duration::from_millis(vars.parsed(
+                "PASSWORD_HASH_WAIT_MS",
+                2000,
+                "a number of milliseconds (0-60000)",
+                |n: &u64| *n <= 60_000,
+            )?),
+            public_base_url: vars.public_base_url()?,
+            trusted_proxies: vars.trusted_proxies()?,
             token_lifetime: TokenLifetime::hours(vars.parsed(
                 "TOKEN_TTL_HOURS",
                 TokenLifetime::DEFAULT_HOURS,
@@ -124,6 +156,18 @@ impl Config {
             notifications: vars.notifications()?,
             oidc: vars.oidc()?,
         })
+    }
+}
+
+impl Config {
+    /// The database pool as configured.
+    pub fn pool_options(&self) -> orderflow_persistence::PoolOptions {
+        orderflow_persistence::PoolOptions {
+            max_size: self.database_pool_size,
+            connection_timeout: self.database_timeout,
+            statement_timeout: self.database_statement_timeout,
+            ..orderflow_persistence::PoolOptions::default()
+        }
     }
 }
 
@@ -206,7 +250,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    pub(super) fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -266,6 +310,33 @@ mod tests {
                 "{error}"
             );
             assert!(!error.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn resource_limits_have_defaults_and_are_read() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(defaults.database_statement_timeout, Duration::from_secs(5));
+        assert!(defaults.password_hash_concurrency >= 1);
+        assert_eq!(defaults.password_hash_wait, Duration::from_secs(2));
+        assert_eq!(defaults.public_base_url, None);
+        assert!(defaults.trusted_proxies.is_empty());
+        let set = config(&[
+            ("DATABASE_STATEMENT_TIMEOUT_MS", "750"),
+            ("PASSWORD_HASH_CONCURRENCY", "3"),
+            ("PASSWORD_HASH_WAIT_MS", "0"),
+        ])
+        .unwrap();
+        assert_eq!(set.database_statement_timeout, Duration::from_millis(750));
+        assert_eq!(set.password_hash_concurrency, 3);
+        assert_eq!(set.password_hash_wait, Duration::ZERO);
+        for (variable, value) in [
+            ("DATABASE_STATEMENT_TIMEOUT_MS", "0"),
+            ("DATABASE_STATEMENT_TIMEOUT_MS", "5s"),
+            ("PASSWORD_HASH_CONCURRENCY", "0"),
+            ("PASSWORD_HASH_WAIT_MS", "-1"),
+        ] {
+            assert_eq!(config(&[(variable, value)]).unwrap_err().variable, variable);
         }
     }
 

@@ -22,7 +22,7 @@ const CATEGORY_KEYS: &[&str] = &[
     "full_path",
 ];
 
-async fn patch(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn patch(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
     json_of(
         app.request(
             Method::PATCH,
@@ -624,14 +624,7 @@ async fn a_category_can_be_created_from_a_form_with_an_image() {
             "image",
             reqwest::multipart::Part::bytes(image.clone()).file_name("lamp.jpg"),
         );
-    let response = app
-        .client
-        .post(app.url("/api/v1/categories/"))
-        .header("Authorization", format!("Token {staff}"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_form("/api/v1/categories/", &staff, form).await;
     let (status, body) = json_of(response).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["full_path"], "Home > Lighting");
@@ -657,14 +650,7 @@ async fn a_category_can_be_created_from_a_form_with_an_image() {
         "image",
         reqwest::multipart::Part::bytes(b"not an image".to_vec()).file_name("x.png"),
     );
-    let response = app
-        .client
-        .post(app.url("/api/v1/categories/"))
-        .header("Authorization", format!("Token {staff}"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_form("/api/v1/categories/", &staff, form).await;
     let (status, body) = json_of(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.get("image").is_some());

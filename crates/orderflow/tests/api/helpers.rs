@@ -90,6 +90,22 @@ impl TestApp {
         request.send().await.expect("request failed")
     }
 
+    /// Posts a multipart form as `token`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        token: &str,
+        form: reqwest::multipart::Form,
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("Authorization", format!("Token {token}"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
         self.request(Method::GET, path, token, None).await
     }
@@ -144,7 +160,7 @@ impl TestApp {
             role: Some(role.into()),
         };
         tokio::task::spawn_blocking(move || {
-            Adapters::new(&pool, std::path::Path::new("media"))
+            Adapters::new(&pool, &Default::default())
                 .unwrap()
                 .create_admin()
                 .execute(input, OnExistingAccount::Update)

@@ -20,6 +20,10 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
+    setup_with(&[]).await
+}
+
+async fn setup_with(vars: &[(&str, &str)]) -> Setup {
     let provider = tokio::task::spawn_blocking(|| OidcProvider::start(CALLBACK))
         .await
         .unwrap();
@@ -30,14 +34,15 @@ async fn setup() -> Setup {
         .port()
         .to_string();
     let redirect = format!("http://127.0.0.1:{port}{CALLBACK}");
-    let app = spawn_app_with(&[
-        ("PORT", &port),
+    let mut all = vec![
+        ("PORT", port.as_str()),
         ("OIDC_ISSUER_URL", provider.issuer()),
         ("OIDC_CLIENT_ID", OidcProvider::CLIENT_ID),
         ("OIDC_CLIENT_SECRET", OidcProvider::CLIENT_SECRET),
-        ("OIDC_REDIRECT_URL", &redirect),
-    ])
-    .await;
+        ("OIDC_REDIRECT_URL", redirect.as_str()),
+    ];
+    all.extend_from_slice(vars);
+    let app = spawn_app_with(&all).await;
     Setup { provider, app }
 }
 
@@ -473,4 +478,32 @@ async fn the_state_cookie_is_http_only_same_site_and_scoped_to_the_oidc_routes()
     ] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }
+}
+
+/// The state cookie of a fresh sign-in started with `headers`.
+async fn state_cookie(app: &TestApp, headers: &[(&str, &str)]) -> String {
+    let browser = browser();
+    start(app, &browser, "").await;
+    let mut request = browser.get(app.url("/api/v1/auth/oidc/login/"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_state_cookie_is_secure_when_the_public_address_is_https_and_not_on_a_forged_header() {
+    let plain = setup().await;
+    let cookie = state_cookie(&plain.app, &[("X-Forwarded-Proto", "https")]).await;
+    assert!(
+        !cookie.contains("Secure"),
+        "a client's own X-Forwarded-Proto is not believed: {cookie}"
+    );
+    let public = setup_with(&[("PUBLIC_BASE_URL", "https://shop.example.com")]).await;
+    let cookie = state_cookie(&public.app, &[]).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
 }

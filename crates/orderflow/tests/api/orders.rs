@@ -8,12 +8,12 @@ use serde_json::{json, Value};
 
 use crate::helpers::{json_of, spawn_app, TestApp};
 
-struct Shop {
-    staff: String,
-    category: i64,
+pub(crate) struct Shop {
+    pub staff: String,
+    pub category: i64,
 }
 
-async fn shop(app: &TestApp) -> Shop {
+pub(crate) async fn shop(app: &TestApp) -> Shop {
     let staff = app.staff_token("staff@x.com", "staff").await;
     let category = app.category(&staff, "Goods", None).await;
     Shop { staff, category }
@@ -21,7 +21,13 @@ async fn shop(app: &TestApp) -> Shop {
 
 impl Shop {
     /// A product with `stock` units at `price`; returns its id.
-    async fn product(&self, app: &TestApp, name: &str, price: &str, stock: i64) -> String {
+    pub(crate) async fn product(
+        &self,
+        app: &TestApp,
+        name: &str,
+        price: &str,
+        stock: i64,
+    ) -> String {
         let body = app
             .product(&self.staff, json!({"name": name, "price": price, "category": self.category, "stock_quantity": stock}))
             .await;
@@ -29,7 +35,7 @@ impl Shop {
     }
 }
 
-fn order_body(lines: &[(&str, i64)]) -> Value {
+pub(crate) fn order_body(lines: &[(&str, i64)]) -> Value {
     json!({
         "shipping_address": "1 Moi Avenue, Nairobi",
         "billing_address": "1 Moi Avenue, Nairobi",
@@ -39,7 +45,11 @@ fn order_body(lines: &[(&str, i64)]) -> Value {
     })
 }
 
-async fn place(app: &TestApp, token: &str, lines: &[(&str, i64)]) -> (StatusCode, Value) {
+pub(crate) async fn place(
+    app: &TestApp,
+    token: &str,
+    lines: &[(&str, i64)],
+) -> (StatusCode, Value) {
     json_of(
         app.post("/api/v1/orders/", Some(token), order_body(lines))
             .await,
@@ -47,7 +57,7 @@ async fn place(app: &TestApp, token: &str, lines: &[(&str, i64)]) -> (StatusCode
     .await
 }
 
-async fn stock(app: &TestApp, product: &str) -> i64 {
+pub(crate) async fn stock(app: &TestApp, product: &str) -> i64 {
     let (_, body) = json_of(app.get(&format!("/api/v1/products/{product}/"), None).await).await;
     body["stock_quantity"].as_i64().unwrap()
 }

@@ -218,8 +218,7 @@ async fn the_catalogue_requests_of_the_collection_work_on_the_demo_data() {
     let app = spawn_app().await;
     let pool = orderflow_persistence::connect(app.db.url(), &Default::default());
     tokio::task::spawn_blocking(move || {
-        let adapters =
-            orderflow::wiring::Adapters::new(&pool, std::path::Path::new("media")).unwrap();
+        let adapters = orderflow::wiring::Adapters::new(&pool, &Default::default()).unwrap();
         orderflow::seed::seed(
             &adapters,
             Default::default(),

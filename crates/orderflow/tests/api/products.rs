@@ -487,7 +487,7 @@ async fn updates_are_partial_and_replacements_complete() {
 }
 
 /// A valid 2x2 PNG.
-fn png() -> Vec<u8> {
+pub(crate) fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend_from_slice(&[
         0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0, 0xFD, 0xD4,
@@ -497,7 +497,7 @@ fn png() -> Vec<u8> {
     bytes
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     category: i64,

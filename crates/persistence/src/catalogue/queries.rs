@@ -20,7 +20,7 @@ use crate::error::storage_error;
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{categories, category_price_stats, products};
-use crate::sql::{contains_pattern, lower_text};
+use crate::sql::{lower_text, matches_every_term};
 use crate::RepositoryError;
 
 pub struct PgCatalogueQueries {
@@ -74,13 +74,11 @@ fn filtered_categories(filter: &CategoryFilter) -> BoxedCategories<'_> {
         Some(None) => query = query.filter(categories::parent_id.is_null()),
         None => {}
     }
-    for term in &filter.search_terms {
-        let pattern = contains_pattern(term);
-        query = query.filter(
-            categories::name
-                .ilike(pattern.clone())
-                .or(categories::description.ilike(pattern)),
-        );
+    if !filter.search_terms.is_empty() {
+        query = query.filter(matches_every_term(
+            &["categories.name", "categories.description"],
+            &filter.search_terms,
+        ));
     }
     query
 }
@@ -137,14 +135,11 @@ fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
     if let Some(below) = filter.stock_below {
         query = query.filter(products::stock_quantity.lt(below));
     }
-    for term in &filter.search_terms {
-        let pattern = contains_pattern(term);
-        query = query.filter(
-            products::name
-                .ilike(pattern.clone())
-                .or(products::description.ilike(pattern.clone()))
-                .or(products::sku.ilike(pattern)),
-        );
+    if !filter.search_terms.is_empty() {
+        query = query.filter(matches_every_term(
+            &["products.name", "products.description", "products.sku"],
+            &filter.search_terms,
+        ));
     }
     query
 }

@@ -6,7 +6,9 @@ use diesel::sql_types::{BigInt, Int4, Text};
 use orderflow_application::ports::{
     CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
 };
-use orderflow_domain::catalogue::{Category, CategoryId, CategoryPath, Product, ProductId, Sku};
+use orderflow_domain::catalogue::{
+    Category, CategoryId, CategoryPath, Product, ProductId, Sku, StockQuantity,
+};
 
 use super::rows::{CategoryRow, ProductRow};
 use crate::error::{storage_error, violated_unique_constraint};
@@ -52,7 +54,7 @@ fn category_write_error(error: diesel::result::Error) -> CategoryWriteError {
 
 fn product_write_error(error: diesel::result::Error) -> ProductWriteError {
     match violated_unique_constraint(&error) {
-        Some("products_sku_key") => ProductWriteError::DuplicateSku,
+        Some("products_sku_lower_key") => ProductWriteError::DuplicateSku,
         Some("products_slug_key") => ProductWriteError::DuplicateSlug,
         _ => ProductWriteError::Storage(storage_error(error)),
     }
@@ -141,6 +143,18 @@ impl CategoryStore for PgTransaction<'_> {
         Ok(())
     }
 
+    fn subtree_height(&mut self, path: &CategoryPath) -> Result<usize, RepositoryError> {
+        let (start, end) = super::subtree_range(path);
+        let deepest: Option<i32> = categories::table
+            .filter(categories::path.ge(start))
+            .filter(categories::path.lt(end))
+            .select(diesel::dsl::max(categories::level))
+            .get_result(self.connection)
+            .map_err(storage_error)?;
+        let deepest = deepest.and_then(|level| usize::try_from(level).ok());
+        Ok(deepest.map_or(0, |level| level.saturating_sub(path.level())))
+    }
+
     fn move_subtree(
         &mut self,
         from: &CategoryPath,
@@ -220,17 +234,19 @@ impl ProductStore for PgTransaction<'_> {
         Ok(updated.is_some())
     }
 
-    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<(), RepositoryError> {
+    fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError> {
         let quantity =
             i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
-        prepared(
+        // The headroom is checked in the same statement, so the addition can never overflow the column.
+        let returned = prepared(
             diesel::update(products::table.find(id.0))
+                .filter(products::stock_quantity.le(StockQuantity::MAX.0 - quantity))
                 .set(products::stock_quantity.eq(products::stock_quantity + quantity))
                 .returning(products::id),
         )
         .load::<uuid::Uuid>(self.connection)
         .map_err(storage_error)?;
-        Ok(())
+        Ok(!returned.is_empty())
     }
 
     fn find(&mut self, id: ProductId) -> Result<Option<Product>, RepositoryError> {
@@ -246,7 +262,8 @@ impl ProductStore for PgTransaction<'_> {
 
     fn find_by_sku(&mut self, sku: &Sku) -> Result<Option<Product>, RepositoryError> {
         products::table
-            .filter(products::sku.eq(sku.as_str()))
+            // Through the index that makes SKUs unique in any letter case.
+            .filter(lower_text(products::sku).eq(sku.key()))
             .select(ProductRow::as_select())
             .first(self.connection)
             .optional()

@@ -15,7 +15,7 @@ use crate::error::storage_error;
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{notifications, orders};
-use crate::sql::contains_pattern;
+use crate::sql::matches_every_term;
 use crate::RepositoryError;
 
 pub struct PgNotificationQueries {
@@ -45,13 +45,11 @@ fn filtered(filter: &NotificationFilter) -> Boxed<'_> {
     if let Some(order) = filter.order {
         query = query.filter(notifications::order_id.eq(order.0));
     }
-    for term in &filter.search_terms {
-        let pattern = contains_pattern(term);
-        query = query.filter(
-            notifications::subject
-                .ilike(pattern.clone())
-                .or(notifications::body.ilike(pattern)),
-        );
+    if !filter.search_terms.is_empty() {
+        query = query.filter(matches_every_term(
+            &["notifications.subject", "notifications.body"],
+            &filter.search_terms,
+        ));
     }
     query
 }

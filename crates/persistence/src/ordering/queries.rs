@@ -18,7 +18,7 @@ use crate::error::{corrupt_row, storage_error};
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{customers, order_events, order_items, orders};
-use crate::sql::contains_pattern;
+use crate::sql::matches_every_term;
 use crate::RepositoryError;
 
 pub struct PgOrderQueries {
@@ -45,14 +45,15 @@ fn filtered(filter: &OrderFilter) -> Boxed<'_> {
     if let Some(paid) = filter.is_paid {
         query = query.filter(orders::is_paid.eq(paid));
     }
-    for term in &filter.search_terms {
-        let pattern = contains_pattern(term);
-        query = query.filter(
-            orders::order_number
-                .ilike(pattern.clone())
-                .or(customers::email.ilike(pattern.clone()))
-                .or(customers::first_name.ilike(pattern)),
-        );
+    if !filter.search_terms.is_empty() {
+        query = query.filter(matches_every_term(
+            &[
+                "orders.order_number",
+                "customers.email",
+                "customers.first_name",
+            ],
+            &filter.search_terms,
+        ));
     }
     query
 }

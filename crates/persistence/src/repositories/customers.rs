@@ -14,7 +14,7 @@ use crate::error::{storage_error, violated_unique_constraint};
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::customers;
-use crate::sql::{contains_pattern, lower_text};
+use crate::sql::{lower_text, matches_every_term};
 use crate::RepositoryError;
 
 const EMAIL_UNIQUE: &str = "customers_email_lower_key";
@@ -43,14 +43,15 @@ fn filtered(query: &CustomerQuery) -> BoxedCustomers<'_> {
     if let Some(id) = query.only_id {
         statement = statement.filter(customers::id.eq(id.0));
     }
-    for term in &query.search_terms {
-        let pattern = contains_pattern(term);
-        statement = statement.filter(
-            customers::email
-                .ilike(pattern.clone())
-                .or(customers::first_name.ilike(pattern.clone()))
-                .or(customers::last_name.ilike(pattern)),
-        );
+    if !query.search_terms.is_empty() {
+        statement = statement.filter(matches_every_term(
+            &[
+                "customers.email",
+                "customers.first_name",
+                "customers.last_name",
+            ],
+            &query.search_terms,
+        ));
     }
     statement
 }

@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, search_terms};
 use orderflow_application::ports::{CustomerQuery, CustomerSort};
 use orderflow_domain::identity::{CustomerId, Role};
 use orderflow_domain::validation::FieldErrors;
@@ -11,7 +10,7 @@ use crate::auth::{Admin, Caller};
 use crate::dto::CustomerBody;
 use crate::error::ApiError;
 use crate::pagination::{page_request, Paginated};
-use crate::query::parse_bool;
+use crate::query::{ordering_param, parse_bool, search_param};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -52,13 +51,15 @@ fn customer_query(query: &CustomerListQuery) -> Result<CustomerQuery, ApiError> 
             }),
         )
     });
+    let search_terms = search_param(&mut errors, query.search.as_deref());
+    let ordering = ordering_param(&mut errors, query.ordering.as_deref(), ORDERING);
     errors.into_result()?;
     Ok(CustomerQuery {
-        search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
+        search_terms,
         is_active,
         role,
         only_id: None,
-        ordering: parse_ordering(query.ordering.as_deref().unwrap_or_default(), ORDERING),
+        ordering,
     })
 }
 

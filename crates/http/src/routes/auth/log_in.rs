@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::dto::SessionBody;
 use crate::error::ApiError;
 use crate::json::{Body, Required};
+use crate::origin::RequestOrigin;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -19,9 +20,11 @@ pub struct LogInRequest {
     password: Required<String>,
 }
 
-/// The client's IP address, as seen by this server.
+/// The client's IP address: the peer's, or the one a trusted proxy forwarded (see [`RequestOrigin`]).
 pub(crate) fn client_address(request: &HttpRequest) -> Option<String> {
-    request.peer_addr().map(|address| address.ip().to_string())
+    RequestOrigin::of(request)
+        .client_ip
+        .map(|ip| ip.to_string())
 }
 
 /// Log in with email and password

@@ -20,6 +20,7 @@ use crate::auth::Caller;
 use crate::dto::{CustomerBody, SessionBody};
 use crate::error::ApiError;
 use crate::json::{Body, Required};
+use crate::origin::RequestOrigin;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -49,8 +50,10 @@ fn state_from_cookie(request: &HttpRequest) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// Whether clients reach the service over TLS (`PUBLIC_BASE_URL`, or a trusted proxy's word): the state
+/// cookie is then `Secure`.
 fn is_https(request: &HttpRequest) -> bool {
-    request.connection_info().scheme() == "https"
+    RequestOrigin::of(request).secure
 }
 
 fn session_body(session: Session) -> SessionBody {

@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, search_terms};
 use orderflow_application::ports::{CategoryFilter, CategorySort};
 use orderflow_domain::catalogue::CategoryId;
 use orderflow_domain::validation::FieldErrors;
@@ -11,7 +10,7 @@ use crate::dto::{CategoryBody, CategoryTreeNodeBody};
 use crate::error::ApiError;
 use crate::media::MediaUrls;
 use crate::pagination::{page_request, Paginated};
-use crate::query::{parse_bool, parse_int};
+use crate::query::{ordering_param, parse_bool, parse_int, search_param};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -29,6 +28,11 @@ pub struct CategoryListQuery {
     ordering: Option<String>,
 }
 
+const ORDERING: &[(&str, CategorySort)] = &[
+    ("name", CategorySort::Name),
+    ("created_at", CategorySort::CreatedAt),
+];
+
 fn category_filter(query: &CategoryListQuery) -> Result<CategoryFilter, ApiError> {
     let mut errors = FieldErrors::new();
     let parent = match query.parent.as_deref().map(str::trim) {
@@ -42,18 +46,14 @@ fn category_filter(query: &CategoryListQuery) -> Result<CategoryFilter, ApiError
         .is_active
         .as_deref()
         .and_then(|raw| errors.check("is_active", parse_bool(raw)));
+    let search_terms = search_param(&mut errors, query.search.as_deref());
+    let ordering = ordering_param(&mut errors, query.ordering.as_deref(), ORDERING);
     errors.into_result()?;
     Ok(CategoryFilter {
         parent,
         is_active,
-        search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
-        ordering: parse_ordering(
-            query.ordering.as_deref().unwrap_or_default(),
-            &[
-                ("name", CategorySort::Name),
-                ("created_at", CategorySort::CreatedAt),
-            ],
-        ),
+        search_terms,
+        ordering,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::dto::CategoryBody;
 use crate::error::ApiError;
 use crate::json::{nullable, Body};
 use crate::media::MediaUrls;
-use crate::multipart::{is_multipart, read_form, FormData};
+use crate::multipart::{is_multipart, read_form, FormData, IMAGE_FORM};
 use crate::query::{parse_bool, parse_int};
 use crate::routes::run;
 use crate::state::AppState;
@@ -148,7 +148,9 @@ impl actix_web::FromRequest for CategoryForm {
         let payload = payload.take();
         Box::pin(async move {
             Ok(CategoryForm(
-                read_form(&request, payload).await.and_then(from_form),
+                read_form(&request, payload, IMAGE_FORM)
+                    .await
+                    .and_then(from_form),
             ))
         })
     }

@@ -3,9 +3,10 @@
 
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, PageRequest};
+use orderflow_application::listing::PageRequest;
 use orderflow_application::ports::{CustomerQuery, CustomerSort};
 use orderflow_domain::identity::CustomerId;
+use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema, NoContent};
 use serde::Deserialize;
 
@@ -15,6 +16,7 @@ use crate::dto::CustomerBody;
 use crate::error::ApiError;
 use crate::json::Body;
 use crate::pagination::{page_request, Paginated};
+use crate::query::ordering_param;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -35,12 +37,16 @@ pub async fn list_own(
     query: web::Query<OwnListQuery>,
 ) -> Result<web::Json<Paginated<CustomerBody>>, ApiError> {
     let page: PageRequest = page_request(query.page.as_deref(), query.page_size.as_deref())?;
+    let mut errors = FieldErrors::new();
+    let ordering = ordering_param(
+        &mut errors,
+        query.ordering.as_deref(),
+        &[("id", CustomerSort::Id)],
+    );
+    errors.into_result()?;
     let filter = CustomerQuery {
         only_id: Some(caller.customer().id),
-        ordering: parse_ordering(
-            query.ordering.as_deref().unwrap_or_default(),
-            &[("id", CustomerSort::Id)],
-        ),
+        ordering,
         ..CustomerQuery::default()
     };
     let page = run(&state, move |state| {

@@ -1,6 +1,5 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, search_terms};
 use orderflow_application::ports::{OrderFilter, OrderSort};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::OrderStatus;
@@ -13,7 +12,7 @@ use crate::auth::{Caller, Staff};
 use crate::dto::{OrderBody, OrderEventBody, OrderStatisticsBody};
 use crate::error::ApiError;
 use crate::pagination::{page_request, Paginated};
-use crate::query::{parse_bool, parse_int};
+use crate::query::{ordering_param, parse_bool, parse_int, search_param};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -31,6 +30,12 @@ pub struct OrderListQuery {
     ordering: Option<String>,
 }
 
+const ORDERING: &[(&str, OrderSort)] = &[
+    ("created_at", OrderSort::CreatedAt),
+    ("total_amount", OrderSort::TotalAmount),
+    ("status", OrderSort::Status),
+];
+
 fn order_filter(query: &OrderListQuery) -> Result<OrderFilter, ApiError> {
     let mut errors = FieldErrors::new();
     let status = query
@@ -46,20 +51,15 @@ fn order_filter(query: &OrderListQuery) -> Result<OrderFilter, ApiError> {
         .as_deref()
         .and_then(|raw| errors.check("customer", parse_int(raw)))
         .map(CustomerId);
+    let search_terms = search_param(&mut errors, query.search.as_deref());
+    let ordering = ordering_param(&mut errors, query.ordering.as_deref(), ORDERING);
     errors.into_result()?;
     Ok(OrderFilter {
         customer,
         status,
         is_paid,
-        search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
-        ordering: parse_ordering(
-            query.ordering.as_deref().unwrap_or_default(),
-            &[
-                ("created_at", OrderSort::CreatedAt),
-                ("total_amount", OrderSort::TotalAmount),
-                ("status", OrderSort::Status),
-            ],
-        ),
+        search_terms,
+        ordering,
     })
 }
 

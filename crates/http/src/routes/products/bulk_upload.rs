@@ -5,26 +5,39 @@ use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::StreamExt;
-use orderflow_application::catalogue::{ImportOutcome, ImportRow};
+use orderflow_application::catalogue::{ImportOutcome, ImportRow, MAX_ROWS};
 use paperclip::actix::{api_v2_operation, Apiv2Schema, CreatedJson, OperationModifier};
 use paperclip::v2::models::{
     DataType, DefaultOperationRaw, DefaultSchemaRaw, Either, MediaRange, Parameter, ParameterIn,
 };
-use serde::Serialize;
-use serde_json::Value;
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::auth::{Caller, Staff};
 use crate::error::ApiError;
-use crate::multipart::{is_multipart, read_form};
+use crate::json::{declared_length, read_limited, JsonText};
+use crate::multipart::{is_multipart, read_form, FormLimits};
 use crate::routes::run;
 use crate::state::AppState;
 
-/// Largest import body: 10,000 rows fit comfortably.
-const MAX_BODY: usize = 10 * 1024 * 1024;
+/// Largest import file: 10,000 rows fit comfortably.
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+/// A multipart import: the file, and little else.
+const IMPORT_FORM: FormLimits = FormLimits {
+    max_body: MAX_IMPORT_BYTES + 64 * 1024,
+    max_parts: 4,
+    max_file: MAX_IMPORT_BYTES,
+    max_text: 64 * 1024,
+    file_label: "The file",
+};
 
 /// The rows of an import, from a JSON array, a CSV file, or a multipart form whose `file` field holds either.
 /// Problems are reported when the handler reads it, after the caller's permission was checked.
+///
+/// Rows are read one at a time and reading stops one row past [`MAX_ROWS`]: whatever the file holds, the rows
+/// kept in memory are bounded (the use case then refuses the file as too long).
 pub struct ImportFile(Result<Vec<ImportRow>, ApiError>);
 
 impl FromRequest for ImportFile {
@@ -38,18 +51,26 @@ impl FromRequest for ImportFile {
     }
 }
 
-async fn read_rows(request: HttpRequest, mut payload: Payload) -> Result<Vec<ImportRow>, ApiError> {
+enum Format {
+    Json,
+    Csv,
+}
+
+async fn read_rows(request: HttpRequest, payload: Payload) -> Result<Vec<ImportRow>, ApiError> {
     if is_multipart(&request) {
-        let mut form = read_form(&request, payload).await?;
+        let mut form = read_form(&request, payload, IMPORT_FORM).await?;
         let file = form.files.remove("file").ok_or_else(|| {
             ApiError::BadRequest("Send the file in a field named \"file\".".into())
         })?;
         let looks_like_json = file.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-        return if looks_like_json {
-            json_rows(&file)
-        } else {
-            csv_rows(&file)
-        };
+        return rows_of(
+            &file,
+            if looks_like_json {
+                Format::Json
+            } else {
+                Format::Csv
+            },
+        );
     }
     let content_type = request
         .headers()
@@ -57,65 +78,93 @@ async fn read_rows(request: HttpRequest, mut payload: Payload) -> Result<Vec<Imp
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::BadRequest(format!("Could not read the body: {e}")))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "The import is larger than {MAX_BODY} bytes."
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if content_type.starts_with("application/json") {
-        json_rows(&body)
+    let format = if content_type.starts_with("application/json") {
+        Format::Json
     } else if content_type.starts_with("text/csv") || content_type.starts_with("application/csv") {
-        csv_rows(&body)
+        Format::Csv
     } else {
-        Err(ApiError::UnsupportedMediaType(
+        return Err(ApiError::UnsupportedMediaType(
             "Send a JSON array (application/json), a CSV file (text/csv), or a multipart form with a \"file\" field."
                 .into(),
-        ))
+        ));
+    };
+    let body = read_limited(payload, declared_length(&request), MAX_IMPORT_BYTES).await?;
+    rows_of(&body, format)
+}
+
+fn rows_of(bytes: &[u8], format: Format) -> Result<Vec<ImportRow>, ApiError> {
+    match format {
+        Format::Json => json_rows(bytes),
+        Format::Csv => csv_rows(bytes),
     }
 }
 
-fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        other => Some(other.to_string()),
+/// One row of a JSON import: each value as the text it was sent as.
+#[derive(Deserialize)]
+struct JsonRow {
+    name: Option<JsonText>,
+    description: Option<JsonText>,
+    price: Option<JsonText>,
+    category_path: Option<JsonText>,
+    stock_quantity: Option<JsonText>,
+    sku: Option<JsonText>,
+    status: Option<JsonText>,
+    is_featured: Option<JsonText>,
+}
+
+impl From<JsonRow> for ImportRow {
+    fn from(row: JsonRow) -> Self {
+        let text = |value: Option<JsonText>| value.and_then(JsonText::into_text);
+        ImportRow {
+            name: text(row.name),
+            description: text(row.description),
+            price: text(row.price),
+            category_path: text(row.category_path),
+            stock_quantity: text(row.stock_quantity),
+            sku: text(row.sku),
+            status: text(row.status),
+            is_featured: text(row.is_featured),
+        }
+    }
+}
+
+/// Reads a JSON array one element at a time, keeping at most `MAX_ROWS + 1` rows; the rest is only skipped over.
+struct RowsVisitor;
+
+impl<'de> Visitor<'de> for RowsVisitor {
+    type Value = Result<Vec<ImportRow>, ApiError>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON array of products")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::new();
+        while rows.len() <= MAX_ROWS {
+            let Some(item) = items.next_element::<Box<RawValue>>()? else {
+                return Ok(Ok(rows));
+            };
+            match serde_json::from_str::<JsonRow>(item.get()) {
+                Ok(row) => rows.push(row.into()),
+                Err(_) => {
+                    return Ok(Err(ApiError::BadRequest(format!(
+                        "Row {} is not a JSON object of product fields.",
+                        rows.len() + 1
+                    ))))
+                }
+            }
+        }
+        while items.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Ok(rows))
     }
 }
 
 fn json_rows(bytes: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
-    let value: Value = serde_json::from_slice(bytes)
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    let rows = serde::Deserializer::deserialize_seq(&mut reader, RowsVisitor)
+        .and_then(|rows| reader.end().map(|()| rows))
         .map_err(|e| ApiError::BadRequest(format!("JSON parse error - {e}")))?;
-    let Value::Array(items) = value else {
-        return Err(ApiError::BadRequest(
-            "Send a JSON array of products.".into(),
-        ));
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(index, item)| match item {
-            Value::Object(fields) => Ok(ImportRow {
-                name: text(fields.get("name")),
-                description: text(fields.get("description")),
-                price: text(fields.get("price")),
-                category_path: text(fields.get("category_path")),
-                stock_quantity: text(fields.get("stock_quantity")),
-                sku: text(fields.get("sku")),
-                status: text(fields.get("status")),
-                is_featured: text(fields.get("is_featured")),
-            }),
-            _ => Err(ApiError::BadRequest(format!(
-                "Row {} is not a JSON object.",
-                index + 1
-            ))),
-        })
-        .collect()
+    rows
 }
 
 fn csv_rows(bytes: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
@@ -138,10 +187,14 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<ImportRow>, ApiError> {
         column("is_featured"),
     ];
     let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            ApiError::BadRequest(format!("Row {}: malformed CSV ({e}).", index + 1))
+    let mut record = csv::StringRecord::new();
+    while rows.len() <= MAX_ROWS {
+        let more = reader.read_record(&mut record).map_err(|e| {
+            ApiError::BadRequest(format!("Row {}: malformed CSV ({e}).", rows.len() + 1))
         })?;
+        if !more {
+            break;
+        }
         let get = |i: usize| {
             columns[i]
                 .and_then(|c| record.get(c))

@@ -1,6 +1,6 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::listing::{parse_ordering, search_terms, SortDirection};
+use orderflow_application::listing::SortDirection;
 use orderflow_application::ports::{ProductFilter, ProductSort};
 use orderflow_domain::catalogue::{CategoryId, ProductStatus};
 use orderflow_domain::validation::FieldErrors;
@@ -13,7 +13,7 @@ use crate::dto::ProductBody;
 use crate::error::ApiError;
 use crate::media::MediaUrls;
 use crate::pagination::{page_request, Paginated};
-use crate::query::{parse_bool, parse_decimal, parse_int};
+use crate::query::{ordering_param, parse_bool, parse_decimal, parse_int, search_param};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -71,6 +71,8 @@ fn product_filter(
         .max_price
         .as_deref()
         .and_then(|raw| errors.check("max_price", parse_decimal(raw)));
+    let search_terms = search_param(&mut errors, query.search.as_deref());
+    let ordering = ordering_param(&mut errors, query.ordering.as_deref(), ORDERING);
     errors.into_result()?;
     Ok((
         category,
@@ -80,8 +82,8 @@ fn product_filter(
             in_stock,
             min_price,
             max_price,
-            search_terms: search_terms(query.search.as_deref().unwrap_or_default()),
-            ordering: parse_ordering(query.ordering.as_deref().unwrap_or_default(), ORDERING),
+            search_terms,
+            ordering,
             ..ProductFilter::default()
         },
     ))

@@ -15,7 +15,7 @@ use crate::auth::{Caller, Staff};
 use crate::dto::ProductBody;
 use crate::error::ApiError;
 use crate::media::MediaUrls;
-use crate::multipart::{read_form, FormData};
+use crate::multipart::{read_form, FormData, IMAGE_FORM};
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -30,7 +30,11 @@ impl FromRequest for ProductUploadForm {
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let request = request.clone();
         let payload = payload.take();
-        Box::pin(async move { Ok(ProductUploadForm(read_form(&request, payload).await)) })
+        Box::pin(async move {
+            Ok(ProductUploadForm(
+                read_form(&request, payload, IMAGE_FORM).await,
+            ))
+        })
     }
 }
 

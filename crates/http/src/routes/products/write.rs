@@ -3,13 +3,12 @@ use actix_web::HttpRequest;
 use orderflow_application::catalogue::ProductInput;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema, CreatedJson, NoContent};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::product_id;
 use crate::auth::{Caller, Staff};
 use crate::dto::ProductBody;
 use crate::error::ApiError;
-use crate::json::Body;
+use crate::json::{Body, JsonText};
 use crate::media::MediaUrls;
 use crate::routes::run;
 use crate::state::AppState;
@@ -21,7 +20,7 @@ pub struct ProductRequest {
     description: Option<String>,
     /// A decimal string with at most 2 decimals and 10 digits, above zero (`"999.99"`); a JSON number is accepted.
     #[openapi(example = "\"999.99\"")]
-    price: Option<PriceValue>,
+    price: Option<JsonText>,
     /// The category's id.
     category: Option<i64>,
     /// Units on hand, 0 or more (default 0).
@@ -33,32 +32,12 @@ pub struct ProductRequest {
     sku: Option<String>,
 }
 
-/// A price as sent: a string (exact) or a JSON number (its decimal text is used, never a float value).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct PriceValue(Value);
-
-impl PriceValue {
-    pub fn into_text(self) -> String {
-        match self.0 {
-            Value::String(text) => text,
-            other => other.to_string(),
-        }
-    }
-}
-
-impl paperclip::v2::schema::Apiv2Schema for PriceValue {
-    fn raw_schema() -> paperclip::v2::models::DefaultSchemaRaw {
-        <crate::money::Money as paperclip::v2::schema::Apiv2Schema>::raw_schema()
-    }
-}
-
 impl From<ProductRequest> for ProductInput {
     fn from(body: ProductRequest) -> Self {
         ProductInput {
             name: body.name,
             description: body.description,
-            price: body.price.map(PriceValue::into_text),
+            price: body.price.and_then(JsonText::into_text),
             category: body.category,
             stock_quantity: body.stock_quantity,
             status: body.status,
