@@ -31,6 +31,26 @@ impl PageVisit {
     }
 }
 
+/// A fresh profile directory, which also holds what the browser wrote; removed even when the test fails.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "orderflow-chromium-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn chromium() -> PathBuf {
     std::env::var_os("ORDERFLOW_CHROMIUM")
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
@@ -45,14 +65,10 @@ pub fn visit(url: &str) -> PageVisit {
         "no Chromium: {} is missing; run scripts/test-peers.sh (make test does)",
         chromium.display()
     );
-    let profile = std::env::temp_dir().join(format!(
-        "orderflow-chromium-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&profile).unwrap();
-    let net_log = profile.join("net-log.json");
-    let dom = profile.join("dom.html");
-    let log = profile.join("stderr.log");
+    let profile = Profile::new();
+    let net_log = profile.0.join("net-log.json");
+    let dom = profile.0.join("dom.html");
+    let log = profile.0.join("stderr.log");
     let child = Command::new(&chromium)
         .args([
             "--headless",
@@ -71,7 +87,7 @@ pub fn visit(url: &str) -> PageVisit {
             "--virtual-time-budget=20000",
             "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", profile.0.display()))
         .arg(format!("--log-net-log={}", net_log.display()))
         .arg(url)
         // Files, not pipes: a pipe nobody reads while the browser runs would stall it once full.
@@ -83,13 +99,11 @@ pub fn visit(url: &str) -> PageVisit {
     let status = wait_with_deadline(child, Duration::from_secs(120));
     let log = std::fs::read_to_string(&log).unwrap();
     assert!(status.success(), "Chromium failed ({status}):\n{log}");
-    let visit = PageVisit {
+    PageVisit {
         dom: std::fs::read_to_string(&dom).unwrap(),
         console: console_messages(&log),
         requests: page_requests(&net_log, url),
-    };
-    let _ = std::fs::remove_dir_all(&profile);
-    visit
+    }
 }
 
 fn wait_with_deadline(mut child: Child, limit: Duration) -> ExitStatus {
