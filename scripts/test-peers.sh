@@ -2,8 +2,10 @@
 # The real peers the tests talk to, installed from the package registries under target/test-peers:
 #   - an SMTP server: Python's aiosmtpd (pinned) in a virtualenv;
 #   - an OpenID Certified provider: npm oidc-provider (pinned by crates/test-support/peers/oidc/package-lock.json)
-#     with the script that configures it; needs Node.js 20.18 or later.
-# Prints the variables the test harness reads, for `eval "$(scripts/test-peers.sh)"`.
+#     with the script that configures it; needs Node.js 20.18 or later;
+# and a browser for the documentation pages: Debian's chromium package, installed with apt-get when missing (as
+# root; elsewhere install it first, or point ORDERFLOW_CHROMIUM at a Chromium).
+# Prints the variables the test harness reads, for `eval "$(scripts/test-peers.sh)"`; all else goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 peers="$PWD/target/test-peers"
@@ -33,3 +35,17 @@ if ! cmp -s "$source_dir/package-lock.json" "$oidc_dir/package-lock.json" || [ !
 fi
 cp "$source_dir/provider.mjs" "$oidc_dir/"
 echo "export ORDERFLOW_OIDC_PROVIDER='$oidc_dir/provider.mjs'"
+
+chromium="${ORDERFLOW_CHROMIUM:-$(command -v chromium || true)}"
+if [ -z "$chromium" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "scripts/test-peers.sh: no Chromium; install Debian's chromium package (apt-get install chromium) as root" >&2
+    exit 1
+  fi
+  echo "installing Chromium (Debian's chromium package)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # Fresh machines may have no package lists yet.
+  apt-get install -y -qq chromium >&2 2>/dev/null || { apt-get update -qq >&2 && apt-get install -y -qq chromium >&2; }
+  chromium="$(command -v chromium)"
+fi
+echo "export ORDERFLOW_CHROMIUM='$chromium'"

@@ -12,12 +12,15 @@ use serde_json::json;
 
 use super::allowed_methods::allowed_methods;
 
-/// Assets of paperclip's bundled Swagger UI. Anything else under `/swagger/` is answered 404 here, because
-/// paperclip's asset handler panics (dropping the connection) on a file it does not have.
+/// Files under `/swagger/`: our page (`""`, `index.html`) and its script and style, then the assets of paperclip's
+/// bundled Swagger UI. Anything else is answered 404 here, because paperclip's asset handler panics (dropping the
+/// connection) on a file it does not have. Its `oauth2-redirect.html` is left out on purpose: a page with an inline
+/// script, outside our Content-Security-Policy, needed only for OAuth2 flows that the API document does not offer.
 const SWAGGER_ASSETS: &[&str] = &[
     "",
     "index.html",
-    "oauth2-redirect.html",
+    "swagger-initializer.js",
+    "swagger-page.css",
     "favicon-16x16.png",
     "favicon-32x32.png",
     "swagger-ui.css",

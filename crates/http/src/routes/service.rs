@@ -9,7 +9,6 @@ use paperclip::actix::web;
 pub fn routes(config: &mut web::ServiceConfig) {
     config
         .service(web::resource("/health/").route(web::get().to(health::health)))
-        .service(web::resource("/api/").route(web::get().to(api_info::api_info)))
-        .service(web::resource("/redoc/").route(web::get().to(pages::redoc)))
-        .service(web::resource("/").route(web::get().to(pages::landing)));
+        .service(web::resource("/api/").route(web::get().to(api_info::api_info)));
+    pages::routes(config);
 }

@@ -3,6 +3,7 @@
 
 mod admin_accounts;
 mod authentication;
+mod browser;
 mod categories;
 mod customers;
 mod headers_and_origin;
@@ -14,6 +15,7 @@ mod oidc;
 mod oidc_tokens;
 mod openapi;
 mod orders;
+mod pages_in_browser;
 mod postman;
 mod products;
 mod service;

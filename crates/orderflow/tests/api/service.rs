@@ -102,29 +102,101 @@ async fn service_info_landing_page_and_documentation_are_served() {
 
     let redoc = app.get("/redoc/", None).await;
     assert_eq!(redoc.status(), StatusCode::OK);
-    assert!(redoc
-        .text()
-        .await
+    let html = redoc.text().await.unwrap();
+    assert!(html.contains("spec-url=\"/api-docs/\""));
+    // The bundle comes from this server, under a path that names its release.
+    let bundle_path = html
+        .split("<script src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    assert!(
+        bundle_path.starts_with("/redoc/2.") && bundle_path.ends_with("/redoc.standalone.js"),
+        "{bundle_path}"
+    );
+    let bundle = app.get(bundle_path, None).await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    assert_eq!(
+        bundle.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(bundle.headers()["cache-control"]
+        .to_str()
         .unwrap()
-        .contains("spec-url=\"/api-docs/\""));
+        .contains("immutable"));
+    assert!(bundle.bytes().await.unwrap().len() > 100_000);
 
-    let swagger = app.get("/swagger/", None).await;
-    assert_eq!(swagger.status(), StatusCode::PERMANENT_REDIRECT);
-    let location = swagger.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, "/swagger/index.html?url=/api-docs/");
-    let index = app.get(&location, None).await;
-    assert_eq!(index.status(), StatusCode::OK);
-    assert!(index.text().await.unwrap().contains("swagger-ui-bundle.js"));
+    // Swagger UI: our page, paperclip's scripts and styles. Old links to index.html still work.
+    for path in [
+        "/swagger/",
+        "/swagger",
+        "/swagger/index.html?url=/api-docs/",
+    ] {
+        let swagger = app.get(path, None).await;
+        assert_eq!(swagger.status(), StatusCode::OK, "{path}");
+        let html = swagger.text().await.unwrap();
+        assert!(html.contains("/swagger/swagger-ui-bundle.js"), "{path}");
+        assert!(html.contains("/swagger/swagger-initializer.js"), "{path}");
+        assert!(!html.contains("<script>"), "no inline script: {path}");
+    }
     for asset in [
         "swagger-ui-bundle.js",
         "swagger-ui.css",
         "swagger-ui-standalone-preset.js",
         "favicon-32x32.png",
+        "swagger-initializer.js",
+        "swagger-page.css",
     ] {
         assert_eq!(
             app.get(&format!("/swagger/{asset}"), None).await.status(),
             StatusCode::OK,
             "{asset}"
+        );
+    }
+    let initializer = app.get("/swagger/swagger-initializer.js", None).await;
+    assert_eq!(
+        initializer.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(initializer
+        .text()
+        .await
+        .unwrap()
+        .contains("url: \"/api-docs/\""));
+    let landing_css = app.get("/landing.css", None).await;
+    assert_eq!(landing_css.status(), StatusCode::OK);
+    assert_eq!(
+        landing_css.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+}
+
+#[tokio::test]
+async fn html_pages_load_only_from_this_server_and_refuse_framing() {
+    let app = spawn_app().await;
+    for path in ["/", "/swagger/", "/redoc/"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let directives: Vec<&str> = policy.split("; ").collect();
+        for directive in [
+            "default-src 'none'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "img-src 'self' data:",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(directives.contains(&directive), "{path}: {policy}");
+        }
+        assert!(!policy.contains("unsafe-eval"), "{path}: {policy}");
+        assert!(
+            !policy.contains("http"),
+            "no other origin: {path}: {policy}"
         );
     }
 }
@@ -136,6 +208,8 @@ async fn a_missing_swagger_asset_is_a_404_not_a_dropped_connection() {
         "/swagger/missing.js",
         "/swagger/index.htm",
         "/swagger/a/b/c",
+        // Swagger UI's OAuth2 redirect page: an inline script, and no OAuth2 flow to serve.
+        "/swagger/oauth2-redirect.html",
     ] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
