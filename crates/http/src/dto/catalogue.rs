@@ -205,7 +205,7 @@ impl From<CategoryPriceStats> for AveragePriceBody {
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "Product")]
 pub struct ProductBody {
-    pub id: String,
+    pub id: uuid::Uuid,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -231,7 +231,7 @@ impl ProductBody {
     pub fn new(details: ProductDetails, media: &MediaUrls) -> Self {
         let product = details.product;
         Self {
-            id: product.id.0.to_string(),
+            id: product.id.0,
             is_in_stock: product.is_in_stock(),
             price: Money(product.price.amount()),
             category: product.category_id.0,
