@@ -155,6 +155,7 @@ impl paperclip::v2::schema::Apiv2Schema for CategoryTreeNodeBody {
             DataType::Array,
             "Child nodes of the same shape (CategoryTreeNode)",
         );
+        // paperclip drops a reference of a schema to itself: `openapi::exact` puts it back.
         children.items = Some(Box::new(DefaultSchemaRaw {
             data_type: Some(DataType::Object),
             description: Some("A CategoryTreeNode".into()),
