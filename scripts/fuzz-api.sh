@@ -46,7 +46,7 @@ server_env=(env -i "PATH=$PATH" "HOME=$work" "DATABASE_URL=$server_url/$database
 mkdir -p "$work/media" "$reports"
 (cd "$work" && "${server_env[@]}" "$bin" setup-db && "${server_env[@]}" "$bin" migrate &&
   "${server_env[@]}" "$bin" seed) > "$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; exit 1; }
-admin_password="$(sed -n 's|^super admin: admin@orderflow.com / \(.*\) (created)$|\1|p' "$work/setup.log")"
+admin_password="$(sed -n 's|^super admin: admin@orderflow.com / \(.*\) (.*)$|\1|p' "$work/setup.log")"
 (cd "$work" && "${server_env[@]}" "$bin" create-admin --email fuzz-spare-admin@orderflow.test \
   --password "$admin_password" --first-name Spare --last-name Admin --role super_admin) >> "$work/setup.log" 2>&1
 
@@ -113,7 +113,7 @@ fuzz() {
   # "2580 generated, 2580 passed" or "2579 generated, 1 found 1 unique failure"
   summary+=("$name $(awk '/^ *[0-9]+ generated,/ { cases = $1; failures = 0;
       for (i = 1; i < NF; i++) if ($(i + 1) == "unique") failures = $i }
-    END { printf "%d cases, %d failures", cases, failures }' "$reports/$name.txt")")
+    END { printf "%d cases, %d failed", cases, failures }' "$reports/$name.txt")")
   return "$status"
 }
 
