@@ -3,6 +3,7 @@
 #   - an SMTP server: Python's aiosmtpd (pinned) in a virtualenv;
 #   - an OpenID Certified provider: npm oidc-provider (pinned by crates/test-support/peers/oidc/package-lock.json)
 #     with the script that configures it; needs Node.js 20.18 or later;
+#   - an API fuzzer: Python's schemathesis (pinned) in a virtualenv, for scripts/fuzz-api.sh;
 # and a browser for the documentation pages: Debian's chromium package, installed with apt-get when missing (as
 # root; elsewhere install it first, or point ORDERFLOW_CHROMIUM at a Chromium).
 # Prints the variables the test harness reads, for `eval "$(scripts/test-peers.sh)"`; all else goes to stderr.
@@ -19,6 +20,16 @@ if ! "$smtp_venv/bin/python" -c 'import aiosmtpd' >/dev/null 2>&1; then
   "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6 >&2
 fi
 echo "export ORDERFLOW_SMTP_SINK_PYTHON='$smtp_venv/bin/python'"
+
+fuzz_venv="$peers/schemathesis-venv"
+schemathesis_version="4.32.5"
+if [ "$("$fuzz_venv/bin/st" --version 2>/dev/null)" != "st, version $schemathesis_version" ]; then
+  echo "installing the API fuzzer (schemathesis $schemathesis_version) in $fuzz_venv" >&2
+  rm -rf "$fuzz_venv"
+  python3 -m venv "$fuzz_venv" >&2
+  "$fuzz_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >&2
+fi
+echo "export ORDERFLOW_SCHEMATHESIS='$fuzz_venv/bin/st'"
 
 oidc_dir="$peers/oidc"
 # oidc-provider 9 uses URL.parse: Node.js 20.18 or later (Debian's own nodejs 18 is too old).

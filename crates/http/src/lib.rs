@@ -13,6 +13,7 @@ mod media;
 pub mod middleware;
 pub mod money;
 mod multipart;
+mod openapi;
 mod origin;
 mod pagination;
 mod query;
@@ -56,6 +57,13 @@ pub fn app(
         .wrap_api_with_spec(spec_header())
         .configure(routes::service_routes)
         .configure(routes::api_v1)
+        // The document as `openapi_document()` makes it. Registered before paperclip's own `/api-docs/` route, which
+        // it shadows: that one serves paperclip's unprocessed document, and is only there because the Swagger UI
+        // takes its address from it.
+        .service(
+            paperclip::actix::web::resource("/api-docs/")
+                .route(paperclip::actix::web::get().to(api_docs)),
+        )
         .with_json_spec_at("/api-docs/")
         .with_swagger_ui_at("/swagger")
         .default_service(actix_web::web::to(not_found))
@@ -68,7 +76,8 @@ pub fn app(
         .wrap(from_fn(middleware::add_trailing_slash))
 }
 
-/// The OpenAPI document of every route, without serving anything (`orderflow openapi`, documentation checks).
+/// The OpenAPI document of every route, without serving anything (`orderflow openapi`, documentation checks):
+/// paperclip's document of the handlers, made exact by [`openapi::exact`].
 pub fn openapi_document() -> serde_json::Value {
     let mut document = serde_json::Value::Null;
     let _app = actix_web::App::new()
@@ -80,7 +89,17 @@ pub fn openapi_document() -> serde_json::Value {
             app
         })
         .build();
-    document
+    openapi::exact(document)
+}
+
+/// `/api-docs/`: [`openapi_document`], generated once.
+#[paperclip::actix::api_v2_operation(skip)]
+async fn api_docs() -> actix_web::HttpResponse {
+    static DOCUMENT: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| openapi_document().to_string());
+    actix_web::HttpResponse::Ok()
+        .content_type(mime::APPLICATION_JSON)
+        .body(DOCUMENT.as_str())
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {

@@ -155,6 +155,7 @@ impl paperclip::v2::schema::Apiv2Schema for CategoryTreeNodeBody {
             DataType::Array,
             "Child nodes of the same shape (CategoryTreeNode)",
         );
+        // paperclip drops a reference of a schema to itself: `openapi::exact` puts it back.
         children.items = Some(Box::new(DefaultSchemaRaw {
             data_type: Some(DataType::Object),
             description: Some("A CategoryTreeNode".into()),
@@ -205,7 +206,7 @@ impl From<CategoryPriceStats> for AveragePriceBody {
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "Product")]
 pub struct ProductBody {
-    pub id: String,
+    pub id: uuid::Uuid,
     pub name: String,
     pub slug: String,
     pub description: String,
@@ -231,7 +232,7 @@ impl ProductBody {
     pub fn new(details: ProductDetails, media: &MediaUrls) -> Self {
         let product = details.product;
         Self {
-            id: product.id.0.to_string(),
+            id: product.id.0,
             is_in_stock: product.is_in_stock(),
             price: Money(product.price.amount()),
             category: product.category_id.0,

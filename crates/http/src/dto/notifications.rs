@@ -16,7 +16,7 @@ pub struct CostBody {
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "Notification")]
 pub struct NotificationBody {
-    pub id: String,
+    pub id: uuid::Uuid,
     /// `sms` or `email`.
     pub notification_type: String,
     /// The recipient's customer id (`null` once the account is gone).
@@ -25,7 +25,7 @@ pub struct NotificationBody {
     /// The phone number or email address the message went (or goes) to.
     pub recipient_address: String,
     /// The order's id, if the message is about one.
-    pub order: Option<String>,
+    pub order: Option<uuid::Uuid>,
     pub order_number: Option<String>,
     pub subject: String,
     pub message: String,
@@ -47,12 +47,12 @@ pub struct NotificationBody {
 impl From<NotificationView> for NotificationBody {
     fn from(view: NotificationView) -> Self {
         Self {
-            id: view.id.0.to_string(),
+            id: view.id.0,
             notification_type: view.channel.as_str().to_owned(),
             recipient: view.recipient.map(|r| r.0),
             recipient_name: view.recipient_name,
             recipient_address: view.address,
-            order: view.order_id.map(|o| o.0.to_string()),
+            order: view.order_id.map(|o| o.0),
             order_number: view.order_number,
             subject: view.subject,
             message: view.body,

@@ -9,9 +9,9 @@ use crate::money::Money;
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "OrderItem")]
 pub struct OrderItemBody {
-    pub id: String,
+    pub id: uuid::Uuid,
     /// The product's id.
-    pub product: String,
+    pub product: uuid::Uuid,
     /// Snapshot taken when the order was placed.
     pub product_name: String,
     pub product_sku: String,
@@ -24,8 +24,8 @@ pub struct OrderItemBody {
 impl From<OrderItem> for OrderItemBody {
     fn from(item: OrderItem) -> Self {
         Self {
-            id: item.id.0.to_string(),
-            product: item.product_id.0.to_string(),
+            id: item.id.0,
+            product: item.product_id.0,
             product_name: item.product_name,
             product_sku: item.product_sku,
             quantity: item.quantity,
@@ -39,7 +39,7 @@ impl From<OrderItem> for OrderItemBody {
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "Order")]
 pub struct OrderBody {
-    pub id: String,
+    pub id: uuid::Uuid,
     /// `ORD-YYYYMMDD-NNNN`.
     pub order_number: String,
     /// The customer's id.
@@ -68,7 +68,7 @@ impl From<OrderView> for OrderBody {
     fn from(view: OrderView) -> Self {
         let order = view.order;
         Self {
-            id: order.id.0.to_string(),
+            id: order.id.0,
             order_number: order.number.to_string(),
             customer: order.customer_id.0,
             customer_name: view.customer_name,

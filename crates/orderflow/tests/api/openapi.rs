@@ -193,3 +193,156 @@ async fn the_document_lists_exactly_the_routes_served_with_their_schemas() {
     }
     assert!(document["securityDefinitions"]["TokenAuth"].is_object());
 }
+
+/// Every operation's answers, by status code.
+fn responses<'a>(
+    document: &'a Value,
+    method: &str,
+    path: &str,
+) -> &'a serde_json::Map<String, Value> {
+    document["paths"][path][method]["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{method} {path} undocumented"))
+}
+
+#[tokio::test]
+async fn the_document_says_null_where_the_api_sends_null_and_documents_every_error_body() {
+    let document = orderflow_http::openapi_document();
+    assert_eq!(
+        document["produces"],
+        serde_json::json!(["application/json"])
+    );
+    assert_eq!(
+        document["consumes"],
+        serde_json::json!(["application/json"])
+    );
+    let definitions = &document["definitions"];
+
+    // A key documented for a resource is always present; an absent value is null (`x-nullable` in Swagger 2.0).
+    let nullable = |schema: &Value, key: &str| {
+        assert_eq!(
+            schema["properties"][key]["x-nullable"], true,
+            "{key} is not x-nullable"
+        );
+        assert!(
+            schema["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == key),
+            "{key} is not required"
+        );
+    };
+    for page in [
+        "Paginated<Product>",
+        "Paginated<Order>",
+        "Paginated<Customer>",
+    ] {
+        nullable(&definitions[page], "next");
+        nullable(&definitions[page], "previous");
+    }
+    nullable(&definitions["Product"], "image");
+    nullable(&definitions["Category"], "parent");
+    nullable(&definitions["Category"], "parent_name");
+    nullable(&definitions["Customer"], "phone_number");
+    nullable(&definitions["Notification"], "cost");
+    nullable(&definitions["Notification"], "sent_at");
+    nullable(&definitions["OrderEvent"], "from_status");
+    nullable(&definitions["OidcUserInfo"], "oidc_info");
+    nullable(&definitions["CategoryAveragePrice"], "average_price");
+    assert_eq!(
+        definitions["Product"]["properties"]["price"].get("x-nullable"),
+        None
+    );
+    assert_eq!(definitions["Product"]["properties"]["id"]["format"], "uuid");
+    assert_eq!(
+        definitions["CategoryTreeNode"]["properties"]["children"]["items"]["$ref"],
+        "#/definitions/CategoryTreeNode"
+    );
+    // Request bodies keep their optional fields optional.
+    assert!(definitions["ProductRequest"]["properties"]["sku"]
+        .get("x-nullable")
+        .is_none());
+
+    for (method, path) in SERVED {
+        for (status, response) in responses(&document, method, path) {
+            if status.starts_with('4') || status.starts_with('5') {
+                let schema = response["schema"]["$ref"].as_str();
+                let expected = match status.as_str() {
+                    "400" if path.ends_with("bulk_upload/") => "#/definitions/ImportErrors",
+                    "400" => "#/definitions/ValidationErrors",
+                    "500" => "#/definitions/ServerError",
+                    "503" if *path == "/health/" => "#/definitions/Health",
+                    _ => "#/definitions/Error",
+                };
+                assert_eq!(schema, Some(expected), "{method} {path} {status}");
+            }
+        }
+        // A 401 needs a token, or an identity provider's ID token.
+        let secured = document["paths"][path][method].get("security").is_some();
+        let provider_token =
+            ["/api/v1/auth/oidc/callback/", "/api/v1/auth/oidc/token/"].contains(path);
+        let answers = responses(&document, method, path);
+        assert_eq!(
+            answers.contains_key("401"),
+            secured || provider_token,
+            "{method} {path}: 401"
+        );
+    }
+    let place = responses(&document, "post", "/api/v1/orders/");
+    for status in ["400", "401", "409", "413", "415", "422", "500", "503"] {
+        assert!(place.contains_key(status), "POST orders/ {status}");
+    }
+    assert!(!place.contains_key("403") && !place.contains_key("404"));
+    assert!(document["paths"]["/api/v1/orders/"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key"));
+    let profile = responses(&document, "get", "/api/v1/customers/profile/");
+    assert_eq!(
+        profile.keys().collect::<Vec<_>>(),
+        ["200", "401", "500", "503"]
+    );
+    let login = responses(&document, "get", "/api/v1/auth/oidc/login/");
+    assert!(login.contains_key("302") && login.contains_key("503"));
+}
+
+/// The 403s the document lists are the role gates the server enforces: a customer gets 403 exactly there.
+#[tokio::test]
+async fn documented_403s_are_the_role_gates_the_server_enforces() {
+    let app = spawn_app().await;
+    let (token, _) = app.register("gates@example.com").await;
+    let document = orderflow_http::openapi_document();
+    // Logging out ends the session the other calls use: last.
+    let mut operations: Vec<&(&str, &str)> = SERVED.iter().collect();
+    operations.sort_by_key(|(_, path)| path.ends_with("logout/"));
+    for (method, path) in operations {
+        if document["paths"][path][method].get("security").is_none() {
+            continue;
+        }
+        let id = if ["/products/", "/orders/", "/notifications/"]
+            .iter()
+            .any(|kind| path.contains(kind))
+        {
+            "0b5c1a3e-7d39-4c51-9b1e-3f0f5a8e2d11"
+        } else {
+            "999999"
+        };
+        let url = path.replace("{id}", id);
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let body = (method != reqwest::Method::GET && method != reqwest::Method::DELETE)
+            .then(|| serde_json::json!({}));
+        let status = app
+            .request(method.clone(), &url, Some(&token), body)
+            .await
+            .status();
+        let documented =
+            responses(&document, &method.as_str().to_lowercase(), path).contains_key("403");
+        assert_eq!(
+            status == StatusCode::FORBIDDEN,
+            documented,
+            "{method} {url}: {status}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 #[derive(Debug, Serialize, Apiv2Schema)]
 pub struct DashboardRecentOrder {
-    id: String,
+    id: uuid::Uuid,
     order_number: String,
     /// The customer's name.
     customer: String,
@@ -42,7 +42,7 @@ pub struct DashboardCustomers {
 
 #[derive(Debug, Serialize, Apiv2Schema)]
 pub struct DashboardLowStockProduct {
-    id: String,
+    id: uuid::Uuid,
     name: String,
     stock_quantity: i32,
     category: String,
@@ -90,7 +90,7 @@ pub async fn dashboard(
                 .recent_orders
                 .into_iter()
                 .map(|o| DashboardRecentOrder {
-                    id: o.id.to_string(),
+                    id: o.id,
                     order_number: o.order_number,
                     customer: o.customer_name,
                     amount: Money(o.total_amount),
@@ -110,7 +110,7 @@ pub async fn dashboard(
                 .low_stock_products
                 .into_iter()
                 .map(|p| DashboardLowStockProduct {
-                    id: p.id.to_string(),
+                    id: p.id,
                     name: p.name,
                     stock_quantity: p.stock_quantity,
                     category: p.category_name,

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::dto::AveragePriceBody;
 use crate::error::ApiError;
+use crate::json::Required;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -26,8 +27,9 @@ pub async fn by_id(
 
 #[derive(Debug, Deserialize, Apiv2Schema)]
 pub struct SlugQuery {
-    /// The category's slug.
-    slug: Option<String>,
+    /// The category's slug (a 400 without it).
+    #[serde(default)]
+    slug: Required<String>,
 }
 
 /// Average price of a category's subtree, by slug
@@ -36,7 +38,7 @@ pub async fn by_slug(
     state: Data<AppState>,
     query: web::Query<SlugQuery>,
 ) -> Result<web::Json<AveragePriceBody>, ApiError> {
-    let slug = query.into_inner().slug;
+    let slug = query.into_inner().slug.into_inner();
     let entry = run(&state, move |state| {
         state
             .browse_catalogue
