@@ -49,6 +49,11 @@ const ROLE_GATES: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/create_admin/", "super_admin"),
 ];
 
+const STOCK_LIMIT: &str =
+    "Returning the order's units would take a product's stock past 2147483647; nothing changed.";
+const HASHING_BUSY: &str =
+    "Every password-hashing slot stayed busy for PASSWORD_HASH_WAIT_MS; retry after a second (Retry-After: 1).";
+
 /// Statuses an operation answers beyond what its parameters and its role gate imply, and why.
 const ALSO_ANSWERS: &[(&str, &str, u16, &str)] = &[
     (
@@ -135,12 +140,29 @@ const ALSO_ANSWERS: &[(&str, &str, u16, &str)] = &[
         400,
         "The order cannot be cancelled in its current status.",
     ),
+    ("post", "/api/v1/orders/{id}/cancel/", 409, STOCK_LIMIT),
+    (
+        "post",
+        "/api/v1/orders/{id}/update_status/",
+        409,
+        STOCK_LIMIT,
+    ),
     (
         "post",
         "/api/v1/notifications/{id}/retry/",
         400,
         "The notification has not failed.",
     ),
+    ("post", "/api/v1/auth/register/", 503, HASHING_BUSY),
+    ("post", "/api/v1/auth/login/", 503, HASHING_BUSY),
+    ("post", "/api/v1/auth/token/", 503, HASHING_BUSY),
+    (
+        "post",
+        "/api/v1/customers/change_password/",
+        503,
+        HASHING_BUSY,
+    ),
+    ("post", "/api/v1/admin/create_admin/", 503, HASHING_BUSY),
     (
         "post",
         "/api/v1/auth/login/",
@@ -384,7 +406,11 @@ fn document_errors(method: &str, path: &str, operation: &mut Value) {
             .or_insert_with(|| why.to_owned());
     };
     if parameters.contains(&"query") {
-        add(400, "A query parameter is invalid (named in the body).");
+        add(
+            400,
+            "A query parameter is invalid or holds a control character (named in the body).",
+        );
+        add(414, "The query string is longer than 8 KiB.");
     }
     if parameters.iter().any(|p| matches!(*p, "body" | "formData")) {
         add(

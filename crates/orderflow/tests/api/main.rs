@@ -19,4 +19,5 @@ mod pages_in_browser;
 mod postman;
 mod products;
 mod service;
+mod timeouts;
 mod transport;
