@@ -181,10 +181,13 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // The cause, database text included, goes to the log under the request's id; the client gets the id only.
         match self {
-            ApiError::Internal(message) => tracing::error!(error = %message, "request failed"),
+            ApiError::Internal(message) => {
+                tracing::error!(request_id = %current_request_id(), error = %message, "request failed")
+            }
             ApiError::Unavailable(message) => {
-                tracing::warn!(error = %message, "dependency unavailable")
+                tracing::warn!(request_id = %current_request_id(), error = %message, "dependency unavailable")
             }
             _ => {}
         }

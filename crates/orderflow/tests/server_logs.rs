@@ -1,0 +1,110 @@
+//! What the server's log says about a failure the client only sees as a 500: the cause, in the database's own
+//! words, under the request's id; the client gets the id and nothing of the cause.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use diesel::connection::SimpleConnection;
+use orderflow_test_support::TestDatabase;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_failure_during_an_import_is_logged_with_the_request_id_and_never_shown() {
+    let db = tokio::task::spawn_blocking(TestDatabase::new)
+        .await
+        .unwrap();
+    let url = db.url().to_owned();
+    let made = common::run(
+        &[
+            "create-admin",
+            "--email",
+            "staff@x.com",
+            "--password",
+            "kamau-wanjiru-77",
+            "--first-name",
+            "Staff",
+            "--last-name",
+            "Member",
+            "--role",
+            "staff",
+        ],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    // A failure no input check can foresee: the database refuses every new category.
+    db.connection()
+        .batch_execute(
+            "CREATE FUNCTION refuse_categories() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'disk quota exceeded on tablespace pg_default'; END $$; \
+             CREATE TRIGGER refuse_categories BEFORE INSERT ON categories \
+             FOR EACH ROW EXECUTE FUNCTION refuse_categories();",
+        )
+        .unwrap();
+    let (server, base) = common::serve(&[
+        ("DATABASE_URL", &url),
+        ("NOTIFY_WORKER", "off"),
+        ("LOG_FORMAT", "json"),
+        ("RUST_LOG", "info"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login/"))
+        .json(&json!({"email": "staff@x.com", "password": "kamau-wanjiru-77"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/products/bulk_upload/"))
+        .header("Authorization", format!("Token {token}"))
+        .json(&json!([{"name": "Lamp", "price": "5.00", "category_path": "Lighting"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"detail": "Internal server error.", "request_id": request_id})
+    );
+
+    // The log is written as the server goes; give it a moment to reach the file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let logged = loop {
+        let failure = server
+            .log()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .find(|line| line["message"] == "request failed");
+        if let Some(line) = failure {
+            break line;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no failure logged:\n{}",
+            server.log()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(logged["request_id"], request_id.as_str());
+    assert!(
+        logged["error"]
+            .as_str()
+            .unwrap()
+            .contains("disk quota exceeded"),
+        "{logged}"
+    );
+}
