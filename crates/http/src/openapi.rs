@@ -13,6 +13,9 @@
 //! - The category tree's nodes hold nodes of the same schema, which paperclip cannot say.
 //! - Everything is JSON unless an operation says otherwise; the `Idempotency-Key` header of `POST orders/`, and
 //!   the UUIDs that name products, orders and notifications in paths.
+//! - Every text field of a request says its maximum length, and stock its range ([`input_bounds`]).
+
+mod input_bounds;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -222,6 +225,7 @@ pub fn exact(mut document: Value) -> Value {
         children["items"] = json!({"$ref": "#/definitions/CategoryTreeNode"});
     }
     make_responses_nullable(&mut document);
+    input_bounds::document_input_bounds(&mut document);
     let paths: Vec<String> = document["paths"]
         .as_object()
         .map(|paths| paths.keys().cloned().collect())
