@@ -1,6 +1,5 @@
 //! JSON bodies: size limit, and errors that say what is wrong instead of a bare 400.
 
-use actix_web::error::JsonPayloadError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
@@ -9,33 +8,6 @@ use serde::{Deserialize, Deserializer};
 use crate::error::ApiError;
 use crate::state::{AppState, HttpSettings};
 use crate::text_guard::json_control_characters;
-
-/// The JSON extractor's configuration: bodies up to `limit` bytes; malformed JSON is a 400, a wrong content
-/// type a 415 and an oversized body a 413, each with a `detail`.
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |error, _req: &HttpRequest| json_error(error, limit).into())
-}
-
-fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
-    match error {
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge(format!(
-                "Request body is larger than the {limit} bytes allowed."
-            ))
-        }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "Unsupported media type in request; send JSON with Content-Type: application/json."
-                .into(),
-        ),
-        JsonPayloadError::Deserialize(error) => {
-            ApiError::BadRequest(format!("JSON parse error - {error}"))
-        }
-        JsonPayloadError::Serialize(error) => ApiError::Internal(error.to_string()),
-        other => ApiError::BadRequest(format!("Could not read the request body: {other}")),
-    }
-}
 
 /// Query strings that cannot be parsed (a repeated or malformed parameter) are a 400 as well.
 pub fn query_config() -> web::QueryConfig {

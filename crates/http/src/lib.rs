@@ -45,13 +45,11 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let json_limit = state.settings.json_limit_bytes;
     let media = actix_files::Files::new(media::MEDIA_PREFIX, &state.settings.media_root);
     actix_web::App::new()
         // Uploaded images: plain files, not part of the API document.
         .service(media)
         .app_data(state)
-        .app_data(json::json_config(json_limit))
         .app_data(json::query_config())
         .app_data(json::path_config())
         .wrap_api_with_spec(spec_header())
