@@ -1,5 +1,6 @@
 //! Sign-up, sign-in, API tokens and the self-service profile.
 
+mod attempts;
 mod authenticate;
 mod change_password;
 mod close_account;
@@ -11,6 +12,7 @@ pub mod oidc;
 mod register_customer;
 mod update_profile;
 
+pub use attempts::{AttemptCounter, AttemptLimits, Throttled};
 pub use authenticate::{Authenticate, AuthenticateError, Principal};
 pub use change_password::{ChangePassword, ChangePasswordError, ChangePasswordInput};
 pub use close_account::{CloseAccount, CloseAccountError};

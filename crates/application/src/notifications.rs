@@ -5,6 +5,7 @@ mod browse;
 mod deliver;
 mod errors;
 mod health;
+mod queue;
 mod retry;
 
 pub use alert::{AlertInput, SendSystemAlert};
@@ -13,3 +14,5 @@ pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
 pub use errors::NotificationError;
 pub use health::{DeliveryHealth, DeliveryReport};
 pub use retry::RetryNotification;
+
+pub(crate) use queue::queue;

@@ -1,6 +1,7 @@
 //! The ports: what the use cases need from the outside world. Adapters implement them; tests mock them
 //! (`mockall`, exposed to other crates with the `mocks` feature).
 
+mod attempt_ledger;
 mod catalogue_queries;
 mod catalogue_stores;
 mod clock;
@@ -12,7 +13,6 @@ mod health;
 mod identity_provider;
 mod image_store;
 mod jitter;
-mod login_attempts;
 mod notification_queries;
 mod notifier;
 mod oidc_store;
@@ -25,6 +25,7 @@ mod token_generator;
 mod token_repository;
 mod unit_of_work;
 
+pub use attempt_ledger::{AttemptId, AttemptKey, AttemptLedger, Reservation};
 pub use catalogue_queries::{
     CatalogueQueries, CategoryDetails, CategoryFilter, CategorySort, ProductDetails, ProductFilter,
     ProductSort, TreeEntry,
@@ -47,7 +48,6 @@ pub use identity_provider::{
 };
 pub use image_store::ImageStore;
 pub use jitter::Jitter;
-pub use login_attempts::{LoginAttemptRepository, ThrottleKey};
 pub use notification_queries::{
     NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
 };
@@ -64,6 +64,8 @@ pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
 pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocation};
 pub use unit_of_work::{transaction, Rollback, Transaction, UnitOfWork};
 
+#[cfg(any(test, feature = "mocks"))]
+pub use attempt_ledger::MockAttemptLedger;
 #[cfg(any(test, feature = "mocks"))]
 pub use catalogue_queries::MockCatalogueQueries;
 #[cfg(any(test, feature = "mocks"))]
@@ -86,8 +88,6 @@ pub use identity_provider::MockIdentityProvider;
 pub use image_store::MockImageStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use jitter::MockJitter;
-#[cfg(any(test, feature = "mocks"))]
-pub use login_attempts::MockLoginAttemptRepository;
 #[cfg(any(test, feature = "mocks"))]
 pub use notification_queries::MockNotificationQueries;
 #[cfg(any(test, feature = "mocks"))]

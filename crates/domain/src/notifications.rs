@@ -6,6 +6,7 @@ mod cost;
 mod id;
 mod recipients;
 mod retry;
+mod sms_caps;
 pub mod texts;
 
 pub use amount::format_amount;
@@ -16,4 +17,5 @@ pub use recipients::{
     order_placed, payment_recorded, status_changed, system_alert, NewNotification,
 };
 pub use retry::RetryPolicy;
+pub use sms_caps::{RecentSms, SmsCaps, SmsSuppression};
 pub use texts::{title_case, Message};

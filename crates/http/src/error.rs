@@ -65,8 +65,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
-    #[error("throttled for {retry_after_seconds} s")]
-    TooManyRequests { retry_after_seconds: i64 },
+    /// 429 with `Retry-After`; `detail` says what was limited.
+    #[error("throttled for {retry_after_seconds} s: {detail}")]
+    TooManyRequests {
+        detail: String,
+        retry_after_seconds: i64,
+    },
     #[error("unavailable: {0}")]
     Unavailable(String),
     /// 503 whose `detail` the client may read (a feature not configured, a provider down).
@@ -125,11 +129,7 @@ impl ApiError {
             ApiError::Forbidden => "You do not have permission to perform this action.".into(),
             ApiError::NotFound => "Not found.".into(),
             ApiError::InvalidPage => "Invalid page.".into(),
-            ApiError::TooManyRequests {
-                retry_after_seconds,
-            } => format!(
-                "Too many failed login attempts. Try again in {retry_after_seconds} seconds."
-            ),
+            ApiError::TooManyRequests { detail, .. } => detail.clone(),
             ApiError::Unavailable(_) => {
                 "The service is temporarily unavailable. Please retry shortly.".into()
             }
@@ -201,6 +201,7 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests {
                 retry_after_seconds,
+                ..
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
@@ -306,6 +307,7 @@ mod tests {
             "Token"
         );
         let response = ApiError::TooManyRequests {
+            detail: "Too many.".into(),
             retry_after_seconds: 42,
         }
         .error_response();

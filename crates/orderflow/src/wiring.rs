@@ -13,25 +13,25 @@ use orderflow_application::identity::oidc::{
     CompleteOidcLogin, OidcAccounts, OidcTokenLogin, StartOidcLogin,
 };
 use orderflow_application::identity::{
-    Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, TokenIssuer,
-    UpdateProfile,
+    AttemptCounter, AttemptLimits, Authenticate, ChangePassword, CloseAccount, LogIn, LogOut,
+    RegisterCustomer, TokenIssuer, UpdateProfile,
 };
 use orderflow_application::notifications::{
     BrowseNotifications, DeliverNotifications, DeliveryHealth, RetryNotification, SendSystemAlert,
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::{
-    CatalogueQueries, Clock, CustomerRepository, DeliveryQueue, IdentityProvider, ImageStore,
-    Jitter, LoginAttemptRepository, NotificationQueries, Notifier, OidcStore, OrderQueries,
-    PasswordHashError, PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
+    AttemptLedger, CatalogueQueries, Clock, CustomerRepository, DeliveryQueue, IdentityProvider,
+    ImageStore, Jitter, NotificationQueries, Notifier, OidcStore, OrderQueries, PasswordHashError,
+    PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings, PublicOrigin};
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
-    DbPool, FsImageStore, PgCatalogueQueries, PgCustomerRepository, PgDashboardQueries,
-    PgDeliveryQueue, PgHealthProbe, PgLoginAttemptRepository, PgNotificationQueries, PgOidcStore,
+    DbPool, FsImageStore, PgAttemptLedger, PgCatalogueQueries, PgCustomerRepository,
+    PgDashboardQueries, PgDeliveryQueue, PgHealthProbe, PgNotificationQueries, PgOidcStore,
     PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
@@ -60,7 +60,7 @@ impl Jitter for RandomJitter {
 pub struct Adapters {
     pub customers: Arc<dyn CustomerRepository>,
     pub tokens: Arc<dyn TokenRepository>,
-    pub attempts: Arc<dyn LoginAttemptRepository>,
+    pub attempts: Arc<dyn AttemptLedger>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub token_generator: Arc<dyn TokenGenerator>,
     pub clock: Arc<dyn Clock>,
@@ -108,7 +108,7 @@ impl Adapters {
         Ok(Self {
             customers: Arc::new(PgCustomerRepository::new(pool.clone())),
             tokens: Arc::new(PgTokenRepository::new(pool.clone())),
-            attempts: Arc::new(PgLoginAttemptRepository::new(pool.clone())),
+            attempts: Arc::new(PgAttemptLedger::new(pool.clone())),
             hasher: Arc::new(Argon2Hasher::new(
                 settings.password_hash_concurrency,
                 settings.password_hash_wait,
@@ -170,6 +170,12 @@ impl Adapters {
         ImportProducts::new(self.unit_of_work.clone(), self.clock.clone())
     }
 
+    /// Attempts counted against `limits` in the shared ledger.
+    pub fn attempt_counter(&self, limits: AttemptLimits) -> AttemptCounter {
+        AttemptCounter::new(self.attempts.clone(), self.clock.clone(), limits)
+    }
+
+    /// Registration as the seed data uses it (no client address: nothing to limit).
     pub fn register_customer(&self, lifetime: TokenLifetime) -> RegisterCustomer {
         let issuer = TokenIssuer::new(self.token_generator.clone(), self.clock.clone(), lifetime);
         RegisterCustomer::new(
@@ -177,6 +183,7 @@ impl Adapters {
             self.hasher.clone(),
             issuer,
             PasswordPolicy::default(),
+            self.attempt_counter(AttemptLimits::default()),
         )
     }
 
@@ -216,22 +223,21 @@ pub fn app_state(
         a.clock.clone(),
         config.token_lifetime,
     );
+    let attempts = a.attempt_counter(config.attempt_limits);
     AppState {
         register_customer: RegisterCustomer::new(
             a.customers.clone(),
             a.hasher.clone(),
             issuer.clone(),
             policy,
+            attempts.clone(),
         ),
         log_in: LogIn::new(
             a.customers.clone(),
             a.tokens.clone(),
-            a.attempts.clone(),
+            attempts.clone(),
             a.hasher.clone(),
             issuer,
-            a.clock.clone(),
-            config.email_login_throttle,
-            config.address_login_throttle,
         ),
         log_out: LogOut::new(a.tokens.clone(), a.clock.clone()),
         authenticate: Authenticate::new(
@@ -243,6 +249,7 @@ pub fn app_state(
             identity_provider.clone(),
             oidc_store.clone(),
             a.clock.clone(),
+            attempts.clone(),
         ),
         complete_oidc_login: CompleteOidcLogin::new(
             identity_provider.clone(),
@@ -258,6 +265,7 @@ pub fn app_state(
             a.hasher.clone(),
             a.clock.clone(),
             policy,
+            attempts,
         ),
         close_account: CloseAccount::new(a.customers.clone(), a.clock.clone()),
         customer_directory: CustomerDirectory::new(a.customers.clone()),
@@ -281,8 +289,18 @@ pub fn app_state(
             a.clock.clone(),
         ),
         import_products: a.import_products(),
-        place_order: PlaceOrder::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
-        change_orders: ChangeOrders::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
+        place_order: PlaceOrder::new(
+            a.unit_of_work.clone(),
+            a.orders.clone(),
+            a.clock.clone(),
+            config.notifications.sms_caps,
+        ),
+        change_orders: ChangeOrders::new(
+            a.unit_of_work.clone(),
+            a.orders.clone(),
+            a.clock.clone(),
+            config.notifications.sms_caps,
+        ),
         browse_orders: BrowseOrders::new(a.orders.clone()),
         browse_notifications: BrowseNotifications::new(a.notifications.clone()),
         retry_notification: RetryNotification::new(

@@ -20,6 +20,7 @@ diesel::table! {
         sms_notifications -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        email_key -> Text,
     }
 }
 
@@ -35,15 +36,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
+    attempts (id) {
         id -> Int8,
-        throttle_key -> Varchar,
-        failed_at -> Timestamptz,
+        key_digest -> Bytea,
+        attempt -> Uuid,
+        at -> Timestamptz,
     }
 }
 
 diesel::joinable!(api_tokens -> customers (customer_id));
-diesel::allow_tables_to_appear_in_same_query!(customers, api_tokens, login_failures);
+diesel::allow_tables_to_appear_in_same_query!(customers, api_tokens, attempts);
 
 diesel::table! {
     categories (id) {

@@ -7,7 +7,7 @@ use diesel::{BoxableExpression, QueryResult, RunQueryDsl};
 
 #[diesel::declare_sql_function]
 extern "SQL" {
-    /// `lower(text)`: emails are unique and compared lower-cased (index `customers_email_lower_key`).
+    /// `lower(text)`: names sorted without regard to letter case.
     #[sql_name = "lower"]
     fn lower_text(x: Text) -> Text;
 }

@@ -4,11 +4,11 @@
 use chrono::{Duration, DurationRound, Utc};
 use orderflow_application::listing::{PageRequest, SortDirection};
 use orderflow_application::ports::{
-    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, LoginAttemptRepository,
-    ThrottleKey, TokenGrant, TokenHash, TokenRepository, TokenRevocation,
+    CustomerQuery, CustomerRepository, CustomerSort, InsertCustomerError, TokenGrant, TokenHash,
+    TokenRepository, TokenRevocation,
 };
 use orderflow_domain::identity::{CustomerId, EmailAddress, NewCustomer, PhoneNumber, Role};
-use orderflow_persistence::{PgCustomerRepository, PgLoginAttemptRepository, PgTokenRepository};
+use orderflow_persistence::{PgCustomerRepository, PgTokenRepository};
 use orderflow_test_support::TestDatabase;
 
 fn new_customer(email: &str, role: Role) -> NewCustomer {
@@ -308,38 +308,4 @@ fn listing_searches_filters_orders_and_pages() {
         .map(|c| c.email.to_string())
         .collect();
     assert_eq!(roster, ["yusuf@shop.ke", "xavier@mail.com"]);
-}
-
-#[test]
-fn login_failures_are_counted_per_key_and_cleared() {
-    let db = TestDatabase::new();
-    let attempts = PgLoginAttemptRepository::new(db.pool());
-    let email = ThrottleKey::Email("alice@x.com".into());
-    let address = ThrottleKey::ClientAddress("10.1.1.1".into());
-    let now = Utc::now();
-    attempts
-        .record_failure(
-            &[email.clone(), address.clone()],
-            now - Duration::minutes(20),
-        )
-        .unwrap();
-    attempts
-        .record_failure(
-            &[email.clone(), address.clone()],
-            now - Duration::minutes(5),
-        )
-        .unwrap();
-    attempts
-        .record_failure(std::slice::from_ref(&address), now - Duration::minutes(1))
-        .unwrap();
-
-    let window = now - Duration::minutes(15);
-    assert_eq!(attempts.failures_since(&email, window).unwrap().len(), 1);
-    assert_eq!(attempts.failures_since(&address, window).unwrap().len(), 2);
-    attempts.clear(&email).unwrap();
-    assert!(attempts
-        .failures_since(&email, now - Duration::days(1))
-        .unwrap()
-        .is_empty());
-    assert_eq!(attempts.failures_since(&address, window).unwrap().len(), 2);
 }

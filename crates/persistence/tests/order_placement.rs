@@ -14,6 +14,7 @@ use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
 };
 use orderflow_domain::identity::{Customer, CustomerId};
+use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{Order, OrderId};
 use orderflow_persistence::{PgOrderQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::stored_customer;
@@ -243,6 +244,7 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(FailingStep(PgUnitOfWork::new(db.pool()), step)),
         Arc::new(PgOrderQueries::new(db.pool())),
         Arc::new(Now),
+        SmsCaps::default(),
     );
     let result = failing.execute(&alice, input(lamp), Some("retry-me"));
     assert!(matches!(result, Err(OrderError::Storage(_))), "{result:?}");
@@ -264,6 +266,7 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(PgUnitOfWork::new(db.pool())),
         Arc::new(PgOrderQueries::new(db.pool())),
         Arc::new(Now),
+        SmsCaps::default(),
     );
     let placed = healthy
         .execute(&alice, input(lamp), Some("retry-me"))
@@ -313,6 +316,7 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
         Arc::new(PgUnitOfWork::new(pool.clone())),
         Arc::new(PgOrderQueries::new(pool.clone())),
         Arc::new(Now),
+        SmsCaps::default(),
     );
     place.execute(&alice, input(lamp), None).unwrap();
     let after_first = prepared_statements(&pool);
@@ -323,6 +327,7 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
         "INSERT INTO \"order_items\"",
         "INSERT INTO \"order_events\"",
         "INSERT INTO \"notifications\"",
+        "SELECT (SELECT count(*) FROM notifications",
     ] {
         assert!(
             after_first.iter().any(|s| s.starts_with(start)),

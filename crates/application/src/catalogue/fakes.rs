@@ -75,11 +75,25 @@ impl FakeUnitOfWork {
         });
         let mut outbox = MockOutbox::new();
         outbox.expect_enqueue().returning(|_, _| Ok(()));
+        outbox
+            .expect_recent_sms()
+            .returning(|_, _, _, _| Ok(Default::default()));
         Self::with(FakeTransaction {
             categories,
             products,
             orders,
             customers,
+            outbox,
+        })
+    }
+
+    /// No other store is used: only the outbox.
+    pub fn with_outbox(outbox: MockOutbox) -> Self {
+        Self::with(FakeTransaction {
+            categories: MockCategoryStore::new(),
+            products: MockProductStore::new(),
+            orders: MockOrderStore::new(),
+            customers: MockCustomerStore::new(),
             outbox,
         })
     }

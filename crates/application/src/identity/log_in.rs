@@ -1,13 +1,14 @@
 use std::sync::Arc;
 
-use orderflow_domain::identity::{EmailAddress, LoginThrottle, ThrottleDecision};
+use orderflow_domain::identity::EmailAddress;
 use orderflow_domain::validation::FieldErrors;
 
+use super::attempts::{AttemptCounter, Throttled};
 use super::fields::{self, required};
 use super::{Session, TokenIssuer};
 use crate::ports::{
-    Clock, CustomerRepository, LoginAttemptRepository, PasswordHashError, PasswordHasher,
-    RepositoryError, ThrottleKey, TokenRepository,
+    AttemptKey, CustomerRepository, PasswordHashError, PasswordHasher, RepositoryError,
+    TokenRepository,
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,8 +26,8 @@ pub enum LogInError {
     /// Unknown email, wrong password and inactive account all look the same to the client.
     #[error("invalid email or password")]
     InvalidCredentials,
-    #[error("too many failed logins; retry after {retry_after_seconds} s")]
-    Throttled { retry_after_seconds: i64 },
+    #[error("too many failed logins: {0}")]
+    Throttled(#[from] Throttled),
     #[error(transparent)]
     Hashing(#[from] PasswordHashError),
     #[error(transparent)]
@@ -37,25 +38,18 @@ pub enum LogInError {
 pub struct LogIn {
     customers: Arc<dyn CustomerRepository>,
     tokens: Arc<dyn TokenRepository>,
-    attempts: Arc<dyn LoginAttemptRepository>,
+    attempts: AttemptCounter,
     hasher: Arc<dyn PasswordHasher>,
     issuer: TokenIssuer,
-    clock: Arc<dyn Clock>,
-    email_throttle: LoginThrottle,
-    address_throttle: LoginThrottle,
 }
 
 impl LogIn {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         customers: Arc<dyn CustomerRepository>,
         tokens: Arc<dyn TokenRepository>,
-        attempts: Arc<dyn LoginAttemptRepository>,
+        attempts: AttemptCounter,
         hasher: Arc<dyn PasswordHasher>,
         issuer: TokenIssuer,
-        clock: Arc<dyn Clock>,
-        email_throttle: LoginThrottle,
-        address_throttle: LoginThrottle,
     ) -> Self {
         Self {
             customers,
@@ -63,9 +57,6 @@ impl LogIn {
             attempts,
             hasher,
             issuer,
-            clock,
-            email_throttle,
-            address_throttle,
         }
     }
 
@@ -85,17 +76,17 @@ impl LogIn {
         // A malformed email cannot belong to an account: answer like any other failed login.
         let email = EmailAddress::parse(raw_email).ok();
 
+        // The attempt is counted before the password is checked, in one atomic step per key: however many
+        // guesses arrive at once, no more than the limit reach the hash. A success takes it back.
+        let limits = self.attempts.limits();
         let mut keys = Vec::new();
         if let Some(email) = &email {
-            keys.push((ThrottleKey::Email(email.normalized()), self.email_throttle));
+            keys.push((AttemptKey::login_email(email), limits.login_per_email));
         }
         if let Some(address) = &input.client_address {
-            keys.push((
-                ThrottleKey::ClientAddress(address.clone()),
-                self.address_throttle,
-            ));
+            keys.push((AttemptKey::login_address(address), limits.login_per_address));
         }
-        self.refuse_if_throttled(&keys)?;
+        let attempt = self.attempts.reserve(&keys)??;
 
         let credentials = match &email {
             Some(email) => self.customers.find_credentials_by_email(email)?,
@@ -113,18 +104,13 @@ impl LogIn {
                 false
             }
         };
+        // A failure keeps its recorded attempt.
         let Some(credentials) = credentials.filter(|_| verified) else {
-            let now = self.clock.now();
-            let keys: Vec<ThrottleKey> = keys.into_iter().map(|(key, _)| key).collect();
-            self.attempts.record_failure(&keys, now)?;
             return Err(LogInError::InvalidCredentials);
         };
-
-        if let Some((email_key, _)) = keys
-            .first()
-            .filter(|(key, _)| matches!(key, ThrottleKey::Email(_)))
-        {
-            self.attempts.clear(email_key)?;
+        self.attempts.release(attempt)?;
+        if let Some(email) = &email {
+            self.attempts.clear(&AttemptKey::login_email(email))?;
         }
         let (token, grant) = self.issuer.mint();
         self.tokens.issue(credentials.customer.id, &grant)?;
@@ -133,46 +119,31 @@ impl LogIn {
             token,
         })
     }
-
-    fn refuse_if_throttled(&self, keys: &[(ThrottleKey, LoginThrottle)]) -> Result<(), LogInError> {
-        let now = self.clock.now();
-        let mut longest_wait = None;
-        for (key, throttle) in keys {
-            let failures = self
-                .attempts
-                .failures_since(key, throttle.window_start(now))?;
-            if let ThrottleDecision::Deny {
-                retry_after_seconds,
-            } = throttle.decide(&failures, now)
-            {
-                longest_wait = longest_wait.max(Some(retry_after_seconds));
-            }
-        }
-        match longest_wait {
-            Some(retry_after_seconds) => Err(LogInError::Throttled {
-                retry_after_seconds,
-            }),
-            None => Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::identity::fixtures::{customer, fixed_clock, fixed_issuer, now};
+    use crate::identity::AttemptLimits;
     use crate::ports::{
-        MockCustomerRepository, MockLoginAttemptRepository, MockPasswordHasher,
-        MockTokenRepository, StoredCredentials,
+        AttemptId, MockAttemptLedger, MockCustomerRepository, MockPasswordHasher,
+        MockTokenRepository, Reservation, StoredCredentials,
     };
     use chrono::Duration;
     use mockall::predicate::eq;
     use orderflow_domain::identity::Role;
 
+    const ATTEMPT: AttemptId = AttemptId(uuid::Uuid::from_u128(7));
+
+    fn alice() -> EmailAddress {
+        EmailAddress::parse("alice@example.com").unwrap()
+    }
+
     struct Mocks {
         customers: MockCustomerRepository,
         tokens: MockTokenRepository,
-        attempts: MockLoginAttemptRepository,
+        attempts: MockAttemptLedger,
         hasher: MockPasswordHasher,
     }
 
@@ -181,15 +152,29 @@ mod tests {
             Self {
                 customers: MockCustomerRepository::new(),
                 tokens: MockTokenRepository::new(),
-                attempts: MockLoginAttemptRepository::new(),
+                attempts: MockAttemptLedger::new(),
                 hasher: MockPasswordHasher::new(),
             }
         }
 
-        fn with_no_recent_failures(mut self) -> Self {
+        /// The attempt is counted against the email (whatever its letter case) and the address, before the hash.
+        fn reserving(mut self, answer: Reservation) -> Self {
+            let limits = AttemptLimits::default();
             self.attempts
-                .expect_failures_since()
-                .returning(|_, _| Ok(vec![]));
+                .expect_reserve()
+                .withf(move |keys, at| {
+                    *at == now()
+                        && keys
+                            == [
+                                (AttemptKey::login_email(&alice()), limits.login_per_email),
+                                (
+                                    AttemptKey::login_address("10.0.0.1"),
+                                    limits.login_per_address,
+                                ),
+                            ]
+                })
+                .times(1)
+                .returning(move |_, _| Ok(answer));
             self
         }
 
@@ -208,16 +193,25 @@ mod tests {
             self
         }
 
+        /// A failure keeps its attempt: nothing is released or cleared, no token issued.
+        fn failing(mut self) -> Self {
+            self.attempts.expect_release().never();
+            self.attempts.expect_clear().never();
+            self.tokens.expect_issue().never();
+            self
+        }
+
         fn use_case(self) -> LogIn {
             LogIn::new(
                 Arc::new(self.customers),
                 Arc::new(self.tokens),
-                Arc::new(self.attempts),
+                AttemptCounter::new(
+                    Arc::new(self.attempts),
+                    fixed_clock(),
+                    AttemptLimits::default(),
+                ),
                 Arc::new(self.hasher),
                 fixed_issuer("login-key"),
-                fixed_clock(),
-                LoginThrottle::default(),
-                LoginThrottle::default(),
             )
         }
     }
@@ -231,8 +225,10 @@ mod tests {
     }
 
     #[test]
-    fn a_correct_password_issues_a_new_token_and_clears_email_failures() {
-        let mut mocks = Mocks::new().with_no_recent_failures().with_account(true);
+    fn a_correct_password_takes_its_attempt_back_clears_the_email_and_issues_a_token() {
+        let mut mocks = Mocks::new()
+            .reserving(Reservation::Granted(ATTEMPT))
+            .with_account(true);
         mocks
             .hasher
             .expect_verify()
@@ -240,8 +236,14 @@ mod tests {
             .returning(|_, _| Ok(true));
         mocks
             .attempts
+            .expect_release()
+            .with(eq(ATTEMPT))
+            .times(1)
+            .returning(|_| Ok(()));
+        mocks
+            .attempts
             .expect_clear()
-            .with(eq(ThrottleKey::Email("alice@example.com".into())))
+            .with(eq(AttemptKey::login_email(&alice())))
             .times(1)
             .returning(|_| Ok(()));
         mocks
@@ -260,21 +262,12 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_password_is_recorded_against_email_and_address() {
-        let mut mocks = Mocks::new().with_no_recent_failures().with_account(true);
+    fn a_wrong_password_keeps_the_attempt_recorded_against_email_and_address() {
+        let mut mocks = Mocks::new()
+            .reserving(Reservation::Granted(ATTEMPT))
+            .with_account(true)
+            .failing();
         mocks.hasher.expect_verify().returning(|_, _| Ok(false));
-        mocks
-            .attempts
-            .expect_record_failure()
-            .withf(|keys, at| {
-                keys == [
-                    ThrottleKey::Email("alice@example.com".into()),
-                    ThrottleKey::ClientAddress("10.0.0.1".into()),
-                ] && *at == now()
-            })
-            .times(1)
-            .returning(|_, _| Ok(()));
-        mocks.tokens.expect_issue().never();
         let result = mocks
             .use_case()
             .execute(input("alice@example.com", "wrong-password"));
@@ -283,7 +276,11 @@ mod tests {
 
     #[test]
     fn an_unknown_email_costs_a_dummy_verification_and_the_same_answer() {
-        let mut mocks = Mocks::new().with_no_recent_failures();
+        let mut mocks = Mocks::new().failing();
+        mocks
+            .attempts
+            .expect_reserve()
+            .returning(|_, _| Ok(Reservation::Granted(ATTEMPT)));
         mocks
             .customers
             .expect_find_credentials_by_email()
@@ -293,10 +290,6 @@ mod tests {
             .expect_verify_against_dummy()
             .times(1)
             .returning(|_| Ok(()));
-        mocks
-            .attempts
-            .expect_record_failure()
-            .returning(|_, _| Ok(()));
         let result = mocks
             .use_case()
             .execute(input("nobody@example.com", "whatever-pass"));
@@ -305,13 +298,11 @@ mod tests {
 
     #[test]
     fn an_inactive_account_cannot_log_in_even_with_the_right_password() {
-        let mut mocks = Mocks::new().with_no_recent_failures().with_account(false);
+        let mut mocks = Mocks::new()
+            .reserving(Reservation::Granted(ATTEMPT))
+            .with_account(false)
+            .failing();
         mocks.hasher.expect_verify().returning(|_, _| Ok(true));
-        mocks
-            .attempts
-            .expect_record_failure()
-            .returning(|_, _| Ok(()));
-        mocks.tokens.expect_issue().never();
         let result = mocks
             .use_case()
             .execute(input("alice@example.com", "kamau-wanjiru-77"));
@@ -319,31 +310,23 @@ mod tests {
     }
 
     #[test]
-    fn ten_recent_failures_throttle_before_the_password_is_checked() {
-        let mut mocks = Mocks::new();
-        mocks
-            .attempts
-            .expect_failures_since()
-            .returning(|key, since| {
-                assert_eq!(since, now() - Duration::minutes(15));
-                Ok(match key {
-                    ThrottleKey::Email(_) => {
-                        (1..=10).map(|m| now() - Duration::minutes(m)).collect()
-                    }
-                    ThrottleKey::ClientAddress(_) => vec![],
-                })
-            });
+    fn a_refused_attempt_is_throttled_before_the_account_or_the_password_is_looked_at() {
+        let mut mocks = Mocks::new()
+            .reserving(Reservation::Refused {
+                retry_after_seconds: 301,
+            })
+            .failing();
         mocks.customers.expect_find_credentials_by_email().never();
         mocks.hasher.expect_verify().never();
+        mocks.hasher.expect_verify_against_dummy().never();
         let result = mocks
             .use_case()
             .execute(input("alice@example.com", "kamau-wanjiru-77"));
-        // The oldest of the ten failures (10 minutes ago) leaves the 15-minute window in 5 minutes.
         assert!(matches!(
             result,
-            Err(LogInError::Throttled {
+            Err(LogInError::Throttled(Throttled {
                 retry_after_seconds: 301
-            })
+            }))
         ));
     }
 

@@ -3,10 +3,12 @@ use std::sync::Arc;
 use orderflow_domain::identity::{NewCustomer, PasswordPolicy, Role};
 use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 
+use super::attempts::{AttemptCounter, Throttled};
 use super::fields::{self, required};
 use super::{Session, TokenIssuer};
 use crate::ports::{
-    CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher, RepositoryError,
+    AttemptKey, CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher,
+    RepositoryError,
 };
 
 /// Registration form. Every field is optional here so that all missing ones are reported together.
@@ -23,6 +25,8 @@ pub struct RegisterCustomerInput {
     pub state: Option<String>,
     pub country: Option<String>,
     pub postal_code: Option<String>,
+    /// The client's network address: registrations are limited per address.
+    pub client_address: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +36,8 @@ pub enum RegisterCustomerError {
     /// The email belongs to an existing account (in any letter case).
     #[error("email already registered")]
     DuplicateEmail,
+    #[error("too many registrations: {0}")]
+    Throttled(#[from] Throttled),
     #[error(transparent)]
     Hashing(#[from] PasswordHashError),
     #[error(transparent)]
@@ -44,6 +50,7 @@ pub struct RegisterCustomer {
     hasher: Arc<dyn PasswordHasher>,
     tokens: TokenIssuer,
     policy: PasswordPolicy,
+    attempts: AttemptCounter,
 }
 
 impl RegisterCustomer {
@@ -52,12 +59,14 @@ impl RegisterCustomer {
         hasher: Arc<dyn PasswordHasher>,
         tokens: TokenIssuer,
         policy: PasswordPolicy,
+        attempts: AttemptCounter,
     ) -> Self {
         Self {
             customers,
             hasher,
             tokens,
             policy,
+            attempts,
         }
     }
 
@@ -65,6 +74,12 @@ impl RegisterCustomer {
         let (customer, password) = self
             .validate(&input)
             .map_err(RegisterCustomerError::Invalid)?;
+        // Counted before the hash, whatever comes of it: an address cannot mint accounts (or hashes) at will.
+        if let Some(address) = &input.client_address {
+            let limit = self.attempts.limits().registration_per_address;
+            self.attempts
+                .reserve(&[(AttemptKey::registration_address(address), limit)])??;
+        }
         let password_hash = self.hasher.hash(password)?;
         let new_customer = NewCustomer {
             password_hash: Some(password_hash),
@@ -152,16 +167,81 @@ impl RegisterCustomer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer_from, fixed_issuer, valid_registration};
-    use crate::ports::{MockCustomerRepository, MockPasswordHasher};
+    use crate::identity::fixtures::{customer_from, fixed_clock, fixed_issuer, valid_registration};
+    use crate::identity::AttemptLimits;
+    use crate::ports::{
+        AttemptId, MockAttemptLedger, MockCustomerRepository, MockPasswordHasher, Reservation,
+    };
 
     fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> RegisterCustomer {
+        use_case_counting(customers, hasher, MockAttemptLedger::new())
+    }
+
+    fn use_case_counting(
+        customers: MockCustomerRepository,
+        hasher: MockPasswordHasher,
+        ledger: MockAttemptLedger,
+    ) -> RegisterCustomer {
         RegisterCustomer::new(
             Arc::new(customers),
             Arc::new(hasher),
             fixed_issuer("key-1"),
             PasswordPolicy::default(),
+            AttemptCounter::new(Arc::new(ledger), fixed_clock(), AttemptLimits::default()),
         )
+    }
+
+    fn from_address() -> RegisterCustomerInput {
+        RegisterCustomerInput {
+            client_address: Some("203.0.113.9".into()),
+            ..valid_registration()
+        }
+    }
+
+    #[test]
+    fn a_registration_counts_against_its_address_before_the_hash() {
+        let mut ledger = MockAttemptLedger::new();
+        ledger
+            .expect_reserve()
+            .withf(|keys, _| {
+                keys == [(
+                    AttemptKey::registration_address("203.0.113.9"),
+                    AttemptLimits::default().registration_per_address,
+                )]
+            })
+            .times(1)
+            .returning(|_, _| Ok(Reservation::Granted(AttemptId(uuid::Uuid::nil()))));
+        ledger.expect_release().never();
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().times(1).returning(|_| Ok("h".into()));
+        let mut customers = MockCustomerRepository::new();
+        customers
+            .expect_insert()
+            .returning(|new, _| Ok(customer_from(new)));
+        assert!(use_case_counting(customers, hasher, ledger)
+            .execute(from_address())
+            .is_ok());
+    }
+
+    #[test]
+    fn an_address_over_its_limit_is_throttled_and_nothing_is_hashed_or_stored() {
+        let mut ledger = MockAttemptLedger::new();
+        ledger.expect_reserve().returning(|_, _| {
+            Ok(Reservation::Refused {
+                retry_after_seconds: 60,
+            })
+        });
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().never();
+        let mut customers = MockCustomerRepository::new();
+        customers.expect_insert().never();
+        let result = use_case_counting(customers, hasher, ledger).execute(from_address());
+        assert!(matches!(
+            result,
+            Err(RegisterCustomerError::Throttled(Throttled {
+                retry_after_seconds: 60
+            }))
+        ));
     }
 
     fn invalid(result: Result<Session, RegisterCustomerError>) -> FieldErrors {

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use orderflow_domain::identity::{Customer, PhoneNumber};
-use orderflow_domain::notifications;
+use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{Actor, Order, OrderId, OrderStatus, StockEffect};
 use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
 use super::OrderError;
 use crate::identity::REQUIRED;
+use crate::notifications::queue;
 use crate::ports::{
     transaction, Clock, NewOrderEvent, OrderQueries, OrderView, Transaction, UnitOfWork,
 };
@@ -35,6 +36,7 @@ pub struct ChangeOrders {
     uow: Arc<dyn UnitOfWork>,
     queries: Arc<dyn OrderQueries>,
     clock: Arc<dyn Clock>,
+    sms_caps: SmsCaps,
 }
 
 /// An order the caller may see: their own, or any for staff. Others' orders do not exist for them.
@@ -61,11 +63,13 @@ impl ChangeOrders {
         uow: Arc<dyn UnitOfWork>,
         queries: Arc<dyn OrderQueries>,
         clock: Arc<dyn Clock>,
+        sms_caps: SmsCaps,
     ) -> Self {
         Self {
             uow,
             queries,
             clock,
+            sms_caps,
         }
     }
 
@@ -179,8 +183,10 @@ impl ChangeOrders {
             at: now,
         })?;
         if let Some(owner) = owner_of(tx, &order, actor)? {
-            tx.outbox().enqueue(
-                &notifications::status_changed(&order, &owner, from, to, now),
+            queue(
+                tx,
+                notifications::status_changed(&order, &owner, from, to, now),
+                self.sms_caps,
                 now,
             )?;
         }
@@ -246,8 +252,12 @@ impl ChangeOrders {
                 at: now,
             })?;
             if let Some(owner) = owner_of(tx, &order, actor)? {
-                tx.outbox()
-                    .enqueue(&notifications::payment_recorded(&order, &owner), now)?;
+                queue(
+                    tx,
+                    notifications::payment_recorded(&order, &owner),
+                    self.sms_caps,
+                    now,
+                )?;
             }
             Ok(())
         })?;
@@ -353,6 +363,7 @@ mod tests {
                 uow.clone(),
                 Arc::new(queries_returning(status)),
                 fixed_clock(),
+                SmsCaps::default(),
             ),
             uow,
         )
@@ -476,8 +487,11 @@ mod tests {
     fn telling(
         status: OrderStatus,
         customers: MockCustomerStore,
-        outbox: MockOutbox,
+        mut outbox: MockOutbox,
     ) -> (ChangeOrders, Arc<FakeUnitOfWork>) {
+        outbox
+            .expect_recent_sms()
+            .returning(|_, _, _, _| Ok(Default::default()));
         let mut orders = MockOrderStore::new();
         orders
             .expect_find_for_update()
@@ -497,6 +511,7 @@ mod tests {
             uow.clone(),
             Arc::new(queries_returning(status)),
             fixed_clock(),
+            SmsCaps::default(),
         );
         (change, uow)
     }
@@ -678,6 +693,7 @@ mod tests {
             uow,
             Arc::new(queries_returning(OrderStatus::Confirmed)),
             fixed_clock(),
+            SmsCaps::default(),
         );
         assert!(matches!(
             change.mark_paid(&staff(), id(), None, None),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use orderflow_domain::catalogue::{ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
-use orderflow_domain::notifications;
+use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{
     merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
     OrderStatus, RequestedLine, MAX_QUANTITY,
@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::OrderError;
 use crate::identity::REQUIRED;
+use crate::notifications::queue;
 use crate::ports::{
     transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey, Transaction,
     UnitOfWork,
@@ -93,6 +94,7 @@ pub struct PlaceOrder {
     uow: Arc<dyn UnitOfWork>,
     queries: Arc<dyn OrderQueries>,
     clock: Arc<dyn Clock>,
+    sms_caps: SmsCaps,
 }
 
 impl PlaceOrder {
@@ -100,11 +102,13 @@ impl PlaceOrder {
         uow: Arc<dyn UnitOfWork>,
         queries: Arc<dyn OrderQueries>,
         clock: Arc<dyn Clock>,
+        sms_caps: SmsCaps,
     ) -> Self {
         Self {
             uow,
             queries,
             clock,
+            sms_caps,
         }
     }
 
@@ -297,8 +301,12 @@ impl PlaceOrder {
         })?;
         // Told in the same transaction: the messages exist exactly when the order does.
         let admins = tx.customers().active_admins()?;
-        tx.outbox()
-            .enqueue(&notifications::order_placed(&order, customer, &admins), now)?;
+        queue(
+            tx,
+            notifications::order_placed(&order, customer, &admins),
+            self.sms_caps,
+            now,
+        )?;
         Ok(order)
     }
 }
@@ -523,6 +531,7 @@ mod tests {
                 uow.clone(),
                 Arc::new(queries_returning(OrderStatus::Pending)),
                 fixed_clock(),
+                SmsCaps::default(),
             ),
             uow,
         )
@@ -593,6 +602,9 @@ mod tests {
             .returning(|| Ok(vec![customer(9, "admin@example.com", Role::Admin)]));
         let mut outbox = MockOutbox::new();
         outbox
+            .expect_recent_sms()
+            .returning(|_, _, _, _| Ok(Default::default()));
+        outbox
             .expect_enqueue()
             .withf(|queued, at| {
                 let to: Vec<_> = queued
@@ -624,6 +636,7 @@ mod tests {
             uow.clone(),
             Arc::new(queries_returning(OrderStatus::Pending)),
             fixed_clock(),
+            SmsCaps::default(),
         );
         place.execute(&owner(), input(&[(1, 2)]), None).unwrap();
         assert_eq!(uow.commits(), 1);

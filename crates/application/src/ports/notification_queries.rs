@@ -60,6 +60,8 @@ pub struct NotificationStats {
     pub pending: u64,
     pub sent: u64,
     pub failed: u64,
+    /// Text messages over a cap, kept and never sent.
+    pub suppressed: u64,
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]

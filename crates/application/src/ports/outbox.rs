@@ -2,7 +2,8 @@
 //! exactly when the change does, and a worker delivers them afterwards.
 
 use chrono::{DateTime, Utc};
-use orderflow_domain::notifications::NewNotification;
+use orderflow_domain::identity::CustomerId;
+use orderflow_domain::notifications::{NewNotification, RecentSms, SmsSuppression};
 
 use super::RepositoryError;
 
@@ -12,6 +13,25 @@ pub trait Outbox {
     fn enqueue(
         &mut self,
         notifications: &[NewNotification],
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// The SMS queued to `number` since `number_since` and to `customer` since `customer_since`, suppressed ones
+    /// left out. Holds the number and the customer until the transaction ends, so that messages queued at once
+    /// are counted one after the other.
+    fn recent_sms(
+        &mut self,
+        number: &str,
+        customer: CustomerId,
+        number_since: DateTime<Utc>,
+        customer_since: DateTime<Utc>,
+    ) -> Result<RecentSms, RepositoryError>;
+
+    /// Keeps a message that will never be sent, with the reason, for the record.
+    fn record_suppressed(
+        &mut self,
+        notification: &NewNotification,
+        reason: SmsSuppression,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 }

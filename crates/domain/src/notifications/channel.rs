@@ -15,6 +15,8 @@ pub enum DeliveryStatus {
     Sent,
     /// Every attempt failed; only an admin's retry puts it back.
     Failed,
+    /// Never sent: over a cap on text messages (the reason is kept with it).
+    Suppressed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,10 +39,11 @@ impl Channel {
 }
 
 impl DeliveryStatus {
-    pub const ALL: [DeliveryStatus; 3] = [
+    pub const ALL: [DeliveryStatus; 4] = [
         DeliveryStatus::Pending,
         DeliveryStatus::Sent,
         DeliveryStatus::Failed,
+        DeliveryStatus::Suppressed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl DeliveryStatus {
             DeliveryStatus::Pending => "pending",
             DeliveryStatus::Sent => "sent",
             DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Suppressed => "suppressed",
         }
     }
 }

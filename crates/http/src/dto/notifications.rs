@@ -29,7 +29,8 @@ pub struct NotificationBody {
     pub order_number: Option<String>,
     pub subject: String,
     pub message: String,
-    /// `pending` (waiting, being sent, or waiting for a retry), `sent` or `failed` (every attempt failed).
+    /// `pending` (waiting, being sent, or waiting for a retry), `sent`, `failed` (every attempt failed) or
+    /// `suppressed` (a text message over a cap, never sent: `error_message` says which).
     pub status: String,
     /// Delivery attempts made.
     pub attempts: u32,
@@ -81,6 +82,8 @@ pub struct NotificationStatsBody {
     pub pending: u64,
     pub sent: u64,
     pub failed: u64,
+    /// Text messages over a cap (per number per hour, per customer per day): kept, never sent.
+    pub suppressed: u64,
 }
 
 impl From<NotificationStats> for NotificationStatsBody {
@@ -92,6 +95,7 @@ impl From<NotificationStats> for NotificationStatsBody {
             pending: stats.pending,
             sent: stats.sent,
             failed: stats.failed,
+            suppressed: stats.suppressed,
         }
     }
 }

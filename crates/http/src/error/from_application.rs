@@ -3,7 +3,7 @@
 use orderflow_application::admin::{CreateAdminError, CustomerDirectoryError, ManageCustomerError};
 use orderflow_application::identity::{
     AuthenticateError, ChangePasswordError, CloseAccountError, LogInError, RegisterCustomerError,
-    UpdateProfileError,
+    Throttled, UpdateProfileError,
 };
 use orderflow_application::listing::InvalidPage;
 use orderflow_application::ports::PasswordHashError;
@@ -12,6 +12,15 @@ use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 use super::ApiError;
 
 const DUPLICATE_EMAIL: &str = "A customer with this email address already exists.";
+
+/// 429: what was limited, and when to try again (also in `Retry-After`).
+fn too_many(throttled: Throttled, what: &str) -> ApiError {
+    let seconds = throttled.retry_after_seconds;
+    ApiError::TooManyRequests {
+        detail: format!("{what}. Try again in {seconds} seconds."),
+        retry_after_seconds: seconds,
+    }
+}
 
 impl From<PasswordHashError> for ApiError {
     fn from(error: PasswordHashError) -> Self {
@@ -37,6 +46,9 @@ impl From<RegisterCustomerError> for ApiError {
             RegisterCustomerError::DuplicateEmail => {
                 ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
             }
+            RegisterCustomerError::Throttled(throttled) => {
+                too_many(throttled, "Too many registrations from this address")
+            }
             RegisterCustomerError::Hashing(error) => error.into(),
             RegisterCustomerError::Storage(error) => error.into(),
         }
@@ -51,11 +63,9 @@ impl From<LogInError> for ApiError {
                 NON_FIELD_ERRORS,
                 "Invalid email or password.",
             )),
-            LogInError::Throttled {
-                retry_after_seconds,
-            } => ApiError::TooManyRequests {
-                retry_after_seconds,
-            },
+            LogInError::Throttled(throttled) => {
+                too_many(throttled, "Too many failed login attempts")
+            }
             LogInError::Hashing(error) => error.into(),
             LogInError::Storage(error) => error.into(),
         }
@@ -86,6 +96,9 @@ impl From<ChangePasswordError> for ApiError {
     fn from(error: ChangePasswordError) -> Self {
         match error {
             ChangePasswordError::Invalid(errors) => ApiError::Validation(errors),
+            ChangePasswordError::Throttled(throttled) => {
+                too_many(throttled, "Too many wrong old passwords")
+            }
             ChangePasswordError::Hashing(error) => error.into(),
             ChangePasswordError::Storage(error) => error.into(),
         }
@@ -206,6 +219,9 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
             OidcError::InvalidToken(detail) => ApiError::Unauthenticated(detail),
             OidcError::EmailTaken(_) => ApiError::Conflict(error.to_string()),
             OidcError::Inactive => ApiError::InactiveUser,
+            OidcError::Throttled(throttled) => {
+                too_many(throttled, "Too many sign-ins started from this address")
+            }
             OidcError::Storage(error) => error.into(),
         }
     }

@@ -1,6 +1,6 @@
 //! `auth/...`: registration, sign-in and API tokens.
 
-mod log_in;
+pub(crate) mod log_in;
 mod log_out;
 mod obtain_token;
 mod oidc;

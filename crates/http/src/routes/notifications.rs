@@ -38,7 +38,7 @@ pub struct NotificationListQuery {
     page_size: Option<String>,
     /// `sms` or `email`.
     notification_type: Option<String>,
-    /// `pending`, `sent` or `failed`.
+    /// `pending`, `sent`, `failed` or `suppressed`.
     status: Option<String>,
     /// An order's id.
     order: Option<String>,

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use orderflow_domain::identity::{LoginThrottle, TokenLifetime};
+use orderflow_application::identity::AttemptLimits;
+use orderflow_domain::identity::TokenLifetime;
 
+mod limits;
 mod network;
 mod notifications;
 mod oidc;
@@ -45,8 +47,8 @@ pub struct Config {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub http_workers: usize,
-    pub email_login_throttle: LoginThrottle,
-    pub address_login_throttle: LoginThrottle,
+    /// Failed logins, registrations, sign-ins started and old-password guesses allowed per key and window.
+    pub attempt_limits: AttemptLimits,
     pub notifications: NotificationsConfig,
     /// `None`: OpenID Connect is off.
     pub oidc: Option<orderflow_oidc::OidcSettings>,
@@ -74,21 +76,6 @@ impl Config {
         let workers_default = std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(2);
-        let login_failures: u32 =
-            vars.parsed("LOGIN_MAX_FAILURES", 10, "a whole number", |n| *n >= 1)?;
-        let address_failures: u32 = vars.parsed(
-            "LOGIN_MAX_FAILURES_PER_ADDRESS",
-            50,
-            "a whole number",
-            |n| *n >= 1,
-        )?;
-        let window_minutes: i64 = vars.parsed(
-            "LOGIN_WINDOW_MINUTES",
-            15,
-            "a number of minutes (1-1440)",
-            |n| (1..=1440).contains(n),
-        )?;
-        let window = chrono::Duration::minutes(window_minutes);
         Ok(Config {
             database_url: vars.database_url()?,
             host: vars.parsed(
@@ -145,14 +132,7 @@ impl Config {
                 "a number of workers (1-256)",
                 |n| (1..=256).contains(n),
             )?,
-            email_login_throttle: LoginThrottle {
-                max_failures: login_failures,
-                window,
-            },
-            address_login_throttle: LoginThrottle {
-                max_failures: address_failures,
-                window,
-            },
+            attempt_limits: vars.attempt_limits()?,
             notifications: vars.notifications()?,
             oidc: vars.oidc()?,
         })
@@ -266,9 +246,9 @@ mod tests {
         assert_eq!(config.port, 8000);
         assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
         assert_eq!(config.log_format, LogFormat::Pretty);
-        assert_eq!(config.email_login_throttle.max_failures, 10);
+        assert_eq!(config.attempt_limits.login_per_email.max_attempts, 10);
         assert_eq!(
-            config.email_login_throttle.window,
+            config.attempt_limits.login_per_email.window,
             chrono::Duration::minutes(15)
         );
     }

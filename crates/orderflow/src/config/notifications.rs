@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use orderflow_application::notifications::DeliverySettings;
-use orderflow_domain::notifications::RetryPolicy;
+use orderflow_domain::notifications::{RetryPolicy, SmsCaps};
 use orderflow_notifications::{AfricasTalkingConfig, SmtpConfig, SmtpSecurity};
 
 use super::{ConfigError, Vars};
@@ -32,6 +32,8 @@ pub struct NotificationsConfig {
     pub stalled_after: Duration,
     pub sms: SmsBackend,
     pub email: EmailBackend,
+    /// Text messages allowed per number per hour and per customer per day; more are kept suppressed.
+    pub sms_caps: SmsCaps,
 }
 
 impl Vars<'_> {
@@ -79,7 +81,23 @@ impl Vars<'_> {
                 ),
             });
         }
+        let defaults = SmsCaps::default();
+        let sms_caps = SmsCaps {
+            per_number_per_hour: self.parsed(
+                "SMS_MAX_PER_NUMBER_PER_HOUR",
+                defaults.per_number_per_hour,
+                "a number of messages (1-10000)",
+                |n| (1..=10_000).contains(n),
+            )?,
+            per_customer_per_day: self.parsed(
+                "SMS_MAX_PER_CUSTOMER_PER_DAY",
+                defaults.per_customer_per_day,
+                "a number of messages (1-100000)",
+                |n| (1..=100_000).contains(n),
+            )?,
+        };
         Ok(NotificationsConfig {
+            sms_caps,
             worker_in_server,
             delivery: DeliverySettings {
                 batch_size: self.parsed(

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod admin_accounts;
+mod attempt_limits;
 mod authentication;
 mod browser;
 mod categories;
@@ -19,5 +20,6 @@ mod pages_in_browser;
 mod postman;
 mod products;
 mod service;
+mod sms_caps;
 mod timeouts;
 mod transport;

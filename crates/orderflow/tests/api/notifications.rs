@@ -218,7 +218,7 @@ async fn preferences_are_honoured_and_every_change_tells_the_customer() {
     let (_, stats) = json_of(app.get("/api/v1/notifications/stats/", Some(&alice)).await).await;
     assert_eq!(
         stats,
-        json!({"total": 6, "sms": 0, "email": 6, "pending": 6, "sent": 0, "failed": 0})
+        json!({"total": 6, "sms": 0, "email": 6, "pending": 6, "sent": 0, "failed": 0, "suppressed": 0})
     );
 }
 

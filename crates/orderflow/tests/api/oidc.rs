@@ -507,3 +507,24 @@ async fn the_state_cookie_is_secure_when_the_public_address_is_https_and_not_on_
     let cookie = state_cookie(&public.app, &[]).await;
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn sign_ins_started_from_one_address_are_limited_and_a_refused_one_keeps_nothing() {
+    let setup = setup_with(&[("RATE_LIMIT_OIDC_START_PER_ADDRESS", "2/15m")]).await;
+    let browser = browser();
+    start(&setup.app, &browser, "").await;
+    start(&setup.app, &browser, "").await;
+    let response = browser
+        .get(setup.app.url("/api/v1/auth/oidc/login/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    let (_, body) = json_of(response).await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Too many sign-ins started from this address"));
+    assert_eq!(setup.app.count("oidc_pending_logins"), 2);
+}

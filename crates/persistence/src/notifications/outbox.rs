@@ -2,8 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamptz};
 use orderflow_application::ports::Outbox;
-use orderflow_domain::notifications::NewNotification;
+use orderflow_domain::identity::CustomerId;
+use orderflow_domain::notifications::{NewNotification, RecentSms, SmsSuppression};
+use sha2::{Digest, Sha256};
 
 use super::rows::NewNotificationRow;
 use crate::error::storage_error;
@@ -11,6 +14,15 @@ use crate::schema::notifications;
 use crate::sql::prepared;
 use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
+
+/// The advisory lock of what SMS are counted against (a number, a customer): the first eight bytes of a digest
+/// of its name, in a space of its own.
+fn sms_lock(what: &str) -> i64 {
+    let digest = Sha256::digest(format!("sms-cap:{what}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
 
 impl Outbox for PgTransaction<'_> {
     fn enqueue(
@@ -32,6 +44,66 @@ impl Outbox for PgTransaction<'_> {
         )
         .load::<uuid::Uuid>(self.connection)
         .map_err(storage_error)?;
+        Ok(())
+    }
+
+    fn recent_sms(
+        &mut self,
+        number: &str,
+        customer: CustomerId,
+        number_since: DateTime<Utc>,
+        customer_since: DateTime<Utc>,
+    ) -> Result<RecentSms, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Counts {
+            #[diesel(sql_type = BigInt)]
+            to_number: i64,
+            #[diesel(sql_type = BigInt)]
+            to_customer: i64,
+        }
+        // One round trip, kept prepared. The locks come first (the FROM row is made before the counts) and are
+        // held until the transaction ends, taken in one order by everyone: concurrent changes texting the same
+        // number or customer count one after the other, without deadlock.
+        let counts: Counts = prepared(
+            diesel::sql_query(
+                "SELECT \
+                   (SELECT count(*) FROM notifications WHERE channel = 'sms' AND status <> 'suppressed' \
+                      AND address = $3 AND created_at > $4) AS to_number, \
+                   (SELECT count(*) FROM notifications WHERE channel = 'sms' AND status <> 'suppressed' \
+                      AND recipient_id = $5 AND created_at > $6) AS to_customer \
+                 FROM (SELECT pg_advisory_xact_lock(least($1, $2)), pg_advisory_xact_lock(greatest($1, $2))) \
+                   AS locked",
+            )
+            .bind::<BigInt, _>(sms_lock(&format!("number:{number}")))
+            .bind::<BigInt, _>(sms_lock(&format!("customer:{}", customer.0)))
+            .bind::<Text, _>(number)
+            .bind::<Timestamptz, _>(number_since)
+            .bind::<BigInt, _>(customer.0)
+            .bind::<Timestamptz, _>(customer_since),
+        )
+        .get_result(self.connection)
+        .map_err(storage_error)?;
+        let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(RecentSms {
+            to_number_last_hour: clamp(counts.to_number),
+            to_customer_last_day: clamp(counts.to_customer),
+        })
+    }
+
+    fn record_suppressed(
+        &mut self,
+        notification: &NewNotification,
+        reason: SmsSuppression,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
+        diesel::insert_into(notifications::table)
+            .values(NewNotificationRow::suppressed(
+                notification,
+                reason.to_string(),
+                at,
+            ))
+            .execute(self.connection)
+            .map_err(storage_error)?;
         Ok(())
     }
 }

@@ -149,6 +149,8 @@ impl NotificationQueries for PgNotificationQueries {
             sent: i64,
             #[diesel(sql_type = BigInt)]
             failed: i64,
+            #[diesel(sql_type = BigInt)]
+            suppressed: i64,
         }
         let mut connection = connection(&self.pool)?;
         let row: Row = diesel::sql_query(
@@ -157,7 +159,8 @@ impl NotificationQueries for PgNotificationQueries {
                     count(*) FILTER (WHERE channel = 'email') AS email, \
                     count(*) FILTER (WHERE status = 'pending') AS pending, \
                     count(*) FILTER (WHERE status = 'sent') AS sent, \
-                    count(*) FILTER (WHERE status = 'failed') AS failed \
+                    count(*) FILTER (WHERE status = 'failed') AS failed, \
+                    count(*) FILTER (WHERE status = 'suppressed') AS suppressed \
              FROM notifications WHERE $1::bigint IS NULL OR recipient_id = $1",
         )
         .bind::<Nullable<BigInt>, _>(recipient.map(|r| r.0))
@@ -171,6 +174,7 @@ impl NotificationQueries for PgNotificationQueries {
             pending: count(row.pending),
             sent: count(row.sent),
             failed: count(row.failed),
+            suppressed: count(row.suppressed),
         })
     }
 }

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use orderflow_application::ports::NotificationView;
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::notifications::{NewNotification, NotificationId, SmsCost};
+use orderflow_domain::notifications::{DeliveryStatus, NewNotification, NotificationId, SmsCost};
 use orderflow_domain::ordering::OrderId;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -24,12 +24,27 @@ pub struct NewNotificationRow<'a> {
     pub body: &'a str,
     pub status: &'static str,
     pub attempts: i32,
-    pub next_attempt_at: DateTime<Utc>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub error_message: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl<'a> NewNotificationRow<'a> {
+    /// A message that will never be sent, kept with the reason.
+    pub fn suppressed(
+        notification: &'a NewNotification,
+        reason: String,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            status: DeliveryStatus::Suppressed.as_str(),
+            next_attempt_at: None,
+            error_message: reason,
+            ..Self::new(notification, at)
+        }
+    }
+
     pub fn new(notification: &'a NewNotification, due: DateTime<Utc>) -> Self {
         Self {
             id: Uuid::new_v4(),
@@ -40,9 +55,10 @@ impl<'a> NewNotificationRow<'a> {
             order_id: notification.order_id.map(|id| id.0),
             subject: &notification.message.subject,
             body: &notification.message.body,
-            status: "pending",
+            status: DeliveryStatus::Pending.as_str(),
             attempts: 0,
-            next_attempt_at: due,
+            next_attempt_at: Some(due),
+            error_message: String::new(),
             created_at: due,
             updated_at: due,
         }

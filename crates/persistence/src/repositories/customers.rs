@@ -14,10 +14,10 @@ use crate::error::{storage_error, violated_unique_constraint};
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::customers;
-use crate::sql::{lower_text, matches_every_term};
+use crate::sql::matches_every_term;
 use crate::RepositoryError;
 
-const EMAIL_UNIQUE: &str = "customers_email_lower_key";
+const EMAIL_UNIQUE: &str = "customers_email_key_key";
 
 pub struct PgCustomerRepository {
     pool: DbPool,
@@ -65,11 +65,9 @@ fn ordered<'a>(
         statement = match (field, direction) {
             (CustomerSort::Id, Ascending) => statement.then_order_by(customers::id.asc()),
             (CustomerSort::Id, Descending) => statement.then_order_by(customers::id.desc()),
-            (CustomerSort::Email, Ascending) => {
-                statement.then_order_by(lower_text(customers::email).asc())
-            }
+            (CustomerSort::Email, Ascending) => statement.then_order_by(customers::email_key.asc()),
             (CustomerSort::Email, Descending) => {
-                statement.then_order_by(lower_text(customers::email).desc())
+                statement.then_order_by(customers::email_key.desc())
             }
             (CustomerSort::FirstName, Ascending) => {
                 statement.then_order_by(customers::first_name.asc())
@@ -172,7 +170,7 @@ impl CustomerRepository for PgCustomerRepository {
         email: &EmailAddress,
     ) -> Result<Option<StoredCredentials>, RepositoryError> {
         let normalized = email.normalized();
-        self.credentials_where(|query| query.filter(lower_text(customers::email).eq(normalized)))
+        self.credentials_where(|query| query.filter(customers::email_key.eq(normalized)))
     }
 
     fn find_credentials_by_id(

@@ -64,6 +64,8 @@ impl TryFrom<CustomerRow> for Customer {
 #[diesel(table_name = customers)]
 pub struct NewCustomerRow<'a> {
     pub email: &'a str,
+    /// The one normalised form, computed here (in Rust) for uniqueness and look-ups.
+    pub email_key: String,
     pub password_hash: Option<&'a str>,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -83,6 +85,7 @@ impl<'a> NewCustomerRow<'a> {
     pub fn new(customer: &'a NewCustomer, at: DateTime<Utc>) -> Self {
         Self {
             email: customer.email.as_str(),
+            email_key: customer.email.normalized(),
             password_hash: customer.password_hash.as_deref(),
             first_name: &customer.first_name,
             last_name: &customer.last_name,

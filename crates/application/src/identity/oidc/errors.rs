@@ -17,6 +17,9 @@ pub enum OidcError {
     EmailTaken(String),
     #[error("user inactive or deleted")]
     Inactive,
+    /// Too many sign-ins started from the client's address.
+    #[error("too many sign-ins started: {0}")]
+    Throttled(#[from] crate::identity::Throttled),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use orderflow_domain::identity::NextPath;
 
 use super::OidcError;
-use crate::ports::{Clock, IdentityProvider, OidcStore, PendingLogin};
+use crate::identity::AttemptCounter;
+use crate::ports::{AttemptKey, Clock, IdentityProvider, OidcStore, PendingLogin};
 
 /// Where to send the browser, and the state it must come back with (the HTTP layer also binds it to the browser).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,7 @@ pub struct StartOidcLogin {
     provider: Arc<dyn IdentityProvider>,
     store: Arc<dyn OidcStore>,
     clock: Arc<dyn Clock>,
+    attempts: AttemptCounter,
 }
 
 impl StartOidcLogin {
@@ -25,23 +27,35 @@ impl StartOidcLogin {
         provider: Arc<dyn IdentityProvider>,
         store: Arc<dyn OidcStore>,
         clock: Arc<dyn Clock>,
+        attempts: AttemptCounter,
     ) -> Self {
         Self {
             provider,
             store,
             clock,
+            attempts,
         }
     }
 
     /// The provider's authorization URL to redirect the browser to. `next`, a path of this site, is where the
-    /// browser goes once signed in.
-    pub fn execute(&self, next: Option<&str>) -> Result<StartedLogin, OidcError> {
+    /// browser goes once signed in. Every sign-in started keeps a pending row for ten minutes, so starts are
+    /// limited per client address.
+    pub fn execute(
+        &self,
+        next: Option<&str>,
+        client_address: Option<&str>,
+    ) -> Result<StartedLogin, OidcError> {
         let next = next
             .filter(|raw| !raw.trim().is_empty())
             .map(NextPath::parse)
             .transpose()
             .map_err(|e| OidcError::BadRequest(e.to_string()))?;
         let request = self.provider.authorization_request()?;
+        if let Some(address) = client_address {
+            let limit = self.attempts.limits().oidc_start_per_address;
+            self.attempts
+                .reserve(&[(AttemptKey::oidc_start_address(address), limit)])??;
+        }
         self.store.save_pending(&PendingLogin {
             state: request.state.clone(),
             nonce: request.nonce,

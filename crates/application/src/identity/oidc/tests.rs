@@ -7,10 +7,11 @@ use orderflow_domain::identity::{CustomerId, Role};
 
 use super::*;
 use crate::identity::fixtures::{customer, customer_from, fixed_clock, fixed_issuer, now};
+use crate::identity::{AttemptCounter, AttemptLimits, Throttled};
 use crate::ports::{
-    AuthorizationRequest, IdentityClaims, MockCustomerRepository, MockIdentityProvider,
-    MockOidcStore, MockTokenRepository, PendingLogin, ProviderError, ProviderTokens,
-    StoredCredentials,
+    AttemptKey, AuthorizationRequest, IdentityClaims, MockAttemptLedger, MockCustomerRepository,
+    MockIdentityProvider, MockOidcStore, MockTokenRepository, PendingLogin, ProviderError,
+    ProviderTokens, Reservation, StoredCredentials,
 };
 
 fn claims(email: Option<&str>, verified: bool) -> IdentityClaims {
@@ -198,8 +199,9 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
         Arc::new(provider_with_request()),
         Arc::new(store),
         fixed_clock(),
+        counting(MockAttemptLedger::new()),
     );
-    let started = start.execute(Some("/orders")).unwrap();
+    let started = start.execute(Some("/orders"), None).unwrap();
     assert_eq!(
         (started.url.as_str(), started.state.as_str()),
         ("https://id.example/auth?state=s1", "s1")
@@ -210,10 +212,52 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
     let mut provider = MockIdentityProvider::new();
     provider.expect_ready().returning(|| Ok(()));
     provider.expect_authorization_request().never();
-    let start = StartOidcLogin::new(Arc::new(provider), Arc::new(store), fixed_clock());
+    let start = StartOidcLogin::new(
+        Arc::new(provider),
+        Arc::new(store),
+        fixed_clock(),
+        counting(MockAttemptLedger::new()),
+    );
     assert!(matches!(
-        start.execute(Some("https://evil.example/")),
+        start.execute(Some("https://evil.example/"), None),
         Err(OidcError::BadRequest(_))
+    ));
+}
+
+fn counting(ledger: MockAttemptLedger) -> AttemptCounter {
+    AttemptCounter::new(Arc::new(ledger), fixed_clock(), AttemptLimits::default())
+}
+
+#[test]
+fn sign_ins_started_from_one_address_are_limited_and_a_refused_one_keeps_nothing() {
+    let mut ledger = MockAttemptLedger::new();
+    ledger
+        .expect_reserve()
+        .withf(|keys, _| {
+            keys == [(
+                AttemptKey::oidc_start_address("203.0.113.9"),
+                AttemptLimits::default().oidc_start_per_address,
+            )]
+        })
+        .times(1)
+        .returning(|_, _| {
+            Ok(Reservation::Refused {
+                retry_after_seconds: 30,
+            })
+        });
+    let mut store = MockOidcStore::new();
+    store.expect_save_pending().never();
+    let start = StartOidcLogin::new(
+        Arc::new(provider_with_request()),
+        Arc::new(store),
+        fixed_clock(),
+        counting(ledger),
+    );
+    assert!(matches!(
+        start.execute(None, Some("203.0.113.9")),
+        Err(OidcError::Throttled(Throttled {
+            retry_after_seconds: 30
+        }))
     ));
 }
 

@@ -176,11 +176,15 @@ pub struct LoginQuery {
 #[api_v2_operation(tags(Authentication))]
 pub async fn login(
     state: Data<AppState>,
+    request: HttpRequest,
     query: web::Query<LoginQuery>,
 ) -> Result<ToProvider, ApiError> {
     let next = query.into_inner().next;
+    let address = super::log_in::client_address(&request);
     let started = run(&state, move |state| {
-        state.start_oidc_login.execute(next.as_deref())
+        state
+            .start_oidc_login
+            .execute(next.as_deref(), address.as_deref())
     })
     .await?;
     Ok(ToProvider {

@@ -1,4 +1,5 @@
 use actix_web::web::Data;
+use actix_web::HttpRequest;
 use orderflow_application::identity::RegisterCustomerInput;
 use paperclip::actix::{api_v2_operation, Apiv2Schema, CreatedJson};
 use serde::Deserialize;
@@ -6,6 +7,7 @@ use serde::Deserialize;
 use crate::dto::SessionBody;
 use crate::error::ApiError;
 use crate::json::{Body, Required};
+use crate::routes::auth::log_in::client_address;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -34,10 +36,12 @@ pub struct RegisterRequest {
 
 /// Register a customer account
 ///
-/// Creates the account and signs it in: the response carries its first API token.
+/// Creates the account and signs it in: the response carries its first API token. Registrations are limited per
+/// client address (429 with `Retry-After`).
 #[api_v2_operation(tags(Authentication))]
 pub async fn register(
     state: Data<AppState>,
+    request: HttpRequest,
     body: Body<RegisterRequest>,
 ) -> Result<CreatedJson<SessionBody>, ApiError> {
     let body = body.into_inner()?;
@@ -53,6 +57,7 @@ pub async fn register(
         state: body.state,
         country: body.country,
         postal_code: body.postal_code,
+        client_address: client_address(&request),
     };
     let session = run(&state, move |state| state.register_customer.execute(input)).await?;
     Ok(CreatedJson(SessionBody {

@@ -1,4 +1,5 @@
 use actix_web::web::Data;
+use actix_web::HttpRequest;
 use orderflow_application::identity::ChangePasswordInput;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
@@ -7,6 +8,7 @@ use crate::auth::Caller;
 use crate::dto::MessageBody;
 use crate::error::ApiError;
 use crate::json::{Body, Required};
+use crate::routes::auth::log_in::client_address;
 use crate::routes::run;
 use crate::state::AppState;
 
@@ -21,10 +23,12 @@ pub struct ChangePasswordRequest {
 
 /// Change the caller's password
 ///
-/// Every other token of the account is revoked; the one used for this request stays valid.
+/// Every other token of the account is revoked; the one used for this request stays valid. Wrong old passwords
+/// are limited per account and per client address (429 with `Retry-After`).
 #[api_v2_operation(tags(Customers))]
 pub async fn change_password(
     state: Data<AppState>,
+    request: HttpRequest,
     caller: Caller,
     body: Body<ChangePasswordRequest>,
 ) -> Result<web::Json<MessageBody>, ApiError> {
@@ -33,6 +37,7 @@ pub async fn change_password(
     let input = ChangePasswordInput {
         old_password: body.old_password.into_inner(),
         new_password: body.new_password.into_inner(),
+        client_address: client_address(&request),
     };
     run(&state, move |state| {
         state.change_password.execute(&principal, input)
