@@ -54,6 +54,7 @@ async fn serve(config: &Config) -> Result<(), String> {
     let application = Application::build(config).map_err(|e| e.to_string())?;
     tracing::info!(
         address = %format!("http://{}:{}", config.host, application.port()),
+        database = %config.database_url,
         "OrderFlow is serving; API docs at /swagger/ and /redoc/"
     );
     application
@@ -73,7 +74,8 @@ async fn blocking<R: Send + 'static>(
 
 async fn migrate(config: &Config) -> Result<(), String> {
     let url = config.database_url.clone();
-    let applied = blocking(move || run_migrations(&url).map_err(|e| e.to_string())).await?;
+    let applied =
+        blocking(move || run_migrations(url.expose_secret()).map_err(|e| e.to_string())).await?;
     if applied.is_empty() {
         println!("database is up to date");
     } else {
@@ -88,8 +90,10 @@ async fn migrate(config: &Config) -> Result<(), String> {
 
 async fn setup_db(config: &Config) -> Result<(), String> {
     let url = config.database_url.clone();
-    let created =
-        blocking(move || create_database_if_missing(&url).map_err(|e| e.to_string())).await?;
+    let created = blocking(move || {
+        create_database_if_missing(url.expose_secret()).map_err(|e| e.to_string())
+    })
+    .await?;
     println!(
         "{}",
         if created {
@@ -102,7 +106,7 @@ async fn setup_db(config: &Config) -> Result<(), String> {
 }
 
 fn adapters(config: &Config) -> Result<Adapters, String> {
-    let pool = connect(&config.database_url, &config.pool_options());
+    let pool = connect(config.database_url.expose_secret(), &config.pool_options());
     Adapters::new(&pool, &AdapterSettings::from_config(config)).map_err(|e| e.to_string())
 }
 

@@ -84,6 +84,70 @@ fn an_unreachable_database_fails_with_one_line() {
 }
 
 #[test]
+fn no_command_shows_the_database_password_whatever_goes_wrong() {
+    let unreachable = "postgres://orderflow:s3cr3t-pw@127.0.0.1:1/orderflow";
+    for (command, url, shown) in [
+        // A value the configuration refuses, quoted back in the error.
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw@127.0.0.1:1",
+            Some("postgres://orderflow:***@127.0.0.1:1"),
+        ),
+        (
+            "migrate",
+            "mysql://orderflow:s3cr3t-pw@127.0.0.1/orderflow",
+            Some("mysql://orderflow:***@127.0.0.1/orderflow"),
+        ),
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw@127.0.0.1:port/orderflow",
+            Some("postgres://***@127.0.0.1:port/orderflow"),
+        ),
+        // libpq would quote the malformed escape back, password and all.
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw%zz@127.0.0.1:1/orderflow",
+            Some("postgres://orderflow:***@127.0.0.1:1/orderflow"),
+        ),
+        (
+            "migrate",
+            "postgres://orderflow@127.0.0.1:1/orderflow?password=s3cr3t-pw%00",
+            Some("?password=***"),
+        ),
+        // A server that does not answer.
+        ("migrate", unreachable, None),
+        (
+            "setup-db",
+            unreachable,
+            Some("postgres://orderflow:***@127.0.0.1:1/postgres"),
+        ),
+        // The maintenance database's URL, in setup-db's error, keeps the query.
+        (
+            "setup-db",
+            "postgres://orderflow@127.0.0.1:1/orderflow?password=s3cr3t-pw",
+            Some("/postgres?password=***"),
+        ),
+        ("seed", unreachable, None),
+        ("worker-status", unreachable, None),
+    ] {
+        let output = orderflow(
+            &[command],
+            &[("DATABASE_URL", url), ("DATABASE_TIMEOUT_SECONDS", "1")],
+        );
+        assert!(!output.status.success(), "{command} with {url}");
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(
+            !out.contains("s3cr3t") && !err.contains("s3cr3t"),
+            "{command} with {url}:\n{out}{err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        if let Some(shown) = shown {
+            assert!(err.contains(shown), "{command} with {url}: {err}");
+        }
+    }
+}
+
+#[test]
 fn setup_db_creates_the_database_once_and_migrate_brings_it_up_to_date() {
     let server = TestServer::shared();
     let name = format!("orderflow_cli_{}", uuid::Uuid::new_v4().simple());
