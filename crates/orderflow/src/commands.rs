@@ -4,8 +4,10 @@ use orderflow_application::admin::{
     CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
 };
 use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
+use secrecy::ExposeSecret;
 
 use crate::cli::Command;
+use crate::seed::{AdminPassword, AdminSeeded};
 use crate::wiring::{AdapterSettings, Adapters};
 use crate::worker::{this_worker, DeliveryWorker};
 use crate::{logging, Application, Config};
@@ -149,11 +151,15 @@ async fn set_admin_password(
     Ok(())
 }
 
-async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
+async fn seed(config: &Config, admin_password: Option<String>) -> Result<(), String> {
     let adapters = adapters(config)?;
     let lifetime = config.token_lifetime;
-    let password = admin_password.clone();
-    let report = blocking(move || crate::seed::seed(&adapters, lifetime, &password)).await?;
+    let chosen = admin_password.is_some();
+    let password = match admin_password {
+        Some(password) => AdminPassword::Chosen(password.into()),
+        None => AdminPassword::Random,
+    };
+    let report = blocking(move || crate::seed::seed(&adapters, lifetime, password)).await?;
     println!(
         "demo catalogue: {} products created, {} refreshed; customers created: {}",
         report.products_created, report.products_updated, report.customers_created
@@ -162,15 +168,25 @@ async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
         "customers: john.doe@example.com, jane.smith@example.com, bob.wilson@example.com (password {})",
         crate::seed::CUSTOMER_PASSWORD
     );
-    println!(
-        "super admin: {} / {admin_password}{}",
-        crate::seed::ADMIN_EMAIL,
-        if report.admin_created {
-            " (created)"
-        } else {
-            " (password reset)"
+    // scripts/fuzz-api.sh reads the password from `super admin: EMAIL / PASSWORD (...)`.
+    let email = crate::seed::ADMIN_EMAIL;
+    match &report.admin {
+        AdminSeeded::Created(password) if chosen => {
+            println!(
+                "super admin: {email} / {} (created)",
+                password.expose_secret()
+            )
         }
-    );
+        AdminSeeded::Created(password) => println!(
+            "super admin: {email} / {} (created with a random password; it is not shown again)",
+            password.expose_secret()
+        ),
+        AdminSeeded::PasswordSet(password) => println!(
+            "super admin: {email} / {} (existing; password set, its tokens revoked)",
+            password.expose_secret()
+        ),
+        AdminSeeded::Unchanged => println!("super admin: {email} (existing; password unchanged)"),
+    }
     Ok(())
 }
 
