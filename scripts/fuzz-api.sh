@@ -46,7 +46,9 @@ server_env=(env -i "PATH=$PATH" "HOME=$work" "DATABASE_URL=$server_url/$database
 mkdir -p "$work/media" "$reports"
 (cd "$work" && "${server_env[@]}" "$bin" setup-db && "${server_env[@]}" "$bin" migrate &&
   "${server_env[@]}" "$bin" seed) > "$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; exit 1; }
+# The seed prints a new admin's (random) password once, on this line; the database is new, so the admin is too.
 admin_password="$(sed -n 's|^super admin: admin@orderflow.com / \(.*\) (.*)$|\1|p' "$work/setup.log")"
+[ -n "$admin_password" ] || { echo "fuzz-api: the seed printed no admin password" >&2; cat "$work/setup.log" >&2; exit 1; }
 (cd "$work" && "${server_env[@]}" "$bin" create-admin --email fuzz-spare-admin@orderflow.test \
   --password "$admin_password" --first-name Spare --last-name Admin --role super_admin) >> "$work/setup.log" 2>&1
 

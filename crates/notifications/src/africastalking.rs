@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use orderflow_application::ports::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
 use orderflow_domain::notifications::SmsCost;
+use reqwest::header::{HeaderValue, InvalidHeaderValue};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
@@ -15,10 +17,10 @@ use crate::ProviderSetupError;
 pub const LIVE_BASE_URL: &str = "https://api.africastalking.com";
 pub const SANDBOX_BASE_URL: &str = "https://api.sandbox.africastalking.com";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct AfricasTalkingConfig {
     pub username: String,
-    pub api_key: String,
+    pub api_key: SecretString,
     /// Sent as `from` when set.
     pub sender_id: Option<String>,
     /// Default: the sandbox for the username `sandbox`, the live API otherwise.
@@ -33,8 +35,15 @@ pub struct AfricasTalkingSms {
     timeout: Duration,
     endpoint: Url,
     username: String,
-    api_key: String,
+    api_key: SecretString,
     sender_id: Option<String>,
+}
+
+/// The `apiKey` header, marked sensitive so that no debug output of the request shows it.
+fn api_key_header(api_key: &SecretString) -> Result<HeaderValue, InvalidHeaderValue> {
+    let mut value = HeaderValue::from_str(api_key.expose_secret())?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl AfricasTalkingSms {
@@ -53,6 +62,12 @@ impl AfricasTalkingSms {
         let endpoint = base
             .join("version1/messaging")
             .map_err(|e| ProviderSetupError(format!("AFRICASTALKING_BASE_URL: {e}")))?;
+        // Checked here so that a key no header can carry stops the worker at start, not every send.
+        api_key_header(&config.api_key).map_err(|_| {
+            ProviderSetupError(
+                "AFRICASTALKING_API_KEY: not a valid HTTP header value (a stray character?)".into(),
+            )
+        })?;
         Ok(Self {
             client: OnceLock::new(),
             timeout: config.timeout,
@@ -128,10 +143,13 @@ impl Notifier for AfricasTalkingSms {
         if let Some(sender) = &self.sender_id {
             form.push(("from", sender.as_str()));
         }
+        let api_key = api_key_header(&self.api_key).map_err(|_| {
+            DeliveryFailure("AFRICASTALKING_API_KEY: not a valid header value".into())
+        })?;
         let response = self
             .client()?
             .post(self.endpoint.clone())
-            .header("apiKey", &self.api_key)
+            .header("apiKey", api_key)
             .header("Accept", "application/json")
             .form(&form)
             .send()

@@ -7,6 +7,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use orderflow_application::ports::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::ProviderSetupError;
 
@@ -21,12 +22,12 @@ pub enum SmtpSecurity {
     Tls,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SmtpConfig {
     pub host: String,
     pub port: u16,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<SecretString>,
     pub security: SmtpSecurity,
     /// `OrderFlow <no-reply@example.com>` or a bare address.
     pub from: String,
@@ -59,10 +60,13 @@ impl SmtpEmail {
         };
         let mut builder = builder.port(config.port).timeout(Some(config.timeout));
         if let Some(username) = config.username.filter(|u| !u.is_empty()) {
-            builder = builder.credentials(Credentials::new(
-                username,
-                config.password.unwrap_or_default(),
-            ));
+            // lettre keeps its own copy, to authenticate each connection.
+            let password = config
+                .password
+                .as_ref()
+                .map(|p| p.expose_secret().to_owned())
+                .unwrap_or_default();
+            builder = builder.credentials(Credentials::new(username, password));
         }
         Ok(Self {
             transport: builder.build(),

@@ -191,3 +191,21 @@ fn the_sandbox_username_selects_the_sandbox_and_anything_else_the_live_api() {
         "https://api.africastalking.com/version1/messaging"
     );
 }
+
+#[test]
+fn a_key_no_header_can_carry_stops_the_adapter_at_setup_without_showing_it() {
+    let Err(error) = AfricasTalkingSms::new(AfricasTalkingConfig {
+        username: "orderflow".into(),
+        api_key: "at-key-4712\n".into(),
+        sender_id: None,
+        base_url: None,
+        timeout: Duration::from_secs(1),
+    }) else {
+        panic!("a key with a line break must be refused")
+    };
+    assert!(
+        error.to_string().starts_with("AFRICASTALKING_API_KEY"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("at-key-4712"), "{error}");
+}

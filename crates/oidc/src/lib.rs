@@ -22,14 +22,15 @@ use openidconnect::{
 use orderflow_application::ports::{
     AuthorizationRequest, IdentityClaims, IdentityProvider, ProviderError, ProviderTokens,
 };
+use secrecy::{ExposeSecret, SecretString};
 
 /// What the deployment says about its provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct OidcSettings {
     pub issuer_url: String,
     pub client_id: String,
     /// `None` for a public client (PKCE only).
-    pub client_secret: Option<String>,
+    pub client_secret: Option<SecretString>,
     /// This service's `auth/oidc/callback/`, exactly as registered with the provider.
     pub redirect_url: String,
     pub scopes: Vec<String>,
@@ -135,7 +136,11 @@ impl OpenIdProvider {
         let client = CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.settings.client_id.clone()),
-            self.settings.client_secret.clone().map(ClientSecret::new),
+            // openidconnect keeps it in a `ClientSecret`, whose Debug does not show it either.
+            self.settings
+                .client_secret
+                .as_ref()
+                .map(|secret| ClientSecret::new(secret.expose_secret().to_owned())),
         )
         .set_redirect_uri(redirect);
         if let Ok(mut slot) = self.client.write() {

@@ -40,9 +40,11 @@ pub enum Command {
     },
     /// Load demo data (idempotent): the demo catalogue, three customers and a super admin.
     Seed {
-        /// Password of the demo super admin (admin@orderflow.com).
-        #[arg(long, default_value = crate::seed::DEFAULT_ADMIN_PASSWORD)]
-        admin_password: String,
+        /// Password of the demo super admin (admin@orderflow.com), set even if the account exists (its tokens
+        /// are then revoked). Without it, a new admin gets a random password, printed once, and an existing
+        /// admin keeps theirs.
+        #[arg(long)]
+        admin_password: Option<String>,
     },
     /// Deliver queued notifications (SMS and email) until stopped; SIGTERM or SIGINT let it finish the message in
     /// hand. `serve` runs one too, unless NOTIFY_WORKER=off.

@@ -4,8 +4,10 @@ use orderflow_application::admin::{
     CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
 };
 use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
+use secrecy::ExposeSecret;
 
 use crate::cli::Command;
+use crate::seed::{AdminPassword, AdminSeeded};
 use crate::wiring::{AdapterSettings, Adapters};
 use crate::worker::{this_worker, DeliveryWorker};
 use crate::{logging, Application, Config};
@@ -54,6 +56,7 @@ async fn serve(config: &Config) -> Result<(), String> {
     let application = Application::build(config).map_err(|e| e.to_string())?;
     tracing::info!(
         address = %format!("http://{}:{}", config.host, application.port()),
+        database = %config.database_url,
         "OrderFlow is serving; API docs at /swagger/ and /redoc/"
     );
     application
@@ -73,7 +76,8 @@ async fn blocking<R: Send + 'static>(
 
 async fn migrate(config: &Config) -> Result<(), String> {
     let url = config.database_url.clone();
-    let applied = blocking(move || run_migrations(&url).map_err(|e| e.to_string())).await?;
+    let applied =
+        blocking(move || run_migrations(url.expose_secret()).map_err(|e| e.to_string())).await?;
     if applied.is_empty() {
         println!("database is up to date");
     } else {
@@ -88,8 +92,10 @@ async fn migrate(config: &Config) -> Result<(), String> {
 
 async fn setup_db(config: &Config) -> Result<(), String> {
     let url = config.database_url.clone();
-    let created =
-        blocking(move || create_database_if_missing(&url).map_err(|e| e.to_string())).await?;
+    let created = blocking(move || {
+        create_database_if_missing(url.expose_secret()).map_err(|e| e.to_string())
+    })
+    .await?;
     println!(
         "{}",
         if created {
@@ -102,7 +108,7 @@ async fn setup_db(config: &Config) -> Result<(), String> {
 }
 
 fn adapters(config: &Config) -> Result<Adapters, String> {
-    let pool = connect(&config.database_url, &config.pool_options());
+    let pool = connect(config.database_url.expose_secret(), &config.pool_options());
     Adapters::new(&pool, &AdapterSettings::from_config(config)).map_err(|e| e.to_string())
 }
 
@@ -145,11 +151,15 @@ async fn set_admin_password(
     Ok(())
 }
 
-async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
+async fn seed(config: &Config, admin_password: Option<String>) -> Result<(), String> {
     let adapters = adapters(config)?;
     let lifetime = config.token_lifetime;
-    let password = admin_password.clone();
-    let report = blocking(move || crate::seed::seed(&adapters, lifetime, &password)).await?;
+    let chosen = admin_password.is_some();
+    let password = match admin_password {
+        Some(password) => AdminPassword::Chosen(password.into()),
+        None => AdminPassword::Random,
+    };
+    let report = blocking(move || crate::seed::seed(&adapters, lifetime, password)).await?;
     println!(
         "demo catalogue: {} products created, {} refreshed; customers created: {}",
         report.products_created, report.products_updated, report.customers_created
@@ -158,15 +168,25 @@ async fn seed(config: &Config, admin_password: String) -> Result<(), String> {
         "customers: john.doe@example.com, jane.smith@example.com, bob.wilson@example.com (password {})",
         crate::seed::CUSTOMER_PASSWORD
     );
-    println!(
-        "super admin: {} / {admin_password}{}",
-        crate::seed::ADMIN_EMAIL,
-        if report.admin_created {
-            " (created)"
-        } else {
-            " (password reset)"
+    // scripts/fuzz-api.sh reads the password from `super admin: EMAIL / PASSWORD (...)`.
+    let email = crate::seed::ADMIN_EMAIL;
+    match &report.admin {
+        AdminSeeded::Created(password) if chosen => {
+            println!(
+                "super admin: {email} / {} (created)",
+                password.expose_secret()
+            )
         }
-    );
+        AdminSeeded::Created(password) => println!(
+            "super admin: {email} / {} (created with a random password; it is not shown again)",
+            password.expose_secret()
+        ),
+        AdminSeeded::PasswordSet(password) => println!(
+            "super admin: {email} / {} (existing; password set, its tokens revoked)",
+            password.expose_secret()
+        ),
+        AdminSeeded::Unchanged => println!("super admin: {email} (existing; password unchanged)"),
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod commands;
 pub mod config;
 pub mod logging;
 pub mod oidc;
+pub mod redact;
 pub mod seed;
 pub mod startup;
 pub mod wiring;

@@ -15,7 +15,11 @@ async fn main() -> ExitCode {
                 .map(str::trim)
                 .filter(|line| !line.is_empty())
                 .collect();
-            eprintln!("orderflow: {}", reason.join(" "));
+            // Whatever a library put in it, the line shows no password.
+            eprintln!(
+                "orderflow: {}",
+                orderflow::redact::credentials(&reason.join(" "))
+            );
             ExitCode::FAILURE
         }
     }

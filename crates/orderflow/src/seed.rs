@@ -1,16 +1,40 @@
 //! `orderflow seed`: demo data, safe to run again. The catalogue of the system OrderFlow replaces (Electronics,
-//! Clothing, Home & Garden), a few customers, and one super admin whose credentials are printed.
+//! Clothing, Home & Garden), a few customers, and one super admin: a new one gets a random password (printed
+//! once) unless one is chosen; an existing one keeps theirs unless one is chosen.
 
-use orderflow_application::admin::{CreateAdminInput, OnExistingAccount};
+use orderflow_application::admin::{CreateAdminError, CreateAdminInput, OnExistingAccount};
 use orderflow_application::catalogue::{ImportOutcome, ImportRow};
 use orderflow_application::identity::{RegisterCustomerError, RegisterCustomerInput};
+use orderflow_application::ports::TokenGenerator;
+use orderflow_domain::identity::PasswordPolicy;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::wiring::Adapters;
 
 pub const ADMIN_EMAIL: &str = "admin@orderflow.com";
-/// The default demo admin password; `orderflow seed --admin-password` chooses another.
-pub const DEFAULT_ADMIN_PASSWORD: &str = "OrderFlow-Admin-2026";
 pub const CUSTOMER_PASSWORD: &str = "testpass123";
+
+/// A generated admin password: this many hex characters, 96 random bits.
+const GENERATED_PASSWORD_LENGTH: usize = 24;
+
+/// The super admin's password, as `orderflow seed` was asked.
+pub enum AdminPassword {
+    /// `--admin-password`: given to a new admin, and set on an existing one (whose tokens are then revoked).
+    Chosen(SecretString),
+    /// None chosen: a new admin gets a random one; an existing admin keeps theirs.
+    Random,
+}
+
+/// What the seed did with the super admin.
+#[derive(Debug)]
+pub enum AdminSeeded {
+    /// A new account with this password (the chosen one, or a random one to print once).
+    Created(SecretString),
+    /// The existing account's password is now the chosen one, and every token it had is revoked.
+    PasswordSet(SecretString),
+    /// The existing account was left as it was, password included.
+    Unchanged,
+}
 
 /// (category path, name, SKU, price, stock, featured, description)
 const PRODUCTS: &[(&str, &str, &str, &str, u32, bool, &str)] = &[
@@ -149,21 +173,23 @@ const CUSTOMERS: &[(&str, &str, &str, &str)] = &[
     ("bob.wilson@example.com", "Bob", "Wilson", "+254700000003"),
 ];
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct SeedReport {
     pub products_created: u64,
     pub products_updated: u64,
     pub customers_created: usize,
-    pub admin_created: bool,
+    pub admin: AdminSeeded,
 }
 
 /// Loads the demo data; every step finds what an earlier run made and leaves or refreshes it.
 pub fn seed(
     adapters: &Adapters,
     token_lifetime: orderflow_domain::identity::TokenLifetime,
-    admin_password: &str,
+    admin_password: AdminPassword,
 ) -> Result<SeedReport, String> {
-    let mut report = SeedReport::default();
+    let products_created;
+    let products_updated;
+    let mut customers_created = 0;
 
     let rows = PRODUCTS
         .iter()
@@ -186,8 +212,8 @@ pub fn seed(
         .map_err(|e| e.to_string())?
     {
         ImportOutcome::Imported { created, updated } => {
-            report.products_created = created;
-            report.products_updated = updated;
+            products_created = created;
+            products_updated = updated;
         }
         ImportOutcome::Rejected(rows) => {
             let reasons: Vec<String> = rows
@@ -214,23 +240,114 @@ pub fn seed(
             ..RegisterCustomerInput::default()
         };
         match register.execute(input) {
-            Ok(_) => report.customers_created += 1,
+            Ok(_) => customers_created += 1,
             Err(RegisterCustomerError::DuplicateEmail) => {}
             Err(error) => return Err(format!("cannot create {email}: {error}")),
         }
     }
 
+    Ok(SeedReport {
+        products_created,
+        products_updated,
+        customers_created,
+        admin: seed_admin(adapters, admin_password)?,
+    })
+}
+
+fn seed_admin(adapters: &Adapters, password: AdminPassword) -> Result<AdminSeeded, String> {
+    let (password, chosen) = match password {
+        AdminPassword::Chosen(password) => (password, true),
+        AdminPassword::Random => (random_password(adapters.token_generator.as_ref()), false),
+    };
     let admin = CreateAdminInput {
         email: Some(ADMIN_EMAIL.into()),
         first_name: Some("OrderFlow".into()),
         last_name: Some("Admin".into()),
-        password: Some(admin_password.into()),
+        password: Some(password.expose_secret().to_owned()),
         role: Some("super_admin".into()),
     };
-    let (_, created) = adapters
+    // Refusing an existing account (before any hashing) is how an earlier run's admin is found.
+    match adapters
         .create_admin()
-        .execute(admin, OnExistingAccount::Update)
-        .map_err(|e| format!("cannot create the admin: {e}"))?;
-    report.admin_created = created;
-    Ok(report)
+        .execute(admin, OnExistingAccount::Refuse)
+    {
+        Ok(_) => Ok(AdminSeeded::Created(password)),
+        Err(CreateAdminError::DuplicateEmail) if chosen => {
+            adapters
+                .set_password()
+                .execute(ADMIN_EMAIL, password.expose_secret())
+                .map_err(|e| format!("cannot set the admin's password: {e}"))?;
+            Ok(AdminSeeded::PasswordSet(password))
+        }
+        Err(CreateAdminError::DuplicateEmail) => Ok(AdminSeeded::Unchanged),
+        Err(error) => Err(format!("cannot create the admin: {error}")),
+    }
+}
+
+/// A password for a new super admin: the first characters of a fresh API key. A draw the password rules refuse
+/// (all digits, about one in 80,000) is drawn again.
+fn random_password(generator: &dyn TokenGenerator) -> SecretString {
+    loop {
+        let key = generator.generate().key;
+        let candidate = key.get(..GENERATED_PASSWORD_LENGTH).unwrap_or(&key);
+        if PasswordPolicy::default().check(candidate, None).is_ok() {
+            return candidate.into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+
+    use orderflow_application::ports::{GeneratedToken, TokenHash};
+    use orderflow_credentials::RandomTokenGenerator;
+
+    use super::*;
+
+    #[test]
+    fn a_generated_password_is_long_random_and_within_the_rules() {
+        let drawn: HashSet<String> = (0..100)
+            .map(|_| {
+                random_password(&RandomTokenGenerator)
+                    .expose_secret()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(drawn.len(), 100);
+        for password in &drawn {
+            assert_eq!(password.len(), GENERATED_PASSWORD_LENGTH);
+            assert_eq!(PasswordPolicy::default().check(password, None), Ok(()));
+        }
+    }
+
+    /// Hands out the given keys in order.
+    struct Keys(Mutex<Vec<&'static str>>);
+
+    impl TokenGenerator for Keys {
+        fn generate(&self) -> GeneratedToken {
+            let key = self.0.lock().unwrap().remove(0).to_owned();
+            GeneratedToken {
+                hash: TokenHash(key.clone().into_bytes()),
+                key,
+            }
+        }
+
+        fn hash(&self, key: &str) -> TokenHash {
+            TokenHash(key.as_bytes().to_vec())
+        }
+    }
+
+    #[test]
+    fn a_draw_the_rules_refuse_is_drawn_again() {
+        let keys = Keys(Mutex::new(vec![
+            "123456789012345678901234567890",
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        ]));
+        assert_eq!(
+            random_password(&keys).expose_secret(),
+            "0a1b2c3d4e5f60718293a4b5"
+        );
+    }
 }

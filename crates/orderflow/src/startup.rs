@@ -49,7 +49,7 @@ impl Application {
             })?
             .port();
 
-        let pool = connect(&config.database_url, &config.pool_options());
+        let pool = connect(config.database_url.expose_secret(), &config.pool_options());
         let adapters = Adapters::new(&pool, &AdapterSettings::from_config(config))
             .map_err(|e| StartError::Hashing(e.to_string()))?;
         let worker = if config.notifications.worker_in_server {

@@ -1,6 +1,8 @@
 //! The `orderflow` command: exit codes, one-line failures, and the database commands against a real server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::process::{Command, Output};
 
 use diesel::RunQueryDsl;
@@ -81,6 +83,70 @@ fn an_unreachable_database_fails_with_one_line() {
     let message = stderr(&output);
     assert_eq!(message.trim_end().lines().count(), 1, "{message}");
     assert!(message.starts_with("orderflow: "), "{message}");
+}
+
+#[test]
+fn no_command_shows_the_database_password_whatever_goes_wrong() {
+    let unreachable = "postgres://orderflow:s3cr3t-pw@127.0.0.1:1/orderflow";
+    for (command, url, shown) in [
+        // A value the configuration refuses, quoted back in the error.
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw@127.0.0.1:1",
+            Some("postgres://orderflow:***@127.0.0.1:1"),
+        ),
+        (
+            "migrate",
+            "mysql://orderflow:s3cr3t-pw@127.0.0.1/orderflow",
+            Some("mysql://orderflow:***@127.0.0.1/orderflow"),
+        ),
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw@127.0.0.1:port/orderflow",
+            Some("postgres://***@127.0.0.1:port/orderflow"),
+        ),
+        // libpq would quote the malformed escape back, password and all.
+        (
+            "migrate",
+            "postgres://orderflow:s3cr3t-pw%zz@127.0.0.1:1/orderflow",
+            Some("postgres://orderflow:***@127.0.0.1:1/orderflow"),
+        ),
+        (
+            "migrate",
+            "postgres://orderflow@127.0.0.1:1/orderflow?password=s3cr3t-pw%00",
+            Some("?password=***"),
+        ),
+        // A server that does not answer.
+        ("migrate", unreachable, None),
+        (
+            "setup-db",
+            unreachable,
+            Some("postgres://orderflow:***@127.0.0.1:1/postgres"),
+        ),
+        // The maintenance database's URL, in setup-db's error, keeps the query.
+        (
+            "setup-db",
+            "postgres://orderflow@127.0.0.1:1/orderflow?password=s3cr3t-pw",
+            Some("/postgres?password=***"),
+        ),
+        ("seed", unreachable, None),
+        ("worker-status", unreachable, None),
+    ] {
+        let output = orderflow(
+            &[command],
+            &[("DATABASE_URL", url), ("DATABASE_TIMEOUT_SECONDS", "1")],
+        );
+        assert!(!output.status.success(), "{command} with {url}");
+        let (out, err) = (stdout(&output), stderr(&output));
+        assert!(
+            !out.contains("s3cr3t") && !err.contains("s3cr3t"),
+            "{command} with {url}:\n{out}{err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        if let Some(shown) = shown {
+            assert!(err.contains(shown), "{command} with {url}: {err}");
+        }
+    }
 }
 
 #[test]
@@ -263,21 +329,28 @@ fn set_admin_password_sets_it_or_says_why_not() {
     assert_eq!(stderr(&weak).trim_end().lines().count(), 1);
 }
 
+/// The password on seed's line `super admin: admin@orderflow.com / PASSWORD (...)`, if it shows one.
+fn printed_admin_password(out: &str) -> Option<String> {
+    let line = out.lines().find(|line| line.starts_with("super admin: "))?;
+    let shown = line.strip_prefix("super admin: admin@orderflow.com / ")?;
+    Some(shown.rsplit_once(" (")?.0.to_owned())
+}
+
 #[test]
-fn seed_loads_the_demo_data_once_and_prints_the_admin_credentials() {
+fn seed_loads_the_demo_data_once_and_leaves_an_existing_admin_alone() {
     let db = TestDatabase::new();
     let vars = [("DATABASE_URL", db.url())];
-    let first = orderflow(&["seed"], &vars);
+    let first = orderflow(&["seed", "--admin-password", "first-admin-secret"], &vars);
     assert!(first.status.success(), "{}", stderr(&first));
     let out = stdout(&first);
     assert!(out.contains("14 products created"), "{out}");
     assert!(out.contains("customers created: 3"), "{out}");
     assert!(
-        out.contains("admin@orderflow.com / OrderFlow-Admin-2026 (created)"),
+        out.contains("super admin: admin@orderflow.com / first-admin-secret (created)\n"),
         "{out}"
     );
 
-    let again = orderflow(&["seed", "--admin-password", "another-admin-secret"], &vars);
+    let again = orderflow(&["seed"], &vars);
     assert!(again.status.success(), "{}", stderr(&again));
     let out = stdout(&again);
     assert!(
@@ -285,9 +358,15 @@ fn seed_loads_the_demo_data_once_and_prints_the_admin_credentials() {
         "{out}"
     );
     assert!(
-        out.contains("another-admin-secret (password reset)"),
+        out.contains("super admin: admin@orderflow.com (existing; password unchanged)\n"),
         "{out}"
     );
+    assert_eq!(printed_admin_password(&out), None);
+
+    // A chosen password must pass the rules, on an existing admin too.
+    let weak = orderflow(&["seed", "--admin-password", "admin123"], &vars);
+    assert!(!weak.status.success());
+    assert!(stderr(&weak).contains("too common"), "{}", stderr(&weak));
 
     #[derive(diesel::QueryableByName)]
     struct Counts {
@@ -310,4 +389,97 @@ fn seed_loads_the_demo_data_once_and_prints_the_admin_credentials() {
         account(&db, "admin@orderflow.com").unwrap().role,
         "super_admin"
     );
+}
+
+/// Signs in through `POST auth/login/`: the token, or the status of the refusal.
+async fn log_in(base: &str, email: &str, password: &str) -> Result<String, reqwest::StatusCode> {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login/"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    if !response.status().is_success() {
+        return Err(response.status());
+    }
+    let body: serde_json::Value = response.json().await.unwrap();
+    Ok(body["token"].as_str().unwrap().to_owned())
+}
+
+async fn token_works(base: &str, token: &str) -> bool {
+    reqwest::Client::new()
+        .get(format!("{base}/api/v1/customers/profile/"))
+        .header("Authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_success()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_admin_gets_a_random_password_that_reruns_keep_until_one_is_chosen() {
+    let (db, other_db) = tokio::task::spawn_blocking(|| (TestDatabase::new(), TestDatabase::new()))
+        .await
+        .unwrap();
+    let url = db.url().to_owned();
+    let seed = |args: &'static [&'static str], url: String| async move {
+        let output =
+            tokio::task::spawn_blocking(move || orderflow(args, &[("DATABASE_URL", &url)]))
+                .await
+                .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+
+    let out = seed(&["seed"], url.clone()).await;
+    assert!(
+        out.contains("(created with a random password; it is not shown again)\n"),
+        "{out}"
+    );
+    let password = printed_admin_password(&out).unwrap();
+    assert!(password.len() >= 16, "{password}");
+    let elsewhere = printed_admin_password(&seed(&["seed"], other_db.url().to_owned()).await);
+    assert_ne!(
+        elsewhere.unwrap(),
+        password,
+        "two fresh databases, one password"
+    );
+
+    let (_server, base) = common::serve(&[("DATABASE_URL", &url), ("NOTIFY_WORKER", "off")]).await;
+    let token = log_in(&base, "admin@orderflow.com", &password)
+        .await
+        .unwrap();
+
+    let out = seed(&["seed"], url.clone()).await;
+    assert!(!out.contains(&password), "{out}");
+    assert!(
+        token_works(&base, &token).await,
+        "a re-run revoked the admin's token"
+    );
+    log_in(&base, "admin@orderflow.com", &password)
+        .await
+        .expect("a re-run changed the password");
+
+    let out = seed(
+        &["seed", "--admin-password", "chosen-admin-secret"],
+        url.clone(),
+    )
+    .await;
+    assert!(
+        out.contains(
+            "super admin: admin@orderflow.com / chosen-admin-secret (existing; password set, its tokens revoked)\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        !token_works(&base, &token).await,
+        "the old token still works"
+    );
+    assert!(log_in(&base, "admin@orderflow.com", &password)
+        .await
+        .is_err());
+    log_in(&base, "admin@orderflow.com", "chosen-admin-secret")
+        .await
+        .unwrap();
 }

@@ -108,3 +108,59 @@ async fn a_database_failure_during_an_import_is_logged_with_the_request_id_and_n
         "{logged}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn passwords_in_urls_never_reach_the_log() {
+    let (server, base) = common::serve(&[
+        (
+            "DATABASE_URL",
+            "postgres://orderflow:s3cr3t-pw@127.0.0.1:1/orderflow",
+        ),
+        ("DATABASE_TIMEOUT_SECONDS", "1"),
+        ("NOTIFY_WORKER", "off"),
+        // Discovery fails at once; its warning quotes the issuer, and the client library's error the URL.
+        ("OIDC_ISSUER_URL", "http://client:s3cr3t-pw@127.0.0.1:1/"),
+        ("OIDC_CLIENT_ID", "orderflow"),
+        (
+            "OIDC_REDIRECT_URL",
+            "http://127.0.0.1/api/v1/auth/oidc/callback/",
+        ),
+        ("LOG_FORMAT", "json"),
+        ("RUST_LOG", "info"),
+    ])
+    .await;
+    let health = reqwest::get(format!("{base}/health/")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let log = loop {
+        let log = server.log();
+        if ["is serving", "discovery failed", "database unavailable"]
+            .iter()
+            .all(|logged| log.contains(logged))
+        {
+            break log;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not logged yet:\n{log}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(!log.contains("s3cr3t"), "{log}");
+    let serving = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| {
+            line["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("is serving")
+        })
+        .unwrap();
+    assert_eq!(
+        serving["database"],
+        "postgres://orderflow:***@127.0.0.1:1/orderflow"
+    );
+    assert!(log.contains("http://client:***@127.0.0.1:1/"), "{log}");
+}

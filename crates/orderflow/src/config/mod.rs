@@ -9,11 +9,13 @@ use std::time::Duration;
 use orderflow_application::identity::AttemptLimits;
 use orderflow_domain::identity::TokenLifetime;
 
+mod database_url;
 mod limits;
 mod network;
 mod notifications;
 mod oidc;
 
+pub use database_url::DatabaseUrl;
 pub use notifications::{EmailBackend, NotificationsConfig, SmsBackend};
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/orderflow";
@@ -26,7 +28,7 @@ pub enum LogFormat {
 
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub host: IpAddr,
     pub port: u16,
     pub database_pool_size: u32,
@@ -54,14 +56,36 @@ pub struct Config {
     pub oidc: Option<orderflow_oidc::OidcSettings>,
 }
 
-/// A variable with a value the service cannot use.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid configuration: {variable}={value:?}: {problem}")]
+/// A variable with a value the service cannot use. Written (`Display` and `Debug`) with any credential in it as
+/// `***`, so that no value quoted back shows a password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub variable: &'static str,
     pub value: String,
     pub problem: String,
 }
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let line = format!(
+            "invalid configuration: {}={:?}: {}",
+            self.variable, self.value, self.problem
+        );
+        f.write_str(&crate::redact::credentials(&line))
+    }
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigError")
+            .field("variable", &self.variable)
+            .field("value", &crate::redact::credentials(&self.value))
+            .field("problem", &crate::redact::credentials(&self.problem))
+            .finish()
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads the process environment, after loading `.env` from the working directory if there is one.
@@ -180,26 +204,6 @@ impl Vars<'_> {
         }
     }
 
-    fn database_url(&self) -> Result<String, ConfigError> {
-        let raw = self
-            .get("DATABASE_URL")
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        let problem = match url::Url::parse(&raw) {
-            Ok(url)
-                if matches!(url.scheme(), "postgres" | "postgresql") && url.path().len() > 1 =>
-            {
-                return Ok(raw)
-            }
-            Ok(_) => "expected postgres://user[:password]@host[:port]/database".to_owned(),
-            Err(error) => format!("not a URL ({error})"),
-        };
-        Err(ConfigError {
-            variable: "DATABASE_URL",
-            value: raw,
-            problem,
-        })
-    }
-
     fn log_filter(&self) -> Result<String, ConfigError> {
         let raw = self.get("RUST_LOG").unwrap_or_else(|| "info".into());
         match tracing_subscriber::EnvFilter::try_new(&raw) {
@@ -241,7 +245,7 @@ mod tests {
     #[test]
     fn defaults_serve_locally_against_the_local_database() {
         let config = config(&[]).unwrap();
-        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.database_url.expose_secret(), DEFAULT_DATABASE_URL);
         assert_eq!(config.host.to_string(), "127.0.0.1");
         assert_eq!(config.port, 8000);
         assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
@@ -294,6 +298,74 @@ mod tests {
     }
 
     #[test]
+    fn the_debug_output_of_the_configuration_shows_no_secret() {
+        let secrets = [
+            "smtp-pw-4711",
+            "at-key-4712",
+            "oidc-secret-4713",
+            "db-pw-4714",
+        ];
+        let config = config(&[
+            (
+                "DATABASE_URL",
+                "postgres://orderflow:db-pw-4714@db/orderflow",
+            ),
+            ("SMS_BACKEND", "africastalking"),
+            ("AFRICASTALKING_USERNAME", "sandbox"),
+            ("AFRICASTALKING_API_KEY", secrets[1]),
+            ("EMAIL_BACKEND", "smtp"),
+            ("SMTP_HOST", "smtp.example.com"),
+            ("SMTP_USERNAME", "mailer"),
+            ("SMTP_PASSWORD", secrets[0]),
+            ("OIDC_ISSUER_URL", "https://id.example"),
+            ("OIDC_CLIENT_ID", "orderflow"),
+            ("OIDC_CLIENT_SECRET", secrets[2]),
+            ("OIDC_REDIRECT_URL", "https://shop.example/cb/"),
+        ])
+        .unwrap();
+        let shown = format!("{config:?} {config:#?}");
+        assert!(
+            shown.contains("mailer") && shown.contains("orderflow"),
+            "{shown}"
+        );
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+
+    #[test]
+    fn a_refused_value_is_quoted_back_without_its_credentials() {
+        for (vars, variable) in [
+            (
+                vec![("PUBLIC_BASE_URL", "https://shop:s3cr3t-pw@shop.example")],
+                "PUBLIC_BASE_URL",
+            ),
+            (
+                vec![
+                    ("SMS_BACKEND", "africastalking"),
+                    ("AFRICASTALKING_USERNAME", "u"),
+                    ("AFRICASTALKING_API_KEY", "k"),
+                    ("AFRICASTALKING_BASE_URL", "ftp://u:s3cr3t-pw@sms.example"),
+                ],
+                "AFRICASTALKING_BASE_URL",
+            ),
+            (
+                vec![("OIDC_ISSUER_URL", "ftp://u:s3cr3t-pw@id.example")],
+                "OIDC_ISSUER_URL",
+            ),
+        ] {
+            let error = config(&vars).unwrap_err();
+            assert_eq!(error.variable, variable);
+            let (shown, debug) = (error.to_string(), format!("{error:?}"));
+            assert!(shown.contains(":***@"), "{shown}");
+            assert!(
+                !shown.contains("s3cr3t") && !debug.contains("s3cr3t"),
+                "{debug}"
+            );
+        }
+    }
+
+    #[test]
     fn resource_limits_have_defaults_and_are_read() {
         let defaults = config(&[]).unwrap();
         assert_eq!(defaults.database_statement_timeout, Duration::from_secs(5));
@@ -324,8 +396,8 @@ mod tests {
     fn notifications_default_to_the_log_sink_with_a_worker_in_the_server() {
         let config = config(&[]).unwrap().notifications;
         assert!(config.worker_in_server);
-        assert_eq!(config.sms, SmsBackend::Log);
-        assert_eq!(config.email, EmailBackend::Log);
+        assert!(matches!(config.sms, SmsBackend::Log));
+        assert!(matches!(config.email, EmailBackend::Log));
         assert_eq!(config.delivery.retry.max_attempts, 5);
         assert_eq!(config.delivery.lease, Duration::from_secs(60));
     }
@@ -399,7 +471,7 @@ mod tests {
 
     #[test]
     fn oidc_is_off_unless_an_issuer_is_given_and_then_needs_a_client_and_a_redirect() {
-        assert_eq!(config(&[]).unwrap().oidc, None);
+        assert!(config(&[]).unwrap().oidc.is_none());
         let oidc = config(&[
             ("OIDC_ISSUER_URL", "https://accounts.example.com"),
             ("OIDC_CLIENT_ID", "orderflow"),
@@ -412,7 +484,7 @@ mod tests {
         .oidc
         .unwrap();
         assert_eq!(oidc.scopes, ["openid", "email", "profile", "phone"]);
-        assert_eq!(oidc.client_secret, None);
+        assert!(oidc.client_secret.is_none());
         for (vars, variable) in [
             (
                 vec![("OIDC_ISSUER_URL", "https://id.example")],

@@ -8,20 +8,20 @@ use orderflow_notifications::{AfricasTalkingConfig, SmtpConfig, SmtpSecurity};
 
 use super::{ConfigError, Vars};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum SmsBackend {
     /// One log line per message.
     Log,
     AfricasTalking(AfricasTalkingConfig),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum EmailBackend {
     Log,
     Smtp(SmtpConfig),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct NotificationsConfig {
     /// Whether `orderflow serve` runs a delivery worker too (`orderflow worker` runs one alone).
     pub worker_in_server: bool,
@@ -177,7 +177,7 @@ impl Vars<'_> {
                 };
                 Ok(SmsBackend::AfricasTalking(AfricasTalkingConfig {
                     username: self.required("AFRICASTALKING_USERNAME", because)?,
-                    api_key: self.required("AFRICASTALKING_API_KEY", because)?,
+                    api_key: self.required("AFRICASTALKING_API_KEY", because)?.into(),
                     sender_id: self.get("AFRICASTALKING_SENDER_ID"),
                     base_url,
                     timeout,
@@ -232,7 +232,7 @@ impl Vars<'_> {
                         |p| *p > 0,
                     )?,
                     username: self.get("SMTP_USERNAME"),
-                    password: self.get("SMTP_PASSWORD"),
+                    password: self.get("SMTP_PASSWORD").map(Into::into),
                     security,
                     from,
                     timeout,

@@ -41,7 +41,7 @@ impl Vars<'_> {
         Ok(Some(OidcSettings {
             issuer_url: url("OIDC_ISSUER_URL", issuer_url)?,
             client_id: self.required("OIDC_CLIENT_ID", because)?,
-            client_secret: self.get("OIDC_CLIENT_SECRET"),
+            client_secret: self.get("OIDC_CLIENT_SECRET").map(Into::into),
             redirect_url: url(
                 "OIDC_REDIRECT_URL",
                 self.required("OIDC_REDIRECT_URL", because)?,

@@ -3,7 +3,7 @@
 //!
 //! Every request is replayed but "Admin Login", which sends
 //! the old demo password `admin123`, which OrderFlow's password rules refuse as too common: `orderflow seed`
-//! prints the demo admin's password instead.
+//! gives the demo admin a random password and prints it instead.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -222,7 +222,7 @@ async fn the_catalogue_requests_of_the_collection_work_on_the_demo_data() {
         orderflow::seed::seed(
             &adapters,
             Default::default(),
-            orderflow::seed::DEFAULT_ADMIN_PASSWORD,
+            orderflow::seed::AdminPassword::Random,
         )
         .unwrap();
     })
