@@ -3,10 +3,10 @@
 
 use chrono::{Duration, DurationRound, Utc};
 use orderflow_application::ports::{
-    CustomerRepository, InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, TokenGrant,
-    TokenHash, TokenRepository,
+    CustomerRepository, InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, PriorAccess,
+    TokenGrant, TokenHash, TokenRepository,
 };
-use orderflow_domain::identity::NextPath;
+use orderflow_domain::identity::{Customer, NewCustomer, NextPath};
 use orderflow_persistence::{PgCustomerRepository, PgOidcStore, PgTokenRepository};
 use orderflow_test_support::fixtures::new_customer;
 use orderflow_test_support::TestDatabase;
@@ -119,37 +119,108 @@ fn a_taken_email_creates_nothing() {
         .is_none());
 }
 
-#[test]
-fn linking_an_existing_account_marks_it_verified_and_stores_the_token() {
-    let db = TestDatabase::new();
+/// An account whose email was never verified, with a password and the live tokens `keys`.
+fn squatted_account(db: &TestDatabase, keys: &[&str]) -> Customer {
     let customers = PgCustomerRepository::new(db.pool());
-    let alice = customers
-        .insert(&new_customer("alice@example.test"), None)
-        .unwrap();
-    assert!(!alice.is_verified);
-    let store = PgOidcStore::new(db.pool());
-    store
-        .link(
-            &LinkedIdentity {
-                issuer: "https://id".into(),
-                subject: "alice".into(),
-                customer_id: alice.id,
-                linked_at: now(),
+    let account = customers
+        .insert(
+            &NewCustomer {
+                password_hash: Some("squatter-hash".into()),
+                ..new_customer("alice@example.test")
             },
-            &grant("k2"),
+            None,
         )
         .unwrap();
-    assert_eq!(
-        store
-            .find_linked("https://id", "alice")
-            .unwrap()
-            .unwrap()
-            .id,
-        alice.id
-    );
-    assert!(customers.find_by_id(alice.id).unwrap().unwrap().is_verified);
-    assert!(PgTokenRepository::new(db.pool())
-        .find_owner(&TokenHash(b"k2".to_vec()))
+    assert!(!account.is_verified);
+    let tokens = PgTokenRepository::new(db.pool());
+    for key in keys {
+        tokens.issue(account.id, &grant(key)).unwrap();
+    }
+    account
+}
+
+fn identity_of(account: &Customer) -> LinkedIdentity {
+    LinkedIdentity {
+        issuer: "https://id".into(),
+        subject: "alice".into(),
+        customer_id: account.id,
+        linked_at: now(),
+    }
+}
+
+/// (password hash, verified, whether each of `keys` is revoked) of the account.
+fn access_to(
+    db: &TestDatabase,
+    account: &Customer,
+    keys: &[&str],
+) -> (Option<String>, bool, Vec<bool>) {
+    let stored = PgCustomerRepository::new(db.pool())
+        .find_credentials_by_id(account.id)
         .unwrap()
-        .is_some());
+        .unwrap();
+    let tokens = PgTokenRepository::new(db.pool());
+    let revoked = keys
+        .iter()
+        .map(|key| {
+            tokens
+                .find_owner(&TokenHash(key.as_bytes().to_vec()))
+                .unwrap()
+                .unwrap()
+                .revoked_at
+                .is_some()
+        })
+        .collect();
+    (stored.password_hash, stored.customer.is_verified, revoked)
+}
+
+/// Links the account to https://id's `alice` with the new token `key`, and checks that the link is found.
+fn link(db: &TestDatabase, account: &Customer, prior: PriorAccess, key: &str) {
+    let store = PgOidcStore::new(db.pool());
+    store
+        .link(&identity_of(account), prior, &grant(key))
+        .unwrap();
+    let linked = store.find_linked("https://id", "alice").unwrap();
+    assert_eq!(linked.map(|customer| customer.id), Some(account.id));
+}
+
+#[test]
+fn linking_an_account_keeping_its_access_marks_it_verified_and_stores_the_token() {
+    let db = TestDatabase::new();
+    let account = squatted_account(&db, &["old"]);
+    link(&db, &account, PriorAccess::Kept, "new");
+    assert_eq!(
+        access_to(&db, &account, &["old", "new"]),
+        (Some("squatter-hash".into()), true, vec![false, false])
+    );
+}
+
+#[test]
+fn linking_an_account_withdrawing_its_access_removes_its_password_and_old_tokens() {
+    let db = TestDatabase::new();
+    let account = squatted_account(&db, &["old-1", "old-2"]);
+    link(&db, &account, PriorAccess::Withdrawn, "new");
+    assert_eq!(
+        access_to(&db, &account, &["old-1", "old-2", "new"]),
+        (None, true, vec![true, true, false])
+    );
+}
+
+#[test]
+fn a_link_that_fails_withdraws_nothing() {
+    let db = TestDatabase::new();
+    let account = squatted_account(&db, &["old"]);
+    let store = PgOidcStore::new(db.pool());
+    // The new token collides with a stored one: the last statement of the link fails, after the password and
+    // tokens were dealt with.
+    let failed = store.link(
+        &identity_of(&account),
+        PriorAccess::Withdrawn,
+        &grant("old"),
+    );
+    assert!(failed.is_err());
+    assert_eq!(store.find_linked("https://id", "alice").unwrap(), None);
+    assert_eq!(
+        access_to(&db, &account, &["old"]),
+        (Some("squatter-hash".into()), false, vec![false])
+    );
 }

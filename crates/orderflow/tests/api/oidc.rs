@@ -10,7 +10,7 @@ use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::helpers::{json_of, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{json_of, spawn_app, spawn_app_with, TestApp, PASSWORD};
 
 const CALLBACK: &str = "/api/v1/auth/oidc/callback/";
 
@@ -198,6 +198,77 @@ async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_
     .await;
     assert_eq!(info["user"]["id"], carol["id"]);
     assert_eq!(info["oidc_info"], Value::Null, "not linked");
+}
+
+/// Pre-account takeover: someone registered the address before its owner ever signed in. When the provider vouches
+/// for the address, the squatter's password and token stop working; the owner's sign-in works and can set a
+/// password with no old one.
+#[tokio::test]
+async fn a_verified_sign_in_takes_a_never_verified_account_back_from_whoever_registered_it() {
+    let setup = setup().await;
+    let app = &setup.app;
+    let (squatter_token, squatted) = app.register("victim@example.test").await;
+    assert_eq!(squatted["is_verified"], false);
+
+    let (status, body) = sign_in(&setup, "victim").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["customer"]["id"], squatted["id"],
+        "linked, not duplicated"
+    );
+    let owner_token = body["token"].as_str().unwrap().to_owned();
+
+    let (status, _) = json_of(
+        app.get("/api/v1/customers/profile/", Some(&squatter_token))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the squatter's token is revoked"
+    );
+    let (status, body) = json_of(app.log_in("victim@example.test", PASSWORD).await).await;
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "the squatter's password is gone: {body}"
+    );
+    let (status, profile) = json_of(
+        app.get("/api/v1/customers/profile/", Some(&owner_token))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(profile["is_verified"], true);
+
+    // The owner sets a password of their own: no old one to give.
+    let change = |body: Value| {
+        app.post(
+            "/api/v1/customers/change_password/",
+            Some(&owner_token),
+            body,
+        )
+    };
+    let (status, body) = json_of(change(json!({"new_password": "short"})).await).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the password rules still apply: {body}"
+    );
+    assert!(body.get("old_password").is_none(), "{body}");
+    let (status, body) = json_of(change(json!({"new_password": "owner-chose-this-9"})).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = json_of(
+        app.log_in("victim@example.test", "owner-chose-this-9")
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Now that the account has a password, changing it takes the old one.
+    let (status, body) = json_of(change(json!({"new_password": "another-choice-10"})).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["old_password"], json!(["This field is required."]));
 }
 
 #[tokio::test]

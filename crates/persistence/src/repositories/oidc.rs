@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use orderflow_application::ports::{
-    InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, TokenGrant,
+    InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, PriorAccess, TokenGrant,
+    TokenRevocation,
 };
 use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, NextPath};
 
 use super::customers::insert_customer;
 use super::rows::CustomerRow;
-use super::tokens::insert_token;
+use super::tokens::{insert_token, revoke_tokens};
 use crate::error::storage_error;
 use crate::pool::{connection, DbPool};
 use crate::schema::{customers, oidc_identities, oidc_pending_logins};
@@ -127,15 +128,36 @@ impl OidcStore for PgOidcStore {
         }))
     }
 
-    fn link(&self, identity: &LinkedIdentity, token: &TokenGrant) -> Result<(), RepositoryError> {
+    fn link(
+        &self,
+        identity: &LinkedIdentity,
+        prior: PriorAccess,
+        token: &TokenGrant,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
+        let account = customers::table.find(identity.customer_id.0);
         connection
             .transaction(|connection| {
                 insert_identity(connection, identity)?;
                 // The provider vouched for the address.
-                diesel::update(customers::table.find(identity.customer_id.0))
+                diesel::update(account)
                     .set(customers::is_verified.eq(true))
                     .execute(connection)?;
+                if prior == PriorAccess::Withdrawn {
+                    diesel::update(account)
+                        .set((
+                            customers::password_hash.eq(None::<String>),
+                            customers::updated_at.eq(identity.linked_at),
+                        ))
+                        .execute(connection)?;
+                    // Before the new token is stored: it is the one that stays.
+                    revoke_tokens(
+                        connection,
+                        identity.customer_id,
+                        &TokenRevocation::All,
+                        identity.linked_at,
+                    )?;
+                }
                 insert_token(connection, identity.customer_id, token)
             })
             .map_err(storage_error)
