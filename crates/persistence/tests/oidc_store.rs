@@ -119,21 +119,25 @@ fn a_taken_email_creates_nothing() {
         .is_none());
 }
 
-/// An account whose email was never verified, with a password and the live tokens `keys`.
+/// An account whose email was never verified, with a password, a provider identity (https://id's `squatter`,
+/// whose provider did not verify the address) and the live tokens `keys`.
 fn squatted_account(db: &TestDatabase, keys: &[&str]) -> Customer {
-    let customers = PgCustomerRepository::new(db.pool());
-    let account = customers
-        .insert(
+    let (first, others) = keys.split_first().unwrap();
+    let account = PgOidcStore::new(db.pool())
+        .create_linked(
             &NewCustomer {
                 password_hash: Some("squatter-hash".into()),
                 ..new_customer("alice@example.test")
             },
-            None,
+            "https://id",
+            "squatter",
+            now(),
+            &grant(first),
         )
         .unwrap();
     assert!(!account.is_verified);
     let tokens = PgTokenRepository::new(db.pool());
-    for key in keys {
+    for key in others {
         tokens.issue(account.id, &grant(key)).unwrap();
     }
     account
@@ -148,12 +152,17 @@ fn identity_of(account: &Customer) -> LinkedIdentity {
     }
 }
 
-/// (password hash, verified, whether each of `keys` is revoked) of the account.
-fn access_to(
-    db: &TestDatabase,
-    account: &Customer,
-    keys: &[&str],
-) -> (Option<String>, bool, Vec<bool>) {
+/// What opens an account, as stored.
+#[derive(Debug, PartialEq, Eq)]
+struct Access {
+    password_hash: Option<String>,
+    verified: bool,
+    squatter_linked: bool,
+    /// Whether each token asked about is revoked.
+    revoked: Vec<bool>,
+}
+
+fn access_to(db: &TestDatabase, account: &Customer, keys: &[&str]) -> Access {
     let stored = PgCustomerRepository::new(db.pool())
         .find_credentials_by_id(account.id)
         .unwrap()
@@ -170,7 +179,15 @@ fn access_to(
                 .is_some()
         })
         .collect();
-    (stored.password_hash, stored.customer.is_verified, revoked)
+    let squatter = PgOidcStore::new(db.pool())
+        .find_linked("https://id", "squatter")
+        .unwrap();
+    Access {
+        password_hash: stored.password_hash,
+        verified: stored.customer.is_verified,
+        squatter_linked: squatter.is_some_and(|customer| customer.id == account.id),
+        revoked,
+    }
 }
 
 /// Links the account to https://id's `alice` with the new token `key`, and checks that the link is found.
@@ -190,18 +207,28 @@ fn linking_an_account_keeping_its_access_marks_it_verified_and_stores_the_token(
     link(&db, &account, PriorAccess::Kept, "new");
     assert_eq!(
         access_to(&db, &account, &["old", "new"]),
-        (Some("squatter-hash".into()), true, vec![false, false])
+        Access {
+            password_hash: Some("squatter-hash".into()),
+            verified: true,
+            squatter_linked: true,
+            revoked: vec![false, false],
+        }
     );
 }
 
 #[test]
-fn linking_an_account_withdrawing_its_access_removes_its_password_and_old_tokens() {
+fn linking_an_account_withdrawing_its_access_removes_its_password_old_tokens_and_other_links() {
     let db = TestDatabase::new();
     let account = squatted_account(&db, &["old-1", "old-2"]);
     link(&db, &account, PriorAccess::Withdrawn, "new");
     assert_eq!(
         access_to(&db, &account, &["old-1", "old-2", "new"]),
-        (None, true, vec![true, true, false])
+        Access {
+            password_hash: None,
+            verified: true,
+            squatter_linked: false,
+            revoked: vec![true, true, false],
+        }
     );
 }
 
@@ -221,6 +248,11 @@ fn a_link_that_fails_withdraws_nothing() {
     assert_eq!(store.find_linked("https://id", "alice").unwrap(), None);
     assert_eq!(
         access_to(&db, &account, &["old"]),
-        (Some("squatter-hash".into()), false, vec![false])
+        Access {
+            password_hash: Some("squatter-hash".into()),
+            verified: false,
+            squatter_linked: true,
+            revoked: vec![false],
+        }
     );
 }

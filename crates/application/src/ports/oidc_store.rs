@@ -15,13 +15,15 @@ pub struct PendingLogin {
     pub created_at: DateTime<Utc>,
 }
 
-/// What becomes of an account's password and API tokens when it is linked to a provider identity.
+/// What becomes of an account's other ways in (password, API tokens, provider identities) when it is linked to a
+/// provider identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PriorAccess {
     /// They stay: the account's email was verified, so they are its owner's.
     Kept,
-    /// Every token is revoked and the password removed: the email was never verified, so whoever set them may
-    /// not own the address the provider has just vouched for (pre-account takeover).
+    /// Every token is revoked, the password removed and any other provider identity unlinked: the email was
+    /// never verified, so whoever set them up may not own the address the provider has just vouched for
+    /// (pre-account takeover).
     Withdrawn,
 }
 
@@ -53,8 +55,8 @@ pub trait OidcStore: Send + Sync {
     /// The account's link, if it has one.
     fn identity_of(&self, customer: CustomerId) -> Result<Option<LinkedIdentity>, RepositoryError>;
 
-    /// Links an existing account to the subject (marking its email verified), does to its password and tokens
-    /// what `prior` says (tokens revoked at `identity.linked_at`), and stores its new token, atomically.
+    /// Links an existing account to the subject (marking its email verified), does to its other ways in what
+    /// `prior` says (tokens revoked at `identity.linked_at`), and stores its new token, atomically.
     fn link(
         &self,
         identity: &LinkedIdentity,

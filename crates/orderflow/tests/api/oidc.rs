@@ -200,6 +200,15 @@ async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_
     assert_eq!(info["oidc_info"], Value::Null, "not linked");
 }
 
+async fn assert_revoked(app: &TestApp, token: &str) {
+    let (status, body) = json_of(app.get("/api/v1/customers/profile/", Some(token)).await).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the token still opens the account: {body}"
+    );
+}
+
 /// Pre-account takeover: someone registered the address before its owner ever signed in. When the provider vouches
 /// for the address, the squatter's password and token stop working; the owner's sign-in works and can set a
 /// password with no old one.
@@ -218,16 +227,7 @@ async fn a_verified_sign_in_takes_a_never_verified_account_back_from_whoever_reg
     );
     let owner_token = body["token"].as_str().unwrap().to_owned();
 
-    let (status, _) = json_of(
-        app.get("/api/v1/customers/profile/", Some(&squatter_token))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        status,
-        StatusCode::UNAUTHORIZED,
-        "the squatter's token is revoked"
-    );
+    assert_revoked(app, &squatter_token).await;
     let (status, body) = json_of(app.log_in("victim@example.test", PASSWORD).await).await;
     assert_ne!(
         status,
@@ -269,6 +269,37 @@ async fn a_verified_sign_in_takes_a_never_verified_account_back_from_whoever_reg
     let (status, body) = json_of(change(json!({"new_password": "another-choice-10"})).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["old_password"], json!(["This field is required."]));
+}
+
+/// The same when the account was made through the provider with an address it did not verify: that provider
+/// identity stops opening the account once the address's owner signs in verified.
+#[tokio::test]
+async fn a_verified_sign_in_unlinks_the_identity_that_made_the_account_with_an_unverified_address()
+{
+    let setup = setup().await;
+    let app = &setup.app;
+    let (status, squatted) = sign_in(&setup, "unverified-victim").await;
+    assert_eq!(status, StatusCode::OK, "{squatted}");
+    assert_eq!(squatted["customer"]["is_verified"], false);
+
+    let (status, owned) = sign_in(&setup, "victim").await;
+    assert_eq!(status, StatusCode::OK, "{owned}");
+    assert_eq!(owned["customer"]["id"], squatted["customer"]["id"]);
+    let squatter_token = squatted["token"].as_str().unwrap();
+    assert_revoked(app, squatter_token).await;
+    let (status, body) = sign_in(&setup, "unverified-victim").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the squatter's identity no longer opens it: {body}"
+    );
+    let owner_token = owned["token"].as_str().unwrap();
+    let (_, info) = json_of(
+        app.get("/api/v1/auth/oidc/userinfo/", Some(owner_token))
+            .await,
+    )
+    .await;
+    assert_eq!(info["oidc_info"]["subject"], "victim");
 }
 
 #[tokio::test]

@@ -38,6 +38,24 @@ fn insert_identity(connection: &mut PgConnection, identity: &LinkedIdentity) -> 
         .map(drop)
 }
 
+/// Every way into the account: its password, its tokens (revoked at `at`) and its provider identities.
+fn withdraw_access(
+    connection: &mut PgConnection,
+    customer: CustomerId,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(customers::table.find(customer.0))
+        .set((
+            customers::password_hash.eq(None::<String>),
+            customers::updated_at.eq(at),
+        ))
+        .execute(connection)?;
+    revoke_tokens(connection, customer, &TokenRevocation::All, at)?;
+    diesel::delete(oidc_identities::table.filter(oidc_identities::customer_id.eq(customer.0)))
+        .execute(connection)
+        .map(drop)
+}
+
 impl OidcStore for PgOidcStore {
     fn save_pending(&self, login: &PendingLogin) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
@@ -135,29 +153,17 @@ impl OidcStore for PgOidcStore {
         token: &TokenGrant,
     ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        let account = customers::table.find(identity.customer_id.0);
         connection
             .transaction(|connection| {
+                // First: the new identity and token are the ways in that stay.
+                if prior == PriorAccess::Withdrawn {
+                    withdraw_access(connection, identity.customer_id, identity.linked_at)?;
+                }
                 insert_identity(connection, identity)?;
                 // The provider vouched for the address.
-                diesel::update(account)
+                diesel::update(customers::table.find(identity.customer_id.0))
                     .set(customers::is_verified.eq(true))
                     .execute(connection)?;
-                if prior == PriorAccess::Withdrawn {
-                    diesel::update(account)
-                        .set((
-                            customers::password_hash.eq(None::<String>),
-                            customers::updated_at.eq(identity.linked_at),
-                        ))
-                        .execute(connection)?;
-                    // Before the new token is stored: it is the one that stays.
-                    revoke_tokens(
-                        connection,
-                        identity.customer_id,
-                        &TokenRevocation::All,
-                        identity.linked_at,
-                    )?;
-                }
                 insert_token(connection, identity.customer_id, token)
             })
             .map_err(storage_error)

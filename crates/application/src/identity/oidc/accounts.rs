@@ -76,9 +76,10 @@ impl OidcAccounts {
             if !customer.is_active {
                 return Err(OidcError::Inactive);
             }
-            // Anyone can register an address they do not own and set a password on it. Once the provider
-            // vouches for the address, only its owner may keep a way in: a never-verified account loses its
-            // password and tokens (the owner can set a password again with change_password).
+            // Anyone can register an address they do not own (with a password, or through a provider that does
+            // not verify it). Once the provider vouches for the address, only its owner may keep a way in: a
+            // never-verified account loses its password, tokens and other provider links (the owner can set a
+            // password again with change_password).
             let prior = if customer.is_verified {
                 PriorAccess::Kept
             } else {
