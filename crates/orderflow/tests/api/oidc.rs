@@ -177,6 +177,17 @@ async fn a_whole_sign_in_through_a_certified_provider_gives_a_working_token_and_
     assert_eq!(again["customer"]["id"], profile["id"]);
 }
 
+/// The 409 of an unverified provider email that belongs to an account: what to do, and nothing of the account.
+const EMAIL_TAKEN: &str = "The email address your identity provider shared belongs to an account here, and the \
+    provider has not verified it, so you cannot be signed in to that account this way. Verify the address with your \
+    identity provider and sign in again, or sign in to the account as you usually do.";
+
+fn refused_without_naming_the_account(status: StatusCode, body: &Value, email: &str) {
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(!body.to_string().contains(email), "{body}");
+    assert_eq!(body, &json!({"detail": EMAIL_TAKEN}));
+}
+
 #[tokio::test]
 async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_not() {
     let setup = setup().await;
@@ -187,8 +198,15 @@ async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_
 
     let (carol_token, carol) = setup.app.register("carol@example.test").await;
     let (status, body) = sign_in(&setup, "unverified-carol").await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["detail"].as_str().unwrap().contains("did not verify"));
+    refused_without_naming_the_account(status, &body, "carol@example.test");
+    // The same identity through auth/oidc/token/.
+    let (id_token, access_token, nonce) = provider_tokens(&setup, "unverified-carol").await;
+    let (status, body) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
+    )
+    .await;
+    refused_without_naming_the_account(status, &body, "carol@example.test");
     let (_, info) = json_of(
         setup
             .app
@@ -287,12 +305,9 @@ async fn a_verified_sign_in_unlinks_the_identity_that_made_the_account_with_an_u
     assert_eq!(owned["customer"]["id"], squatted["customer"]["id"]);
     let squatter_token = squatted["token"].as_str().unwrap();
     assert_revoked(app, squatter_token).await;
+    // The squatter's identity no longer opens it.
     let (status, body) = sign_in(&setup, "unverified-victim").await;
-    assert_eq!(
-        status,
-        StatusCode::CONFLICT,
-        "the squatter's identity no longer opens it: {body}"
-    );
+    refused_without_naming_the_account(status, &body, "victim@example.test");
     let owner_token = owned["token"].as_str().unwrap();
     let (_, info) = json_of(
         app.get("/api/v1/auth/oidc/userinfo/", Some(owner_token))
@@ -380,6 +395,11 @@ async fn a_provider_refusal_or_an_unknown_state_is_a_400_that_signs_no_one_in() 
     assert_eq!(setup.app.count("api_tokens"), 0);
 }
 
+/// `auth/oidc/token/` with `body`: (status, body).
+async fn trade(app: &TestApp, body: Value) -> (StatusCode, Value) {
+    json_of(app.post("/api/v1/auth/oidc/token/", None, body).await).await
+}
+
 /// Runs the flow as an app would on its own (PKCE, nonce): the provider's ID token, access token and the nonce.
 async fn provider_tokens(setup: &Setup, account: &str) -> (String, String, String) {
     let browser = browser();
@@ -439,31 +459,15 @@ async fn the_token_endpoint_trades_a_valid_id_token_and_refuses_a_tampered_one()
     let mut tampered = id_token.clone().into_bytes();
     tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": tampered}),
-            )
-            .await,
-    )
-    .await;
+    let (status, body) = trade(&setup.app, json!({"id_token": tampered})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(body["detail"]
         .as_str()
         .unwrap()
         .starts_with("Invalid ID token"));
-    let (status, _) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "nonce": "another"}),
-            )
-            .await,
+    let (status, _) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "nonce": "another"}),
     )
     .await;
     assert_eq!(
@@ -474,30 +478,14 @@ async fn the_token_endpoint_trades_a_valid_id_token_and_refuses_a_tampered_one()
     assert_eq!(setup.app.count("customers"), 0);
 
     // This provider's ID tokens carry only `sub`; the email comes from userinfo, with the access token.
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "nonce": nonce}),
-            )
-            .await,
-    )
-    .await;
+    let (status, body) = trade(&setup.app, json!({"id_token": id_token, "nonce": nonce})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("no email"));
     assert_eq!(setup.app.count("customers"), 0);
 
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
-            )
-            .await,
+    let (status, body) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");

@@ -71,7 +71,7 @@ impl OidcAccounts {
         if let Some(existing) = self.customers.find_credentials_by_email(&email)? {
             let customer = existing.customer;
             if !claims.email_verified {
-                return Err(OidcError::EmailTaken(email.to_string()));
+                return Err(OidcError::EmailTaken);
             }
             if !customer.is_active {
                 return Err(OidcError::Inactive);

@@ -139,7 +139,7 @@ fn an_unverified_email_of_an_existing_account_links_nothing() {
     store.expect_create_linked().never();
     let refused = accounts(store, existing_alice(false), MockTokenRepository::new())
         .sign_in(&claims(Some("alice@x.com"), false));
-    assert!(matches!(refused, Err(OidcError::EmailTaken(email)) if email == "alice@x.com"));
+    assert!(matches!(refused, Err(OidcError::EmailTaken)));
 }
 
 #[test]
