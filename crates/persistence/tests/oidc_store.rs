@@ -1,7 +1,9 @@
 //! OpenID Connect storage against a real Postgres: single-use pending logins, identities, atomic creation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamptz};
+use diesel::{QueryableByName, RunQueryDsl};
 use orderflow_application::ports::{
     CustomerRepository, InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, PriorAccess,
     TokenGrant, TokenHash, TokenRepository,
@@ -11,7 +13,7 @@ use orderflow_persistence::{PgCustomerRepository, PgOidcStore, PgTokenRepository
 use orderflow_test_support::fixtures::new_customer;
 use orderflow_test_support::TestDatabase;
 
-fn now() -> chrono::DateTime<Utc> {
+fn now() -> DateTime<Utc> {
     Utc::now()
         .duration_trunc(Duration::microseconds(1))
         .unwrap()
@@ -30,18 +32,21 @@ fn a_pending_login_is_taken_once_and_only_while_fresh() {
     let db = TestDatabase::new();
     let store = PgOidcStore::new(db.pool());
     let at = now();
+    let not_before = at - Duration::minutes(10);
     for (state, created_at) in [("fresh", at), ("stale", at - Duration::minutes(11))] {
         store
-            .save_pending(&PendingLogin {
-                state: state.into(),
-                nonce: format!("nonce-{state}"),
-                pkce_verifier: format!("verifier-{state}"),
-                next: Some(NextPath::parse("/orders").unwrap()),
-                created_at,
-            })
+            .save_pending(
+                &PendingLogin {
+                    state: state.into(),
+                    nonce: format!("nonce-{state}"),
+                    pkce_verifier: format!("verifier-{state}"),
+                    next: Some(NextPath::parse("/orders").unwrap()),
+                    created_at,
+                },
+                not_before,
+            )
             .unwrap();
     }
-    let not_before = at - Duration::minutes(10);
     let taken = store.take_pending("fresh", not_before).unwrap().unwrap();
     assert_eq!(
         (
@@ -62,6 +67,79 @@ fn a_pending_login_is_taken_once_and_only_while_fresh() {
         "expired"
     );
     assert_eq!(store.take_pending("never", not_before).unwrap(), None);
+}
+
+/// `count` pending logins `{prefix}-1` (started at `newest`), `{prefix}-2` (a second earlier), ...
+fn insert_pending(db: &TestDatabase, prefix: &str, count: i32, newest: DateTime<Utc>) {
+    diesel::sql_query(
+        "INSERT INTO oidc_pending_logins (state, nonce, pkce_verifier, created_at) \
+         SELECT $1 || '-' || n, 'nonce', 'verifier', $2 - (n - 1) * interval '1 second' \
+         FROM generate_series(1, $3) n",
+    )
+    .bind::<Text, _>(prefix)
+    .bind::<Timestamptz, _>(newest)
+    .bind::<Integer, _>(count)
+    .execute(&mut db.connection())
+    .unwrap();
+}
+
+/// How many pending logins are stored (started before `not_before`, at or after it).
+fn pending_counts(db: &TestDatabase, not_before: DateTime<Utc>) -> (i64, i64) {
+    #[derive(QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        expired: i64,
+        #[diesel(sql_type = BigInt)]
+        running: i64,
+    }
+    let counts: Counts = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE created_at < $1) AS expired, \
+                count(*) FILTER (WHERE created_at >= $1) AS running \
+         FROM oidc_pending_logins",
+    )
+    .bind::<Timestamptz, _>(not_before)
+    .get_result(&mut db.connection())
+    .unwrap();
+    (counts.expired, counts.running)
+}
+
+#[test]
+fn every_new_pending_login_deletes_expired_ones_a_bounded_number_at_a_time_and_keeps_running_ones()
+{
+    let db = TestDatabase::new();
+    let store = PgOidcStore::new(db.pool());
+    let at = now();
+    let not_before = at - Duration::minutes(10);
+    // 250 abandoned sign-ins (the newest 11 minutes old) and 2 still running.
+    insert_pending(&db, "abandoned", 250, at - Duration::minutes(11));
+    insert_pending(&db, "running", 2, at - Duration::minutes(9));
+    let start = |state: &str| {
+        let login = PendingLogin {
+            state: state.into(),
+            nonce: "nonce".into(),
+            pkce_verifier: "verifier".into(),
+            next: None,
+            created_at: at,
+        };
+        store.save_pending(&login, not_before).unwrap();
+    };
+
+    start("new-1");
+    assert_eq!(
+        pending_counts(&db, not_before),
+        (150, 3),
+        "100 at most, oldest first"
+    );
+    // A callback deletes as many (then its own row), and never hands out an expired login the purge has not
+    // reached yet.
+    assert_eq!(store.take_pending("abandoned-1", not_before).unwrap(), None);
+    assert_eq!(pending_counts(&db, not_before), (49, 3));
+    start("new-2");
+    assert_eq!(pending_counts(&db, not_before), (0, 4));
+    assert!(store
+        .take_pending("running-2", not_before)
+        .unwrap()
+        .is_some());
 }
 
 #[test]

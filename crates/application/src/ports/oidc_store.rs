@@ -38,10 +38,16 @@ pub struct LinkedIdentity {
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait OidcStore: Send + Sync {
-    fn save_pending(&self, login: &PendingLogin) -> Result<(), RepositoryError>;
+    /// Stores a login in progress and deletes some of those started before `not_before` (expired), a bounded
+    /// number each time: abandoned sign-ins do not pile up, and no write pays for a whole backlog.
+    fn save_pending(
+        &self,
+        login: &PendingLogin,
+        not_before: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
 
     /// Removes and returns the login started with `state`, if it was started after `not_before`: a state is
-    /// used once. Older pending logins are swept on the way.
+    /// used once. Some expired pending logins are deleted on the way, as by `save_pending`.
     fn take_pending(
         &self,
         state: &str,

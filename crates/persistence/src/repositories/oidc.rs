@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamptz};
 use orderflow_application::ports::{
     InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, PriorAccess, TokenGrant,
     TokenRevocation,
@@ -24,6 +25,23 @@ impl PgOidcStore {
     pub fn new(pool: DbPool) -> Self {
         Self { pool }
     }
+}
+
+/// The most expired pending logins one write deletes: enough to clear faster than sign-ins are started, few enough
+/// that no request waits long for a backlog (a burst of abandoned sign-ins is cleared over the following writes).
+const EXPIRED_PURGED_PER_WRITE: i64 = 100;
+
+/// Deletes up to [`EXPIRED_PURGED_PER_WRITE`] pending logins started before `not_before`, oldest first (a range of
+/// the `created_at` index). Rows another transaction is deleting are skipped rather than waited for.
+fn purge_expired(connection: &mut PgConnection, not_before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM oidc_pending_logins WHERE state IN \
+           (SELECT state FROM oidc_pending_logins WHERE created_at < $1 \
+            ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind::<Timestamptz, _>(not_before)
+    .bind::<BigInt, _>(EXPIRED_PURGED_PER_WRITE)
+    .execute(connection)
 }
 
 fn insert_identity(connection: &mut PgConnection, identity: &LinkedIdentity) -> QueryResult<()> {
@@ -57,8 +75,13 @@ fn withdraw_access(
 }
 
 impl OidcStore for PgOidcStore {
-    fn save_pending(&self, login: &PendingLogin) -> Result<(), RepositoryError> {
+    fn save_pending(
+        &self,
+        login: &PendingLogin,
+        not_before: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
+        purge_expired(&mut connection, not_before).map_err(storage_error)?;
         diesel::insert_into(oidc_pending_logins::table)
             .values((
                 oidc_pending_logins::state.eq(&login.state),
@@ -78,12 +101,9 @@ impl OidcStore for PgOidcStore {
         not_before: DateTime<Utc>,
     ) -> Result<Option<PendingLogin>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        diesel::delete(
-            oidc_pending_logins::table.filter(oidc_pending_logins::created_at.lt(not_before)),
-        )
-        .execute(&mut connection)
-        .map_err(storage_error)?;
-        // DELETE ... RETURNING: of two callbacks with one state, only one gets the row.
+        purge_expired(&mut connection, not_before).map_err(storage_error)?;
+        // DELETE ... RETURNING: of two callbacks with one state, only one gets the row (an expired one too, for
+        // the purge may not have reached it, but it is not handed out).
         let taken = diesel::delete(oidc_pending_logins::table.find(state))
             .returning((
                 oidc_pending_logins::state,
@@ -95,16 +115,18 @@ impl OidcStore for PgOidcStore {
             .get_result::<(String, String, String, Option<String>, DateTime<Utc>)>(&mut connection)
             .optional()
             .map_err(storage_error)?;
-        Ok(taken.map(
-            |(state, nonce, pkce_verifier, next, created_at)| PendingLogin {
-                state,
-                nonce,
-                pkce_verifier,
-                // Stored only after it was checked; a row that no longer parses just loses its `next`.
-                next: next.and_then(|path| NextPath::parse(&path).ok()),
-                created_at,
-            },
-        ))
+        Ok(taken
+            .filter(|(.., created_at)| *created_at >= not_before)
+            .map(
+                |(state, nonce, pkce_verifier, next, created_at)| PendingLogin {
+                    state,
+                    nonce,
+                    pkce_verifier,
+                    // Stored only after it was checked; a row that no longer parses just loses its `next`.
+                    next: next.and_then(|path| NextPath::parse(&path).ok()),
+                    created_at,
+                },
+            ))
     }
 
     fn find_linked(

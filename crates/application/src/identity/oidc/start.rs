@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use chrono::Duration;
 use orderflow_domain::identity::NextPath;
 
-use super::OidcError;
+use super::{OidcError, PENDING_LOGIN_MINUTES};
 use crate::ports::{Clock, IdentityProvider, OidcStore, PendingLogin};
 
 /// Where to send the browser, and the state it must come back with (the HTTP layer also binds it to the browser).
@@ -42,13 +43,17 @@ impl StartOidcLogin {
             .transpose()
             .map_err(|e| OidcError::BadRequest(e.to_string()))?;
         let request = self.provider.authorization_request()?;
-        self.store.save_pending(&PendingLogin {
-            state: request.state.clone(),
-            nonce: request.nonce,
-            pkce_verifier: request.pkce_verifier,
-            next,
-            created_at: self.clock.now(),
-        })?;
+        let now = self.clock.now();
+        self.store.save_pending(
+            &PendingLogin {
+                state: request.state.clone(),
+                nonce: request.nonce,
+                pkce_verifier: request.pkce_verifier,
+                next,
+                created_at: now,
+            },
+            now - Duration::minutes(PENDING_LOGIN_MINUTES),
+        )?;
         Ok(StartedLogin {
             url: request.url,
             state: request.state,

@@ -220,15 +220,16 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
     let mut store = MockOidcStore::new();
     store
         .expect_save_pending()
-        .withf(|login| {
+        .withf(|login, not_before| {
             login.state == "s1"
                 && login.nonce == "n1"
                 && login.pkce_verifier == "v1"
                 && login.next.as_ref().map(|n| n.as_str()) == Some("/orders")
                 && login.created_at == now()
+                && *not_before == now() - Duration::minutes(10)
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let start = StartOidcLogin::new(
         Arc::new(provider_with_request()),
         Arc::new(store),
