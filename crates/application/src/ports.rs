@@ -52,7 +52,7 @@ pub use notification_queries::{
     NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
 };
 pub use notifier::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
-pub use oidc_store::{LinkedIdentity, OidcStore, PendingLogin};
+pub use oidc_store::{LinkedIdentity, OidcStore, PendingLogin, PriorAccess};
 pub use order_queries::{
     OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
 };

@@ -33,7 +33,8 @@ pub enum ChangePasswordError {
 }
 
 /// Changes the caller's password after checking the old one, and signs out every other session: whoever may have
-/// learnt the old password loses the tokens obtained with it.
+/// learnt the old password loses the tokens obtained with it. An account without a password sets one with
+/// `new_password` alone.
 pub struct ChangePassword {
     customers: Arc<dyn CustomerRepository>,
     hasher: Arc<dyn PasswordHasher>,
@@ -64,8 +65,17 @@ impl ChangePassword {
         principal: &Principal,
         input: ChangePasswordInput,
     ) -> Result<(), ChangePasswordError> {
+        let stored = self
+            .customers
+            .find_credentials_by_id(principal.customer.id)?;
+        // `Some(None)`: the account has no password (made by a provider sign-in, or its password was removed
+        // when a provider identity was linked to it). Its token is the only proof there is: no old password asked.
+        let current_hash = stored.as_ref().map(|s| s.password_hash.as_deref());
         let mut errors = FieldErrors::new();
-        let old = required(&mut errors, "old_password", &input.old_password);
+        let old = match current_hash {
+            Some(None) => None,
+            _ => required(&mut errors, "old_password", &input.old_password),
+        };
         if let Some(old) = old {
             fields::password_length(&mut errors, "old_password", old);
         }
@@ -79,29 +89,33 @@ impl ChangePassword {
                 &self.policy,
             );
         }
-        let (Some(old), Some(new)) = (old, new) else {
+        let Some(new) = new else {
             return Err(ChangePasswordError::Invalid(errors));
         };
-        // Counted before the old password is checked; a right one takes its attempt back.
-        let limits = self.attempts.limits();
-        let mut keys = vec![(
-            AttemptKey::password_change_account(principal.customer.id),
-            limits.password_change_per_account,
-        )];
-        if let Some(address) = &input.client_address {
-            keys.push((
-                AttemptKey::password_change_address(address),
-                limits.password_change_per_address,
-            ));
-        }
-        let attempt = self.attempts.reserve(&keys)??;
-        let stored = self
-            .customers
-            .find_credentials_by_id(principal.customer.id)?;
-        let old_is_right = match stored.as_ref().and_then(|s| s.password_hash.as_deref()) {
-            Some(_) if errors.has("old_password") => true,
-            Some(hash) => self.hasher.verify(old, hash)?,
-            None => false,
+        // A guess at the old password is counted before it is checked; a right one takes its attempt back.
+        let attempt = match (current_hash, old) {
+            (Some(Some(_)), Some(_)) if !errors.has("old_password") => {
+                let limits = self.attempts.limits();
+                let mut keys = vec![(
+                    AttemptKey::password_change_account(principal.customer.id),
+                    limits.password_change_per_account,
+                )];
+                if let Some(address) = &input.client_address {
+                    keys.push((
+                        AttemptKey::password_change_address(address),
+                        limits.password_change_per_address,
+                    ));
+                }
+                self.attempts.reserve(&keys)??
+            }
+            _ => None,
+        };
+        let old_is_right = match (current_hash, old) {
+            (Some(None), _) => true,
+            (Some(Some(_)), _) if errors.has("old_password") => true,
+            (Some(Some(hash)), Some(old)) => self.hasher.verify(old, hash)?,
+            // No such account any more (or no old password, already reported).
+            _ => false,
         };
         if old_is_right {
             self.attempts.release(attempt)?;
@@ -159,6 +173,7 @@ mod tests {
             .returning(|_| Ok(()));
         ledger
     }
+
     use orderflow_domain::identity::Role;
 
     fn principal() -> Principal {
@@ -169,12 +184,38 @@ mod tests {
     }
 
     fn with_stored_hash(customers: &mut MockCustomerRepository) {
-        customers.expect_find_credentials_by_id().returning(|_| {
-            Ok(Some(StoredCredentials {
-                customer: customer(9, "dan@example.com", Role::Customer),
-                password_hash: Some("old-hash".into()),
-            }))
-        });
+        with_password_hash(customers, Some("old-hash"));
+    }
+
+    fn with_password_hash(customers: &mut MockCustomerRepository, hash: Option<&'static str>) {
+        customers
+            .expect_find_credentials_by_id()
+            .returning(move |_| {
+                Ok(Some(StoredCredentials {
+                    customer: customer(9, "dan@example.com", Role::Customer),
+                    password_hash: hash.map(Into::into),
+                }))
+            });
+    }
+
+    /// `fresh-secret-22` must be hashed and stored, every token but the current one revoked.
+    fn expect_fresh_password(
+        customers: &mut MockCustomerRepository,
+        hasher: &mut MockPasswordHasher,
+    ) {
+        customers
+            .expect_set_password()
+            .withf(|id, hash, revoke, _| {
+                id.0 == 9
+                    && hash == "new-hash"
+                    && *revoke == TokenRevocation::AllExcept(token_hash("current"))
+            })
+            .times(1)
+            .returning(|_, _, _, _| Ok(()));
+        hasher
+            .expect_hash()
+            .withf(|p| p == "fresh-secret-22")
+            .returning(|_| Ok("new-hash".into()));
     }
 
     fn input(old: &str, new: &str) -> ChangePasswordInput {
@@ -211,7 +252,7 @@ mod tests {
                 })
             });
         let mut customers = MockCustomerRepository::new();
-        customers.expect_find_credentials_by_id().never();
+        with_stored_hash(&mut customers);
         customers.expect_set_password().never();
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_verify().never();
@@ -229,24 +270,12 @@ mod tests {
     fn sets_the_new_hash_and_revokes_every_other_token() {
         let mut customers = MockCustomerRepository::new();
         with_stored_hash(&mut customers);
-        customers
-            .expect_set_password()
-            .withf(|id, hash, revoke, _| {
-                id.0 == 9
-                    && hash == "new-hash"
-                    && *revoke == TokenRevocation::AllExcept(token_hash("current"))
-            })
-            .times(1)
-            .returning(|_, _, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
+        expect_fresh_password(&mut customers, &mut hasher);
         hasher
             .expect_verify()
             .withf(|p, h| p == "old-secret-1" && h == "old-hash")
             .returning(|_, _| Ok(true));
-        hasher
-            .expect_hash()
-            .withf(|p| p == "fresh-secret-22")
-            .returning(|_| Ok("new-hash".into()));
         change(customers, hasher, granting(true))
             .execute(&principal(), input("old-secret-1", "fresh-secret-22"))
             .unwrap();
@@ -285,14 +314,52 @@ mod tests {
         assert!(errors.messages("new_password").len() >= 2);
     }
 
+    fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> ChangePassword {
+        // No guess at an old password is made: nothing may be counted.
+        change(customers, hasher, MockAttemptLedger::new())
+    }
+
+    fn only_new(new: &str) -> ChangePasswordInput {
+        ChangePasswordInput {
+            old_password: None,
+            new_password: Some(new.into()),
+            client_address: Some("203.0.113.9".into()),
+        }
+    }
+
+    #[test]
+    fn an_account_without_a_password_sets_one_with_no_old_password() {
+        let mut customers = MockCustomerRepository::new();
+        with_password_hash(&mut customers, None);
+        let mut hasher = MockPasswordHasher::new();
+        expect_fresh_password(&mut customers, &mut hasher);
+        hasher.expect_verify().never();
+        use_case(customers, hasher)
+            .execute(&principal(), only_new("fresh-secret-22"))
+            .unwrap();
+    }
+
+    #[test]
+    fn without_a_password_the_new_one_still_follows_the_rules() {
+        let mut customers = MockCustomerRepository::new();
+        with_password_hash(&mut customers, None);
+        customers.expect_set_password().never();
+        let result =
+            use_case(customers, MockPasswordHasher::new()).execute(&principal(), only_new("1"));
+        let Err(ChangePasswordError::Invalid(errors)) = result else {
+            panic!("expected validation errors")
+        };
+        assert!(errors.messages("new_password").len() >= 2);
+        assert!(!errors.has("old_password"));
+    }
+
     #[test]
     fn both_fields_are_required() {
-        let result = change(
-            MockCustomerRepository::new(),
-            MockPasswordHasher::new(),
-            MockAttemptLedger::new(),
-        )
-        .execute(&principal(), ChangePasswordInput::default());
+        let mut customers = MockCustomerRepository::new();
+        with_stored_hash(&mut customers);
+        customers.expect_set_password().never();
+        let result = use_case(customers, MockPasswordHasher::new())
+            .execute(&principal(), ChangePasswordInput::default());
         let Err(ChangePasswordError::Invalid(errors)) = result else {
             panic!("expected validation errors")
         };

@@ -217,7 +217,12 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
             }
             OidcError::BadRequest(detail) => ApiError::BadRequest(detail),
             OidcError::InvalidToken(detail) => ApiError::Unauthenticated(detail),
-            OidcError::EmailTaken(_) => ApiError::Conflict(error.to_string()),
+            OidcError::EmailTaken => ApiError::Conflict(
+                "The email address your identity provider shared belongs to an account here, and the provider has \
+                 not verified it, so you cannot be signed in to that account this way. Verify the address with your \
+                 identity provider and sign in again, or sign in to the account as you usually do."
+                    .into(),
+            ),
             OidcError::Inactive => ApiError::InactiveUser,
             OidcError::Throttled(throttled) => {
                 too_many(throttled, "Too many sign-ins started from this address")

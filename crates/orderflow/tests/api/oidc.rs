@@ -10,7 +10,7 @@ use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::helpers::{json_of, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{json_of, spawn_app, spawn_app_with, TestApp, PASSWORD};
 
 const CALLBACK: &str = "/api/v1/auth/oidc/callback/";
 
@@ -177,6 +177,17 @@ async fn a_whole_sign_in_through_a_certified_provider_gives_a_working_token_and_
     assert_eq!(again["customer"]["id"], profile["id"]);
 }
 
+/// The 409 of an unverified provider email that belongs to an account: what to do, and nothing of the account.
+const EMAIL_TAKEN: &str = "The email address your identity provider shared belongs to an account here, and the \
+    provider has not verified it, so you cannot be signed in to that account this way. Verify the address with your \
+    identity provider and sign in again, or sign in to the account as you usually do.";
+
+fn refused_without_naming_the_account(status: StatusCode, body: &Value, email: &str) {
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(!body.to_string().contains(email), "{body}");
+    assert_eq!(body, &json!({"detail": EMAIL_TAKEN}));
+}
+
 #[tokio::test]
 async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_not() {
     let setup = setup().await;
@@ -187,8 +198,15 @@ async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_
 
     let (carol_token, carol) = setup.app.register("carol@example.test").await;
     let (status, body) = sign_in(&setup, "unverified-carol").await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(body["detail"].as_str().unwrap().contains("did not verify"));
+    refused_without_naming_the_account(status, &body, "carol@example.test");
+    // The same identity through auth/oidc/token/.
+    let (id_token, access_token, nonce) = provider_tokens(&setup, "unverified-carol").await;
+    let (status, body) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
+    )
+    .await;
+    refused_without_naming_the_account(status, &body, "carol@example.test");
     let (_, info) = json_of(
         setup
             .app
@@ -198,6 +216,105 @@ async fn a_verified_email_links_the_password_account_and_an_unverified_one_does_
     .await;
     assert_eq!(info["user"]["id"], carol["id"]);
     assert_eq!(info["oidc_info"], Value::Null, "not linked");
+}
+
+async fn assert_revoked(app: &TestApp, token: &str) {
+    let (status, body) = json_of(app.get("/api/v1/customers/profile/", Some(token)).await).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the token still opens the account: {body}"
+    );
+}
+
+/// Pre-account takeover: someone registered the address before its owner ever signed in. When the provider vouches
+/// for the address, the squatter's password and token stop working; the owner's sign-in works and can set a
+/// password with no old one.
+#[tokio::test]
+async fn a_verified_sign_in_takes_a_never_verified_account_back_from_whoever_registered_it() {
+    let setup = setup().await;
+    let app = &setup.app;
+    let (squatter_token, squatted) = app.register("victim@example.test").await;
+    assert_eq!(squatted["is_verified"], false);
+
+    let (status, body) = sign_in(&setup, "victim").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["customer"]["id"], squatted["id"],
+        "linked, not duplicated"
+    );
+    let owner_token = body["token"].as_str().unwrap().to_owned();
+
+    assert_revoked(app, &squatter_token).await;
+    let (status, body) = json_of(app.log_in("victim@example.test", PASSWORD).await).await;
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "the squatter's password is gone: {body}"
+    );
+    let (status, profile) = json_of(
+        app.get("/api/v1/customers/profile/", Some(&owner_token))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(profile["is_verified"], true);
+
+    // The owner sets a password of their own: no old one to give.
+    let change = |body: Value| {
+        app.post(
+            "/api/v1/customers/change_password/",
+            Some(&owner_token),
+            body,
+        )
+    };
+    let (status, body) = json_of(change(json!({"new_password": "short"})).await).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the password rules still apply: {body}"
+    );
+    assert!(body.get("old_password").is_none(), "{body}");
+    let (status, body) = json_of(change(json!({"new_password": "owner-chose-this-9"})).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = json_of(
+        app.log_in("victim@example.test", "owner-chose-this-9")
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Now that the account has a password, changing it takes the old one.
+    let (status, body) = json_of(change(json!({"new_password": "another-choice-10"})).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["old_password"], json!(["This field is required."]));
+}
+
+/// The same when the account was made through the provider with an address it did not verify: that provider
+/// identity stops opening the account once the address's owner signs in verified.
+#[tokio::test]
+async fn a_verified_sign_in_unlinks_the_identity_that_made_the_account_with_an_unverified_address()
+{
+    let setup = setup().await;
+    let app = &setup.app;
+    let (status, squatted) = sign_in(&setup, "unverified-victim").await;
+    assert_eq!(status, StatusCode::OK, "{squatted}");
+    assert_eq!(squatted["customer"]["is_verified"], false);
+
+    let (status, owned) = sign_in(&setup, "victim").await;
+    assert_eq!(status, StatusCode::OK, "{owned}");
+    assert_eq!(owned["customer"]["id"], squatted["customer"]["id"]);
+    let squatter_token = squatted["token"].as_str().unwrap();
+    assert_revoked(app, squatter_token).await;
+    // The squatter's identity no longer opens it.
+    let (status, body) = sign_in(&setup, "unverified-victim").await;
+    refused_without_naming_the_account(status, &body, "victim@example.test");
+    let owner_token = owned["token"].as_str().unwrap();
+    let (_, info) = json_of(
+        app.get("/api/v1/auth/oidc/userinfo/", Some(owner_token))
+            .await,
+    )
+    .await;
+    assert_eq!(info["oidc_info"]["subject"], "victim");
 }
 
 #[tokio::test]
@@ -278,6 +395,11 @@ async fn a_provider_refusal_or_an_unknown_state_is_a_400_that_signs_no_one_in() 
     assert_eq!(setup.app.count("api_tokens"), 0);
 }
 
+/// `auth/oidc/token/` with `body`: (status, body).
+async fn trade(app: &TestApp, body: Value) -> (StatusCode, Value) {
+    json_of(app.post("/api/v1/auth/oidc/token/", None, body).await).await
+}
+
 /// Runs the flow as an app would on its own (PKCE, nonce): the provider's ID token, access token and the nonce.
 async fn provider_tokens(setup: &Setup, account: &str) -> (String, String, String) {
     let browser = browser();
@@ -337,31 +459,15 @@ async fn the_token_endpoint_trades_a_valid_id_token_and_refuses_a_tampered_one()
     let mut tampered = id_token.clone().into_bytes();
     tampered[middle] = if tampered[middle] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": tampered}),
-            )
-            .await,
-    )
-    .await;
+    let (status, body) = trade(&setup.app, json!({"id_token": tampered})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(body["detail"]
         .as_str()
         .unwrap()
         .starts_with("Invalid ID token"));
-    let (status, _) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "nonce": "another"}),
-            )
-            .await,
+    let (status, _) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "nonce": "another"}),
     )
     .await;
     assert_eq!(
@@ -372,30 +478,14 @@ async fn the_token_endpoint_trades_a_valid_id_token_and_refuses_a_tampered_one()
     assert_eq!(setup.app.count("customers"), 0);
 
     // This provider's ID tokens carry only `sub`; the email comes from userinfo, with the access token.
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "nonce": nonce}),
-            )
-            .await,
-    )
-    .await;
+    let (status, body) = trade(&setup.app, json!({"id_token": id_token, "nonce": nonce})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("no email"));
     assert_eq!(setup.app.count("customers"), 0);
 
-    let (status, body) = json_of(
-        setup
-            .app
-            .post(
-                "/api/v1/auth/oidc/token/",
-                None,
-                json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
-            )
-            .await,
+    let (status, body) = trade(
+        &setup.app,
+        json!({"id_token": id_token, "access_token": access_token, "nonce": nonce}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");

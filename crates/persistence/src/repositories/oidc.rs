@@ -2,14 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamptz};
 use orderflow_application::ports::{
-    InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, TokenGrant,
+    InsertCustomerError, LinkedIdentity, OidcStore, PendingLogin, PriorAccess, TokenGrant,
+    TokenRevocation,
 };
 use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, NextPath};
 
 use super::customers::insert_customer;
 use super::rows::CustomerRow;
-use super::tokens::insert_token;
+use super::tokens::{insert_token, revoke_tokens};
 use crate::error::storage_error;
 use crate::pool::{connection, DbPool};
 use crate::schema::{customers, oidc_identities, oidc_pending_logins};
@@ -25,6 +27,23 @@ impl PgOidcStore {
     }
 }
 
+/// The most expired pending logins one write deletes: enough to clear faster than sign-ins are started, few enough
+/// that no request waits long for a backlog (a burst of abandoned sign-ins is cleared over the following writes).
+const EXPIRED_PURGED_PER_WRITE: i64 = 100;
+
+/// Deletes up to [`EXPIRED_PURGED_PER_WRITE`] pending logins started before `not_before`, oldest first (a range of
+/// the `created_at` index). Rows another transaction is deleting are skipped rather than waited for.
+fn purge_expired(connection: &mut PgConnection, not_before: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM oidc_pending_logins WHERE state IN \
+           (SELECT state FROM oidc_pending_logins WHERE created_at < $1 \
+            ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind::<Timestamptz, _>(not_before)
+    .bind::<BigInt, _>(EXPIRED_PURGED_PER_WRITE)
+    .execute(connection)
+}
+
 fn insert_identity(connection: &mut PgConnection, identity: &LinkedIdentity) -> QueryResult<()> {
     diesel::insert_into(oidc_identities::table)
         .values((
@@ -37,9 +56,32 @@ fn insert_identity(connection: &mut PgConnection, identity: &LinkedIdentity) -> 
         .map(drop)
 }
 
+/// Every way into the account: its password, its tokens (revoked at `at`) and its provider identities.
+fn withdraw_access(
+    connection: &mut PgConnection,
+    customer: CustomerId,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(customers::table.find(customer.0))
+        .set((
+            customers::password_hash.eq(None::<String>),
+            customers::updated_at.eq(at),
+        ))
+        .execute(connection)?;
+    revoke_tokens(connection, customer, &TokenRevocation::All, at)?;
+    diesel::delete(oidc_identities::table.filter(oidc_identities::customer_id.eq(customer.0)))
+        .execute(connection)
+        .map(drop)
+}
+
 impl OidcStore for PgOidcStore {
-    fn save_pending(&self, login: &PendingLogin) -> Result<(), RepositoryError> {
+    fn save_pending(
+        &self,
+        login: &PendingLogin,
+        not_before: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
+        purge_expired(&mut connection, not_before).map_err(storage_error)?;
         diesel::insert_into(oidc_pending_logins::table)
             .values((
                 oidc_pending_logins::state.eq(&login.state),
@@ -59,12 +101,9 @@ impl OidcStore for PgOidcStore {
         not_before: DateTime<Utc>,
     ) -> Result<Option<PendingLogin>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        diesel::delete(
-            oidc_pending_logins::table.filter(oidc_pending_logins::created_at.lt(not_before)),
-        )
-        .execute(&mut connection)
-        .map_err(storage_error)?;
-        // DELETE ... RETURNING: of two callbacks with one state, only one gets the row.
+        purge_expired(&mut connection, not_before).map_err(storage_error)?;
+        // DELETE ... RETURNING: of two callbacks with one state, only one gets the row (an expired one too, for
+        // the purge may not have reached it, but it is not handed out).
         let taken = diesel::delete(oidc_pending_logins::table.find(state))
             .returning((
                 oidc_pending_logins::state,
@@ -76,16 +115,18 @@ impl OidcStore for PgOidcStore {
             .get_result::<(String, String, String, Option<String>, DateTime<Utc>)>(&mut connection)
             .optional()
             .map_err(storage_error)?;
-        Ok(taken.map(
-            |(state, nonce, pkce_verifier, next, created_at)| PendingLogin {
-                state,
-                nonce,
-                pkce_verifier,
-                // Stored only after it was checked; a row that no longer parses just loses its `next`.
-                next: next.and_then(|path| NextPath::parse(&path).ok()),
-                created_at,
-            },
-        ))
+        Ok(taken
+            .filter(|(.., created_at)| *created_at >= not_before)
+            .map(
+                |(state, nonce, pkce_verifier, next, created_at)| PendingLogin {
+                    state,
+                    nonce,
+                    pkce_verifier,
+                    // Stored only after it was checked; a row that no longer parses just loses its `next`.
+                    next: next.and_then(|path| NextPath::parse(&path).ok()),
+                    created_at,
+                },
+            ))
     }
 
     fn find_linked(
@@ -127,10 +168,19 @@ impl OidcStore for PgOidcStore {
         }))
     }
 
-    fn link(&self, identity: &LinkedIdentity, token: &TokenGrant) -> Result<(), RepositoryError> {
+    fn link(
+        &self,
+        identity: &LinkedIdentity,
+        prior: PriorAccess,
+        token: &TokenGrant,
+    ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
         connection
             .transaction(|connection| {
+                // First: the new identity and token are the ways in that stay.
+                if prior == PriorAccess::Withdrawn {
+                    withdraw_access(connection, identity.customer_id, identity.linked_at)?;
+                }
                 insert_identity(connection, identity)?;
                 // The provider vouched for the address.
                 diesel::update(customers::table.find(identity.customer_id.0))

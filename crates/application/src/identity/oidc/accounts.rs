@@ -7,7 +7,8 @@ use orderflow_domain::identity::{EmailAddress, NewCustomer, PersonName, PhoneNum
 use super::OidcError;
 use crate::identity::{Session, TokenIssuer};
 use crate::ports::{
-    Clock, CustomerRepository, IdentityClaims, LinkedIdentity, OidcStore, TokenRepository,
+    Clock, CustomerRepository, IdentityClaims, LinkedIdentity, OidcStore, PriorAccess,
+    TokenRepository,
 };
 
 pub struct OidcAccounts {
@@ -70,11 +71,20 @@ impl OidcAccounts {
         if let Some(existing) = self.customers.find_credentials_by_email(&email)? {
             let customer = existing.customer;
             if !claims.email_verified {
-                return Err(OidcError::EmailTaken(email.to_string()));
+                return Err(OidcError::EmailTaken);
             }
             if !customer.is_active {
                 return Err(OidcError::Inactive);
             }
+            // Anyone can register an address they do not own (with a password, or through a provider that does
+            // not verify it). Once the provider vouches for the address, only its owner may keep a way in: a
+            // never-verified account loses its password, tokens and other provider links (the owner can set a
+            // password again with change_password).
+            let prior = if customer.is_verified {
+                PriorAccess::Kept
+            } else {
+                PriorAccess::Withdrawn
+            };
             self.store.link(
                 &LinkedIdentity {
                     issuer: claims.issuer.clone(),
@@ -82,6 +92,7 @@ impl OidcAccounts {
                     customer_id: customer.id,
                     linked_at: self.clock.now(),
                 },
+                prior,
                 &grant,
             )?;
             let customer = self.customers.find_by_id(customer.id)?.unwrap_or(customer);

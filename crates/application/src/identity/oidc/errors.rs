@@ -12,9 +12,10 @@ pub enum OidcError {
     /// A token that fails verification, or a code the provider refused.
     #[error("{0}")]
     InvalidToken(String),
-    /// The email belongs to an account, and the provider did not verify it: no link, no new account.
-    #[error("An account already uses {0}, and the identity provider did not verify that address, so it cannot be linked. Sign in with your password.")]
-    EmailTaken(String),
+    /// The email belongs to an account, and the provider did not verify it: no link, no new account. It names
+    /// no address: the answer goes to whoever holds the provider identity, not to the account's owner.
+    #[error("the provider's unverified email belongs to an account")]
+    EmailTaken,
     #[error("user inactive or deleted")]
     Inactive,
     /// Too many sign-ins started from the client's address.

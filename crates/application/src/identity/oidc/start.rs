@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use chrono::Duration;
 use orderflow_domain::identity::NextPath;
 
-use super::OidcError;
+use super::{OidcError, PENDING_LOGIN_MINUTES};
 use crate::identity::AttemptCounter;
 use crate::ports::{AttemptKey, Clock, IdentityProvider, OidcStore, PendingLogin};
 
@@ -56,13 +57,17 @@ impl StartOidcLogin {
             self.attempts
                 .reserve(&[(AttemptKey::oidc_start_address(address), limit)])??;
         }
-        self.store.save_pending(&PendingLogin {
-            state: request.state.clone(),
-            nonce: request.nonce,
-            pkce_verifier: request.pkce_verifier,
-            next,
-            created_at: self.clock.now(),
-        })?;
+        let now = self.clock.now();
+        self.store.save_pending(
+            &PendingLogin {
+                state: request.state.clone(),
+                nonce: request.nonce,
+                pkce_verifier: request.pkce_verifier,
+                next,
+                created_at: now,
+            },
+            now - Duration::minutes(PENDING_LOGIN_MINUTES),
+        )?;
         Ok(StartedLogin {
             url: request.url,
             state: request.state,

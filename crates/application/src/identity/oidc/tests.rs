@@ -10,8 +10,8 @@ use crate::identity::fixtures::{customer, customer_from, fixed_clock, fixed_issu
 use crate::identity::{AttemptCounter, AttemptLimits, Throttled};
 use crate::ports::{
     AttemptKey, AuthorizationRequest, IdentityClaims, MockAttemptLedger, MockCustomerRepository,
-    MockIdentityProvider, MockOidcStore, MockTokenRepository, PendingLogin, ProviderError,
-    ProviderTokens, Reservation, StoredCredentials,
+    MockIdentityProvider, MockOidcStore, MockTokenRepository, PendingLogin, PriorAccess,
+    ProviderError, ProviderTokens, Reservation, StoredCredentials,
 };
 
 fn claims(email: Option<&str>, verified: bool) -> IdentityClaims {
@@ -71,41 +71,76 @@ fn a_known_subject_signs_in_to_its_account_with_a_new_token() {
     );
 }
 
-#[test]
-fn a_verified_email_links_the_existing_account_and_an_unverified_one_does_not() {
-    let existing = || {
-        let mut customers = MockCustomerRepository::new();
-        customers.expect_find_credentials_by_email().returning(|_| {
+/// Customers holding alice@x.com (id 9), its email verified or not, with a password.
+fn existing_alice(email_verified: bool) -> MockCustomerRepository {
+    let alice = move || {
+        let mut alice = customer(9, "alice@x.com", Role::Customer);
+        alice.is_verified = email_verified;
+        alice
+    };
+    let mut customers = MockCustomerRepository::new();
+    customers
+        .expect_find_credentials_by_email()
+        .returning(move |_| {
             Ok(Some(StoredCredentials {
-                customer: customer(9, "alice@x.com", Role::Customer),
+                customer: alice(),
                 password_hash: Some("hash".into()),
             }))
         });
-        customers
-            .expect_find_by_id()
-            .returning(|_| Ok(Some(customer(9, "alice@x.com", Role::Customer))));
-        customers
-    };
+    customers
+        .expect_find_by_id()
+        .returning(move |_| Ok(Some(alice())));
+    customers
+}
+
+/// Signs in with alice@x.com verified by the provider, to an account whose email is `account_verified` or not:
+/// the one link the store is asked for must leave the account's password and tokens as `prior` says, and no
+/// other call may touch them (the mocks refuse any call they do not expect).
+fn links_with(account_verified: bool, prior: PriorAccess) {
     let mut store = MockOidcStore::new();
     store.expect_find_linked().returning(|_, _| Ok(None));
     store
         .expect_link()
-        .withf(|identity, _| identity.customer_id == CustomerId(9) && identity.subject == "alice")
+        .withf(move |identity, asked, _| {
+            identity.customer_id == CustomerId(9)
+                && identity.subject == "alice"
+                && identity.linked_at == now()
+                && *asked == prior
+        })
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(()));
     store.expect_create_linked().never();
-    let session = accounts(store, existing(), MockTokenRepository::new())
+    let mut tokens = MockTokenRepository::new();
+    tokens.expect_issue().never();
+    tokens.expect_revoke().never();
+    let session = accounts(store, existing_alice(account_verified), tokens)
         .sign_in(&claims(Some("ALICE@x.com"), true))
         .unwrap();
-    assert_eq!(session.customer.id, CustomerId(9));
+    assert_eq!(
+        (session.customer.id, session.token.as_str()),
+        (CustomerId(9), "new-key")
+    );
+}
 
+#[test]
+fn a_verified_email_links_a_verified_account_keeping_its_password_and_tokens() {
+    links_with(true, PriorAccess::Kept);
+}
+
+#[test]
+fn a_verified_email_links_a_never_verified_account_withdrawing_its_access_in_one_call() {
+    links_with(false, PriorAccess::Withdrawn);
+}
+
+#[test]
+fn an_unverified_email_of_an_existing_account_links_nothing() {
     let mut store = MockOidcStore::new();
     store.expect_find_linked().returning(|_, _| Ok(None));
     store.expect_link().never();
     store.expect_create_linked().never();
-    let refused = accounts(store, existing(), MockTokenRepository::new())
+    let refused = accounts(store, existing_alice(false), MockTokenRepository::new())
         .sign_in(&claims(Some("alice@x.com"), false));
-    assert!(matches!(refused, Err(OidcError::EmailTaken(email)) if email == "alice@x.com"));
+    assert!(matches!(refused, Err(OidcError::EmailTaken)));
 }
 
 #[test]
@@ -186,15 +221,16 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
     let mut store = MockOidcStore::new();
     store
         .expect_save_pending()
-        .withf(|login| {
+        .withf(|login, not_before| {
             login.state == "s1"
                 && login.nonce == "n1"
                 && login.pkce_verifier == "v1"
                 && login.next.as_ref().map(|n| n.as_str()) == Some("/orders")
                 && login.created_at == now()
+                && *not_before == now() - Duration::minutes(10)
         })
         .times(1)
-        .returning(|_| Ok(()));
+        .returning(|_, _| Ok(()));
     let start = StartOidcLogin::new(
         Arc::new(provider_with_request()),
         Arc::new(store),

@@ -14,8 +14,10 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, Apiv2Schema)]
 pub struct ChangePasswordRequest {
-    #[serde(default)]
-    old_password: Required<String>,
+    /// The current password. Required when the account has one; an account without a password (made by an
+    /// OpenID Connect sign-in, or whose password was removed when a provider identity was linked to it) sets its
+    /// first one with `new_password` alone.
+    old_password: Option<String>,
     /// The password rules of registration apply.
     #[serde(default)]
     new_password: Required<String>,
@@ -23,8 +25,9 @@ pub struct ChangePasswordRequest {
 
 /// Change the caller's password
 ///
-/// Every other token of the account is revoked; the one used for this request stays valid. Wrong old passwords
-/// are limited per account and per client address (429 with `Retry-After`).
+/// Every other token of the account is revoked; the one used for this request stays valid. `old_password` is
+/// needed only when the account has a password. Wrong old passwords are limited per account and per client address
+/// (429 with `Retry-After`).
 #[api_v2_operation(tags(Customers))]
 pub async fn change_password(
     state: Data<AppState>,
@@ -35,7 +38,7 @@ pub async fn change_password(
     let principal = caller.principal;
     let body = body.into_inner()?;
     let input = ChangePasswordInput {
-        old_password: body.old_password.into_inner(),
+        old_password: body.old_password,
         new_password: body.new_password.into_inner(),
         client_address: client_address(&request),
     };
