@@ -179,6 +179,24 @@ const ALSO_ANSWERS: &[(&str, &str, u16, &str)] = &[
         "Too many failed logins for this email or from this address; see Retry-After.",
     ),
     (
+        "post",
+        "/api/v1/auth/register/",
+        429,
+        "Too many registrations from this address; see Retry-After.",
+    ),
+    (
+        "post",
+        "/api/v1/customers/change_password/",
+        429,
+        "Too many wrong old passwords for this account or from this address; see Retry-After.",
+    ),
+    (
+        "get",
+        "/api/v1/auth/oidc/login/",
+        429,
+        "Too many sign-ins started from this address; see Retry-After.",
+    ),
+    (
         "get",
         "/api/v1/auth/oidc/callback/",
         401,
