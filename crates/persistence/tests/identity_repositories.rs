@@ -95,6 +95,33 @@ fn email_is_unique_whatever_the_case_and_a_clash_writes_nothing() {
 }
 
 #[test]
+fn a_token_for_a_verified_password_is_stored_only_while_that_password_stands() {
+    let db = TestDatabase::new();
+    let customers = PgCustomerRepository::new(db.pool());
+    let tokens = PgTokenRepository::new(db.pool());
+    let alice = customers
+        .insert(&new_customer("alice@x.com", Role::Customer), None)
+        .unwrap();
+    assert!(tokens
+        .issue_for_verified_password(alice.id, &grant("checked"), "hash")
+        .unwrap());
+    customers
+        .set_password(alice.id, "changed-hash", TokenRevocation::None, Utc::now())
+        .unwrap();
+    assert!(!tokens
+        .issue_for_verified_password(alice.id, &grant("stale"), "hash")
+        .unwrap());
+    assert!(tokens
+        .find_owner(&TokenHash(b"stale".to_vec()))
+        .unwrap()
+        .is_none());
+    assert!(tokens
+        .find_owner(&TokenHash(b"checked".to_vec()))
+        .unwrap()
+        .is_some());
+}
+
+#[test]
 fn password_change_revokes_the_other_tokens_only() {
     let db = TestDatabase::new();
     let customers = PgCustomerRepository::new(db.pool());

@@ -108,12 +108,20 @@ impl LogIn {
         let Some(credentials) = credentials.filter(|_| verified) else {
             return Err(LogInError::InvalidCredentials);
         };
+        let (token, grant) = self.issuer.mint();
+        let verified_hash = credentials.password_hash.as_deref().unwrap_or_default();
+        if !self.tokens.issue_for_verified_password(
+            credentials.customer.id,
+            &grant,
+            verified_hash,
+        )? {
+            // The password was changed or removed while it was being checked.
+            return Err(LogInError::InvalidCredentials);
+        }
         self.attempts.release(attempt)?;
         if let Some(email) = &email {
             self.attempts.clear(&AttemptKey::login_email(email))?;
         }
-        let (token, grant) = self.issuer.mint();
-        self.tokens.issue(credentials.customer.id, &grant)?;
         Ok(Session {
             customer: credentials.customer,
             token,
@@ -197,7 +205,7 @@ mod tests {
         fn failing(mut self) -> Self {
             self.attempts.expect_release().never();
             self.attempts.expect_clear().never();
-            self.tokens.expect_issue().never();
+            self.tokens.expect_issue_for_verified_password().never();
             self
         }
 
@@ -248,10 +256,12 @@ mod tests {
             .returning(|_| Ok(()));
         mocks
             .tokens
-            .expect_issue()
-            .withf(|id, grant| id.0 == 3 && grant.expires_at == now() + Duration::days(30))
+            .expect_issue_for_verified_password()
+            .withf(|id, grant, hash| {
+                id.0 == 3 && grant.expires_at == now() + Duration::days(30) && hash == "stored-hash"
+            })
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(true));
 
         let session = mocks
             .use_case()
@@ -271,6 +281,25 @@ mod tests {
         let result = mocks
             .use_case()
             .execute(input("alice@example.com", "wrong-password"));
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
+    }
+
+    #[test]
+    fn a_password_changed_while_it_was_checked_lets_no_one_in() {
+        let mut mocks = Mocks::new()
+            .reserving(Reservation::Granted(ATTEMPT))
+            .with_account(true);
+        mocks.hasher.expect_verify().returning(|_, _| Ok(true));
+        mocks
+            .tokens
+            .expect_issue_for_verified_password()
+            .times(1)
+            .returning(|_, _, _| Ok(false));
+        mocks.attempts.expect_release().never();
+        mocks.attempts.expect_clear().never();
+        let result = mocks
+            .use_case()
+            .execute(input("alice@example.com", "kamau-wanjiru-77"));
         assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 

@@ -32,6 +32,16 @@ pub enum TokenRevocation {
 pub trait TokenRepository: Send + Sync {
     fn issue(&self, customer_id: CustomerId, grant: &TokenGrant) -> Result<(), RepositoryError>;
 
+    /// Stores the token only if the account is still active with the password hash that was just verified
+    /// (`false`, and nothing stored, otherwise): a password removed or changed meanwhile, as when a verified
+    /// provider sign-in takes the account back, never lets a login that checked the old one in.
+    fn issue_for_verified_password(
+        &self,
+        customer_id: CustomerId,
+        grant: &TokenGrant,
+        verified_hash: &str,
+    ) -> Result<bool, RepositoryError>;
+
     fn find_owner(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, RepositoryError>;
 
     /// Revokes one token; revoking an unknown or already revoked token is not an error.

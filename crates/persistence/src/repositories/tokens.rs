@@ -92,6 +92,32 @@ impl TokenRepository for PgTokenRepository {
         insert_token(&mut connection, customer_id, grant).map_err(storage_error)
     }
 
+    fn issue_for_verified_password(
+        &self,
+        customer_id: CustomerId,
+        grant: &TokenGrant,
+        verified_hash: &str,
+    ) -> Result<bool, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        connection
+            .transaction(|connection| {
+                // FOR SHARE: a change of the password waits for this token, or this token for the change.
+                let current: Option<Option<String>> = customers::table
+                    .filter(customers::id.eq(customer_id.0))
+                    .filter(customers::is_active.eq(true))
+                    .select(customers::password_hash)
+                    .for_share()
+                    .first(connection)
+                    .optional()?;
+                if current.flatten().as_deref() != Some(verified_hash) {
+                    return Ok(false);
+                }
+                insert_token(connection, customer_id, grant)?;
+                Ok(true)
+            })
+            .map_err(storage_error)
+    }
+
     fn find_owner(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         let found = api_tokens::table
