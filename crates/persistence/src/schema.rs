@@ -148,6 +148,9 @@ diesel::table! {
         actor -> Varchar,
         note -> Text,
         created_at -> Timestamptz,
+        actor_id -> Nullable<Int8>,
+        recipient_id -> Nullable<Int8>,
+        channel -> Nullable<Varchar>,
     }
 }
 

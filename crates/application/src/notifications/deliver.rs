@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orderflow_domain::notifications::{Channel, RetryPolicy};
+use orderflow_domain::ordering::EventType;
 
 use chrono::{DateTime, Utc};
 
@@ -145,12 +146,12 @@ fn delivery_event(
     );
     let attempt = notification.attempt;
     let (event_type, note) = match outcome {
-        DeliveryOutcome::Sent(_) => ("notification_sent", what),
+        DeliveryOutcome::Sent(_) => (EventType::NotificationSent, what),
         DeliveryOutcome::Failed {
             error,
             retry_at: Some(retry),
         } => (
-            "notification_failed",
+            EventType::NotificationFailed,
             format!(
                 "{what}; attempt {attempt} failed: {error}; next attempt at {}",
                 retry.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -160,19 +161,18 @@ fn delivery_event(
             error,
             retry_at: None,
         } => (
-            "notification_failed",
+            EventType::NotificationFailed,
             format!("{what}; attempt {attempt} failed: {error}; no attempts left"),
         ),
     };
-    Some(NewOrderEvent {
-        order_id: notification.order_id?,
-        event_type: event_type.into(),
-        from_status: None,
-        to_status: None,
-        actor: "system".into(),
+    Some(NewOrderEvent::delivery(
+        notification.order_id?,
+        event_type,
+        message.channel,
+        notification.recipient,
         note,
         at,
-    })
+    ))
 }
 
 #[cfg(test)]
@@ -201,6 +201,7 @@ mod tests {
         ClaimedNotification {
             id: NotificationId(Uuid::from_u128(n)),
             order_id: None,
+            recipient: Some(orderflow_domain::identity::CustomerId(1)),
             message: OutgoingMessage {
                 channel,
                 address: match channel {
@@ -397,6 +398,9 @@ mod tests {
                         e.order_id == order
                             && e.event_type == "notification_failed"
                             && e.actor == "system"
+                            && e.actor_id.is_none()
+                            && e.recipient_id == Some(orderflow_domain::identity::CustomerId(1))
+                            && e.channel == Some(Channel::Sms)
                             && e.note
                                 == "sms to +254711000001: Order Confirmation; attempt 2 failed: \
                                     HTTP 500; next attempt at 2026-05-01T09:31:00Z"

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
-use orderflow_domain::ordering::{Actor, Order, OrderId, OrderStatus, StockEffect};
+use orderflow_domain::ordering::{Actor, EventType, Order, OrderId, OrderStatus, StockEffect};
 use orderflow_domain::text::{self, limits};
 use orderflow_domain::validation::FieldErrors;
 
@@ -174,13 +174,10 @@ impl ChangeOrders {
             ""
         };
         tx.orders().add_event(&NewOrderEvent {
-            order_id: order.id,
-            event_type: "status_changed".into(),
             from_status: Some(from),
             to_status: Some(to),
-            actor: actor.email.to_string(),
             note: format!("{}{restocked}", note.trim()),
-            at: now,
+            ..NewOrderEvent::by(actor, order.id, EventType::StatusChanged, now)
         })?;
         if let Some(owner) = owner_of(tx, &order, actor)? {
             queue(
@@ -241,15 +238,10 @@ impl ChangeOrders {
             order.updated_at = now;
             tx.orders().update(&order)?;
             tx.orders().add_event(&NewOrderEvent {
-                order_id: order.id,
-                event_type: "paid".into(),
-                from_status: None,
-                to_status: None,
-                actor: actor.email.to_string(),
                 note: format!("{} {}", order.payment_method, order.payment_reference)
                     .trim()
                     .to_owned(),
-                at: now,
+                ..NewOrderEvent::by(actor, order.id, EventType::Paid, now)
             })?;
             if let Some(owner) = owner_of(tx, &order, actor)? {
                 queue(
@@ -316,15 +308,12 @@ impl ChangeOrders {
             }
             order.updated_at = now;
             tx.orders().update(&order)?;
-            tx.orders().add_event(&NewOrderEvent {
-                order_id: order.id,
-                event_type: "details_changed".into(),
-                from_status: None,
-                to_status: None,
-                actor: actor.email.to_string(),
-                note: String::new(),
-                at: now,
-            })?;
+            tx.orders().add_event(&NewOrderEvent::by(
+                actor,
+                order.id,
+                EventType::DetailsChanged,
+                now,
+            ))?;
             Ok(())
         })?;
         self.view(id)
@@ -421,6 +410,7 @@ mod tests {
             .withf(|e| {
                 e.from_status == Some(OrderStatus::Confirmed)
                     && e.to_status == Some(OrderStatus::Cancelled)
+                    && e.actor_id == Some(owner().id)
             })
             .times(1)
             .returning(|_| Ok(()));
@@ -669,7 +659,11 @@ mod tests {
             .returning(|_| Ok(()));
         orders
             .expect_add_event()
-            .withf(|e| e.event_type == "paid")
+            .withf(|e| {
+                e.event_type == "paid"
+                    && (e.actor.as_str(), e.actor_id) == ("staff@example.com", Some(staff().id))
+                    && e.note == "mpesa QX1"
+            })
             .times(1)
             .returning(|_| Ok(()));
         let (change, _) = change(OrderStatus::Confirmed, MockProductStore::new(), orders);

@@ -8,8 +8,8 @@ use orderflow_domain::catalogue::{ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{
-    merge_lines, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber,
-    OrderStatus, RequestedLine, MAX_QUANTITY,
+    merge_lines, EventType, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine,
+    OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::text::{self, limits, TextError};
 use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
@@ -287,17 +287,13 @@ impl PlaceOrder {
         };
         tx.orders().insert(&order)?;
         tx.orders().add_event(&NewOrderEvent {
-            order_id: order.id,
-            event_type: "placed".into(),
-            from_status: None,
             to_status: Some(OrderStatus::Pending),
-            actor: customer.email.to_string(),
             note: format!(
                 "{} line(s), total {:.2}",
                 order.items.len(),
                 order.total_amount
             ),
-            at: now,
+            ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
         })?;
         // Told in the same transaction: the messages exist exactly when the order does.
         let admins = tx.customers().active_admins()?;
@@ -572,7 +568,11 @@ mod tests {
             .returning(|_| Ok(()));
         orders
             .expect_add_event()
-            .withf(|event| event.event_type == "placed" && event.actor == "alice@example.com")
+            .withf(|event| {
+                event.event_type == "placed"
+                    && event.actor == "alice@example.com"
+                    && event.actor_id == Some(owner().id)
+            })
             .times(1)
             .returning(|_| Ok(()));
         let (place, uow) = use_case(products, orders);

@@ -1,6 +1,7 @@
 //! The outbox as the delivery workers see it: claim due messages under a lease, record what happened.
 
 use chrono::{DateTime, Duration, Utc};
+use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::NotificationId;
 use orderflow_domain::ordering::OrderId;
 
@@ -11,6 +12,8 @@ use super::{DeliveryReceipt, NewOrderEvent, OutgoingMessage, RepositoryError};
 pub struct ClaimedNotification {
     pub id: NotificationId,
     pub order_id: Option<OrderId>,
+    /// The account the message is addressed to (`None` once that account is gone).
+    pub recipient: Option<CustomerId>,
     pub message: OutgoingMessage,
     /// The number of this attempt, from 1.
     pub attempt: u32,

@@ -1,7 +1,8 @@
 //! Reading orders.
 
-use chrono::{DateTime, Utc};
 use orderflow_domain::identity::CustomerId;
+/// A line of an order's history, as recorded (the owner's view of it is a domain rule).
+pub use orderflow_domain::ordering::OrderEvent;
 use orderflow_domain::ordering::{Order, OrderId, OrderStatus};
 use rust_decimal::Decimal;
 
@@ -14,16 +15,6 @@ pub struct OrderView {
     pub order: Order,
     pub customer_name: String,
     pub customer_email: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderEvent {
-    pub event_type: String,
-    pub from_status: Option<OrderStatus>,
-    pub to_status: Option<OrderStatus>,
-    pub actor: String,
-    pub note: String,
-    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,23 +2,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::ordering::{Order, OrderId, OrderStatus};
+use orderflow_domain::ordering::{Order, OrderId};
 
 use super::RepositoryError;
 
-/// A line of an order's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewOrderEvent {
-    pub order_id: OrderId,
-    /// `placed`, `status_changed`, `paid`, `details_changed`, `notification_sent`, `notification_failed`...
-    pub event_type: String,
-    pub from_status: Option<OrderStatus>,
-    pub to_status: Option<OrderStatus>,
-    /// Who did it: an email, or `system`.
-    pub actor: String,
-    pub note: String,
-    pub at: DateTime<Utc>,
-}
+/// A line of an order's history, to be written: the domain's [`OrderEvent`](orderflow_domain::ordering::OrderEvent)
+/// (`OrderEvent::by` an account, `OrderEvent::delivery` of a message), as `OrderQueries::events` reads it back.
+pub use orderflow_domain::ordering::OrderEvent as NewOrderEvent;
 
 /// A stored Idempotency-Key and the order it created.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -95,13 +95,14 @@ impl From<OrderView> for OrderBody {
 #[derive(Debug, Serialize, Apiv2Schema)]
 #[openapi(rename = "OrderEvent")]
 pub struct OrderEventBody {
-    /// `placed`, `status_changed`, `paid`, `details_changed`, ...
+    /// `placed`, `status_changed`, `paid`, `details_changed`, `notification_sent`, `notification_failed`, ...
     #[serde(rename = "type")]
     pub event_type: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
-    /// Who did it (an email, or `system`).
+    /// Who did it: an email, or `system`; in the owner's view, `staff` for anyone but the owner.
     pub actor: String,
+    /// Free text; in the owner's view, empty on staff's changes, and a notification's channel and outcome only.
     pub note: String,
     pub created_at: DateTime<Utc>,
 }

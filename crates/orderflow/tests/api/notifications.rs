@@ -445,43 +445,53 @@ async fn the_worker_delivers_by_smtp_and_africas_talking_and_records_it_on_the_o
         .body
         .contains("- Desk Lamp x2 @ Ksh 1,234.75 = Ksh 2,469.50\n"));
 
-    let (_, events) = json_of(
-        app.get(
-            &format!("/api/v1/orders/{}/events/", order["id"].as_str().unwrap()),
-            Some(&alice),
-        )
-        .await,
-    )
-    .await;
+    // As recorded (staff's view); the owner's is in the_owner_sees_no_staff_internals_in_the_history_...
+    let events = history(&app, &shop.admin, &order).await;
     let sent: Vec<_> = events
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|e| e["type"] == "notification_sent")
         .collect();
-    assert_eq!(sent.len(), 3, "{events:#}");
+    assert_eq!(sent.len(), 3, "{events:#?}");
     assert!(sent
         .iter()
         .any(|e| e["note"] == "sms to +254722000002: Order Confirmation"));
 }
 
-#[tokio::test]
-async fn failures_are_retried_with_backoff_end_failed_and_an_admin_retry_delivers() {
+/// A stand-in for Africa's Talking that answers every message with an HTTP 500.
+async fn failing_gateway() -> MockServer {
     let gateway = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500).set_body_string("gateway down"))
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(&[
+    gateway
+}
+
+/// A server with its delivery worker on, sending SMS through `gateway` (emails go to the log sink).
+async fn spawn_app_with_gateway(gateway: &MockServer, vars: &[(&str, &str)]) -> TestApp {
+    let uri = gateway.uri();
+    let mut all = vec![
         ("NOTIFY_WORKER", "on"),
         ("NOTIFY_POLL_MS", "20"),
-        ("NOTIFY_MAX_ATTEMPTS", "3"),
-        ("NOTIFY_RETRY_BASE_MS", "200"),
         ("SMS_BACKEND", "africastalking"),
         ("AFRICASTALKING_USERNAME", "orderflow"),
         ("AFRICASTALKING_API_KEY", "secret-key"),
-        ("AFRICASTALKING_BASE_URL", &gateway.uri()),
-    ])
+        ("AFRICASTALKING_BASE_URL", uri.as_str()),
+    ];
+    all.extend_from_slice(vars);
+    spawn_app_with(&all).await
+}
+
+#[tokio::test]
+async fn failures_are_retried_with_backoff_end_failed_and_an_admin_retry_delivers() {
+    let gateway = failing_gateway().await;
+    let app = spawn_app_with_gateway(
+        &gateway,
+        &[
+            ("NOTIFY_MAX_ATTEMPTS", "3"),
+            ("NOTIFY_RETRY_BASE_MS", "200"),
+        ],
+    )
     .await;
     let shop = shop(&app).await;
     let (alice, _) = app.register("alice@x.com").await;
@@ -500,17 +510,8 @@ async fn failures_are_retried_with_backoff_end_failed_and_an_admin_retry_deliver
     );
     let requests = gateway.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3, "one call per attempt");
-    let (_, events) = json_of(
-        app.get(
-            &format!("/api/v1/orders/{}/events/", order["id"].as_str().unwrap()),
-            Some(&alice),
-        )
-        .await,
-    )
-    .await;
+    let events = history(&app, &shop.admin, &order).await;
     let failures: Vec<_> = events
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|e| e["type"] == "notification_failed")
         .map(|e| e["note"].as_str().unwrap().to_owned())
@@ -519,8 +520,6 @@ async fn failures_are_retried_with_backoff_end_failed_and_an_admin_retry_deliver
     // The waits grow: at least 100 ms (200 ms, jittered into its upper half), then at least 200 ms (less a
     // little: the wait is counted from just before the failure was recorded).
     let at: Vec<chrono::DateTime<chrono::Utc>> = events
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|e| {
             e["type"] == "notification_failed" && e["note"].as_str().unwrap().starts_with("sms")
@@ -576,16 +575,7 @@ async fn a_recipient_the_gateway_refuses_is_a_failed_attempt() {
         )
         .mount(&gateway)
         .await;
-    let app = spawn_app_with(&[
-        ("NOTIFY_WORKER", "on"),
-        ("NOTIFY_POLL_MS", "20"),
-        ("NOTIFY_MAX_ATTEMPTS", "1"),
-        ("SMS_BACKEND", "africastalking"),
-        ("AFRICASTALKING_USERNAME", "orderflow"),
-        ("AFRICASTALKING_API_KEY", "secret-key"),
-        ("AFRICASTALKING_BASE_URL", &gateway.uri()),
-    ])
-    .await;
+    let app = spawn_app_with_gateway(&gateway, &[("NOTIFY_MAX_ATTEMPTS", "1")]).await;
     let shop = shop(&app).await;
     let (alice, _) = app.register("alice@x.com").await;
     place(&app, &alice, &shop.product, 1).await;
@@ -598,4 +588,139 @@ async fn a_recipient_the_gateway_refuses_is_a_failed_attempt() {
         (sms["status"].as_str(), sms["error_message"].as_str()),
         (Some("failed"), Some("InvalidPhoneNumber: 403"))
     );
+}
+
+/// The order's history as `token` sees it.
+async fn history(app: &TestApp, token: &str, order: &Value) -> Vec<Value> {
+    let (status, events) = json_of(
+        app.get(
+            &format!("/api/v1/orders/{}/events/", order["id"].as_str().unwrap()),
+            Some(token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    events.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_owner_sees_no_staff_internals_in_the_history_and_staff_see_everything() {
+    let gateway = failing_gateway().await;
+    let app = spawn_app_with_gateway(&gateway, &[("NOTIFY_MAX_ATTEMPTS", "1")]).await;
+    let shop = shop(&app).await;
+    let (alice, _) = app.register("alice@x.com").await;
+    let order = place(&app, &alice, &shop.product, 1).await;
+    let id = order["id"].as_str().unwrap();
+    let internal = "internal: customer flagged for fraud review";
+    let (status, body) = json_of(
+        app.post(
+            &format!("/api/v1/orders/{id}/update_status/"),
+            Some(&shop.staff),
+            json!({"status": "confirmed", "notes": internal}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The admin's email is sent (log sink), the customer's email too, and every SMS fails at the gateway.
+    delivered(&app, &shop.admin).await;
+
+    let staff_view = history(&app, &shop.staff, &order).await;
+    let everything = Value::Array(staff_view.clone()).to_string();
+    for internal_text in [
+        "admin@x.com",
+        "staff@x.com",
+        internal,
+        "gateway down",
+        "alice@x.com",
+        "+254722000002",
+    ] {
+        assert!(
+            everything.contains(internal_text),
+            "staff see {internal_text:?}: {everything}"
+        );
+    }
+    assert_eq!(
+        history(&app, &shop.admin, &order).await,
+        staff_view,
+        "admins see what staff see"
+    );
+
+    let owner_view = history(&app, &alice, &order).await;
+    let seen = Value::Array(owner_view.clone()).to_string();
+    for internal_text in [
+        "admin@x.com",
+        "staff@x.com",
+        "internal",
+        "fraud",
+        "gateway down",
+        "HTTP 500",
+        "Africa's Talking",
+        "attempt",
+        "New Order Received",
+    ] {
+        assert!(
+            !seen.contains(internal_text),
+            "the owner sees {internal_text:?}: {seen}"
+        );
+    }
+    for event in &owner_view {
+        let keys: Vec<&str> = event
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "actor",
+                "created_at",
+                "from_status",
+                "note",
+                "to_status",
+                "type"
+            ],
+            "the same shape as staff's: {event}"
+        );
+    }
+    let lines: Vec<(&str, &str, &str)> = owner_view
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap(),
+                e["actor"].as_str().unwrap(),
+                e["note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines[..2],
+        [
+            ("placed", "alice@x.com", "1 line(s), total 1234.75"),
+            ("status_changed", "staff", ""),
+        ]
+    );
+    assert_eq!(
+        (
+            owner_view[1]["from_status"].as_str(),
+            owner_view[1]["to_status"].as_str()
+        ),
+        (Some("pending"), Some("confirmed"))
+    );
+    // Her own messages, by channel and outcome: confirmation and status update, each by SMS and email.
+    let mut messages = lines[2..].to_vec();
+    messages.sort();
+    assert_eq!(
+        messages,
+        [
+            ("notification_failed", "system", "sms failed"),
+            ("notification_failed", "system", "sms failed"),
+            ("notification_sent", "system", "email sent"),
+            ("notification_sent", "system", "email sent"),
+        ]
+    );
+    // Staff's view has the same lines and more: the admin's email.
+    assert_eq!(staff_view.len(), owner_view.len() + 1, "{everything}");
 }

@@ -192,6 +192,13 @@ async fn a_placed_order_has_the_full_shape_and_takes_the_stock_once() {
         ]
     );
     assert_eq!(events[1]["from_status"], "pending");
+    // The owner sees staff as a role; staff see who it was.
+    assert_eq!(events[1]["actor"], "staff");
+    let (_, events) = json_of(
+        app.get(&format!("/api/v1/orders/{id}/events/"), Some(&shop.staff))
+            .await,
+    )
+    .await;
     assert_eq!(events[1]["actor"], "staff@x.com");
 }
 

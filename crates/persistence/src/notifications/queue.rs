@@ -12,8 +12,9 @@ use orderflow_application::ports::{
     ClaimedNotification, DeliveryOutcome, DeliveryQueue, NewOrderEvent, OutgoingMessage,
     QueueSnapshot, SeenWorker, WorkerInfo,
 };
+use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::{Channel, NotificationId};
-use orderflow_domain::ordering::OrderId;
+use orderflow_domain::ordering::{EventType, OrderId};
 use uuid::Uuid;
 
 use crate::error::{corrupt_row, storage_error};
@@ -50,18 +51,21 @@ struct TakenRow {
     body: String,
     #[diesel(sql_type = Nullable<SqlUuid>)]
     order_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    recipient_id: Option<i64>,
     #[diesel(sql_type = Integer)]
     attempts: i32,
 }
 
 const TAKEN_COLUMNS: &str =
-    "n.id, n.channel, n.address, n.recipient_name, n.subject, n.body, n.order_id, n.attempts";
+    "n.id, n.channel, n.address, n.recipient_name, n.subject, n.body, n.order_id, n.recipient_id, n.attempts";
 
 impl TakenRow {
     fn into_claimed(self) -> Result<ClaimedNotification, RepositoryError> {
         Ok(ClaimedNotification {
             id: NotificationId(self.id),
             order_id: self.order_id.map(OrderId),
+            recipient: self.recipient_id.map(CustomerId),
             message: OutgoingMessage {
                 channel: self
                     .channel
@@ -123,19 +127,19 @@ impl DeliveryQueue for PgDeliveryQueue {
                 .bind::<BigInt, _>(i64::from(limit))
                 .load(connection)?;
                 for row in &lost {
-                    if let Some(order_id) = row.order_id {
-                        let event = NewOrderEvent {
-                            order_id: OrderId(order_id),
-                            event_type: "notification_failed".into(),
-                            from_status: None,
-                            to_status: None,
-                            actor: "system".into(),
-                            note: format!(
+                    // The channel column's CHECK admits only the channels there are.
+                    if let (Some(order_id), Ok(channel)) = (row.order_id, row.channel.parse()) {
+                        let event = NewOrderEvent::delivery(
+                            OrderId(order_id),
+                            EventType::NotificationFailed,
+                            channel,
+                            row.recipient_id.map(CustomerId),
+                            format!(
                                 "{} to {}: {}; {LOST_LAST_ATTEMPT}",
                                 row.channel, row.address, row.subject
                             ),
-                            at: now,
-                        };
+                            now,
+                        );
                         insert_event(connection, &event)?;
                     }
                 }

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Numeric};
@@ -10,11 +9,11 @@ use orderflow_application::listing::{Page, PageRequest, SortDirection};
 use orderflow_application::ports::{
     OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
 };
-use orderflow_domain::ordering::{OrderId, OrderStatus};
+use orderflow_domain::ordering::OrderId;
 use rust_decimal::Decimal;
 
-use super::rows::{OrderItemRow, OrderRow};
-use crate::error::{corrupt_row, storage_error};
+use super::rows::{OrderEventRow, OrderItemRow, OrderRow};
+use crate::error::storage_error;
 use crate::listing::read_listing;
 use crate::pool::{connection, DbPool};
 use crate::schema::{customers, order_events, order_items, orders};
@@ -167,45 +166,14 @@ impl OrderQueries for PgOrderQueries {
 
     fn events(&self, id: OrderId) -> Result<Vec<OrderEvent>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
-        type Row = (
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            DateTime<Utc>,
-        );
-        let status = |raw: Option<String>| -> Result<Option<OrderStatus>, RepositoryError> {
-            raw.map(|s| {
-                s.parse::<OrderStatus>()
-                    .map_err(|e| corrupt_row("event status", e))
-            })
-            .transpose()
-        };
         order_events::table
             .filter(order_events::order_id.eq(id.0))
             .order(order_events::id.asc())
-            .select((
-                order_events::event_type,
-                order_events::from_status,
-                order_events::to_status,
-                order_events::actor,
-                order_events::note,
-                order_events::created_at,
-            ))
-            .load::<Row>(&mut connection)
+            .select(OrderEventRow::as_select())
+            .load(&mut connection)
             .map_err(storage_error)?
             .into_iter()
-            .map(|(event_type, from, to, actor, note, created_at)| {
-                Ok(OrderEvent {
-                    event_type,
-                    from_status: status(from)?,
-                    to_status: status(to)?,
-                    actor,
-                    note,
-                    created_at,
-                })
-            })
+            .map(OrderEventRow::into_event)
             .collect()
     }
 

@@ -2,12 +2,15 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use orderflow_domain::catalogue::ProductId;
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::ordering::{Order, OrderId, OrderItem, OrderItemId, OrderNumber};
+use orderflow_domain::notifications::Channel;
+use orderflow_domain::ordering::{
+    Order, OrderEvent, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::error::corrupt_row;
-use crate::schema::{order_items, orders};
+use crate::schema::{order_events, order_items, orders};
 use crate::RepositoryError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -41,6 +44,52 @@ pub struct OrderItemRow {
     pub unit_price: Decimal,
     pub subtotal: Decimal,
     pub created_at: DateTime<Utc>,
+}
+
+/// A line of an order's history, as `OrderQueries::events` reads it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_events, check_for_backend(diesel::pg::Pg))]
+pub struct OrderEventRow {
+    pub order_id: Uuid,
+    pub event_type: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub actor: String,
+    pub actor_id: Option<i64>,
+    pub recipient_id: Option<i64>,
+    pub channel: Option<String>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OrderEventRow {
+    pub fn into_event(self) -> Result<OrderEvent, RepositoryError> {
+        let status = |raw: Option<String>| {
+            raw.map(|s| {
+                s.parse::<OrderStatus>()
+                    .map_err(|e| corrupt_row("event status", e))
+            })
+            .transpose()
+        };
+        Ok(OrderEvent {
+            order_id: OrderId(self.order_id),
+            event_type: self.event_type,
+            from_status: status(self.from_status)?,
+            to_status: status(self.to_status)?,
+            actor: self.actor,
+            actor_id: self.actor_id.map(CustomerId),
+            recipient_id: self.recipient_id.map(CustomerId),
+            channel: self
+                .channel
+                .map(|c| {
+                    c.parse::<Channel>()
+                        .map_err(|e| corrupt_row("event channel", e))
+                })
+                .transpose()?,
+            note: self.note,
+            created_at: self.created_at,
+        })
+    }
 }
 
 impl OrderRow {

@@ -197,8 +197,11 @@ pub(crate) fn insert_event(
             order_events::from_status.eq(event.from_status.map(|s| s.as_str())),
             order_events::to_status.eq(event.to_status.map(|s| s.as_str())),
             order_events::actor.eq(&event.actor),
+            order_events::actor_id.eq(event.actor_id.map(|id| id.0)),
+            order_events::recipient_id.eq(event.recipient_id.map(|id| id.0)),
+            order_events::channel.eq(event.channel.map(|c| c.as_str())),
             order_events::note.eq(&event.note),
-            order_events::created_at.eq(event.at),
+            order_events::created_at.eq(event.created_at),
         ))
         .execute(connection)?;
     Ok(())

@@ -138,6 +138,12 @@ pub async fn show_order(
 }
 
 /// The order's history, oldest first (not paginated)
+///
+/// Staff and admins see every line as recorded. The order's owner sees the customer's view, in the same shape:
+/// the placement, status changes (cancelling included), payment and delivery-detail changes, and only the
+/// notifications sent to them, as `sms sent`, `email failed`... without addresses, attempts or the provider's
+/// error; messages to admins are left out. Any actor but the owner is shown as `staff` (deliveries as `system`),
+/// and the note of a status or detail change made by staff is empty.
 #[api_v2_operation(tags(Orders))]
 pub async fn events(
     state: Data<AppState>,
