@@ -23,8 +23,10 @@ impl TestServer {
     pub fn shared() -> &'static TestServer {
         SERVER.get_or_init(|| match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => TestServer {
-                maintenance_url: url::Url::parse(url.trim())
-                    .expect("TEST_DATABASE_URL must be a postgres:// URL"),
+                maintenance_url: without_tls(
+                    url::Url::parse(url.trim())
+                        .expect("TEST_DATABASE_URL must be a postgres:// URL"),
+                ),
                 _container: None,
             },
             _ => Self::start_container(),
@@ -55,14 +57,17 @@ impl TestServer {
             .get_host_port_ipv4(5432)
             .expect("container port 5432");
         TestServer {
-            maintenance_url: url::Url::parse(&format!(
-                "postgres://postgres:postgres@{host}:{port}/postgres"
-            ))
-            .expect("container URL"),
+            maintenance_url: without_tls(
+                url::Url::parse(&format!(
+                    "postgres://postgres:postgres@{host}:{port}/postgres"
+                ))
+                .expect("container URL"),
+            ),
             _container: Some(container),
         }
     }
 
+    /// The URL of database `name` on this server (`sslmode=disable` unless the server's URL says otherwise).
     pub fn database_url(&self, name: &str) -> String {
         let mut url = self.maintenance_url.clone();
         url.set_path(&format!("/{name}"));
@@ -77,6 +82,17 @@ impl TestServer {
             )
         })
     }
+}
+
+/// The test server is on this machine (or in a local container): its sessions need no TLS, and must not have it.
+/// libpq encrypts with OpenSSL, whose exit handler frees its state while the threads of servers that tests left
+/// winding down still read it: the test process then crashed at exit (SIGSEGV in libcrypto) after every test had
+/// passed, now and then. A URL that names an `sslmode` keeps it.
+fn without_tls(mut url: url::Url) -> url::Url {
+    if !url.query_pairs().any(|(key, _)| key == "sslmode") {
+        url.query_pairs_mut().append_pair("sslmode", "disable");
+    }
+    url
 }
 
 /// Makes sure a migrated template exists for the current migrations and returns its name.
