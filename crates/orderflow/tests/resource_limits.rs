@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{run, serve, Process};
+use common::{serve, Process};
 use orderflow_test_support::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -64,39 +64,14 @@ impl Server {
 
     /// A staff account made by the `create-admin` command, signed in.
     async fn staff_token(&self) -> String {
-        let url = self._db.url().to_owned();
-        let made = run(
-            &[
-                "create-admin",
-                "--email",
-                "staff@x.com",
-                "--password",
-                "kamau-wanjiru-77",
-                "--first-name",
-                "Staff",
-                "--last-name",
-                "Member",
-                "--role",
-                "staff",
-            ],
-            &[("DATABASE_URL", &url)],
-        );
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
-        let login: Value = self
-            .client
-            .post(self.url("/api/v1/auth/login/"))
-            .json(&json!({"email": "staff@x.com", "password": "kamau-wanjiru-77"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        login["token"].as_str().unwrap().to_owned()
+        common::create_staff(self._db.url());
+        common::log_in(
+            &self.client,
+            &self.base,
+            "staff@x.com",
+            common::STAFF_PASSWORD,
+        )
+        .await
     }
 
     async fn register(&self, n: usize) -> StatusCode {

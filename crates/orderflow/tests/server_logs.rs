@@ -15,27 +15,7 @@ async fn a_database_failure_during_an_import_is_logged_with_the_request_id_and_n
         .await
         .unwrap();
     let url = db.url().to_owned();
-    let made = common::run(
-        &[
-            "create-admin",
-            "--email",
-            "staff@x.com",
-            "--password",
-            "kamau-wanjiru-77",
-            "--first-name",
-            "Staff",
-            "--last-name",
-            "Member",
-            "--role",
-            "staff",
-        ],
-        &[("DATABASE_URL", &url)],
-    );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    common::create_staff(&url);
     // A failure no input check can foresee: the database refuses every new category.
     db.connection()
         .batch_execute(
@@ -53,16 +33,7 @@ async fn a_database_failure_during_an_import_is_logged_with_the_request_id_and_n
     ])
     .await;
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login/"))
-        .json(&json!({"email": "staff@x.com", "password": "kamau-wanjiru-77"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap();
+    let token = common::log_in(&client, &base, "staff@x.com", common::STAFF_PASSWORD).await;
     let response = client
         .post(format!("{base}/api/v1/products/bulk_upload/"))
         .header("Authorization", format!("Token {token}"))

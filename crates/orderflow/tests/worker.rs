@@ -340,19 +340,7 @@ async fn serve_with_the_log_backends_logs_the_sms_and_emails_of_an_order_from_th
     ])
     .await;
     let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login/"))
-        .json(&json!({"email": "john.doe@example.com", "password": "testpass123"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"]
-        .as_str()
-        .expect("the seeded customer signs in")
-        .to_owned();
+    let token = common::log_in(&client, &base, "john.doe@example.com", "testpass123").await;
     let products: Value = client
         .get(format!("{base}/api/v1/products/?in_stock=true"))
         .send()

@@ -106,3 +106,48 @@ pub async fn serve(vars: &[(&str, &str)]) -> (Process, String) {
     }
     (server, base)
 }
+
+/// The password of the accounts `create_staff` makes.
+pub const STAFF_PASSWORD: &str = "kamau-wanjiru-77";
+
+/// A staff account `staff@x.com`, made by the `create-admin` command on the database at `database_url`.
+pub fn create_staff(database_url: &str) {
+    let made = run(
+        &[
+            "create-admin",
+            "--email",
+            "staff@x.com",
+            "--password",
+            STAFF_PASSWORD,
+            "--first-name",
+            "Staff",
+            "--last-name",
+            "Member",
+            "--role",
+            "staff",
+        ],
+        &[("DATABASE_URL", database_url)],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// Signs in through `POST auth/login/` of the server at `base` and returns the token.
+pub async fn log_in(client: &reqwest::Client, base: &str, email: &str, password: &str) -> String {
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login/"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{email} signs in: {login}"))
+        .to_owned()
+}
