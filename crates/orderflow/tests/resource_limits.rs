@@ -101,6 +101,10 @@ async fn thirty_registrations_at_once_take_the_memory_of_the_hashes_allowed_at_o
         assert_eq!(status, StatusCode::CREATED);
     }
     let grew = peak_memory(&server.process).saturating_sub(before);
+    eprintln!(
+        "30 registrations at once: peak memory grew by {} MiB",
+        grew / MIB
+    );
     // argon2id takes 19 MiB a hash: two at once, plus room for the allocator. Unbounded, it was 520 MiB.
     assert!(grew < 100 * MIB, "peak memory grew by {} MiB", grew / MIB);
 }
@@ -173,6 +177,11 @@ async fn a_ten_mebibyte_file_of_tiny_rows_is_refused_within_a_few_mebibytes_of_i
             "{content_type} took {took:?}"
         );
         let grew = peak_memory(&server.process).saturating_sub(before);
+        eprintln!(
+            "{content_type}, {} MiB of tiny rows: refused in {took:?}, peak memory grew by {} MiB",
+            size / MIB,
+            grew / MIB
+        );
         assert!(
             grew < size + 16 * MIB,
             "{content_type}: peak memory grew by {} MiB for a {} MiB file",
@@ -276,6 +285,12 @@ async fn a_two_hundred_megabyte_form_is_cut_off_at_the_form_limit() {
             sent / 1_000_000
         );
         let grew = peak_memory(&server.process).saturating_sub(before);
+        eprintln!(
+            "200 MB form (length announced: {announce_length}): {status_line} in {:?}, {} MB let in, peak memory grew by {} MiB",
+            started.elapsed(),
+            sent / 1_000_000,
+            grew / MIB
+        );
         assert!(grew < 32 * MIB, "peak memory grew by {} MiB", grew / MIB);
     }
     let health = server

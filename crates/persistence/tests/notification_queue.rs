@@ -11,7 +11,8 @@ use orderflow_application::ports::{
 };
 use orderflow_domain::identity::Customer;
 use orderflow_domain::notifications::{
-    Channel, DeliveryStatus, Message, NewNotification, NotificationId, SmsCost,
+    Channel, DeliveryStatus, Message, NewNotification, NotificationId, RecentSms, SmsCost,
+    SmsSuppression,
 };
 use orderflow_persistence::{PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::stored_customer;
@@ -105,6 +106,50 @@ fn concurrent_workers_never_claim_the_same_message() {
     }
     assert_eq!(total, 300, "every message claimed once");
     assert_eq!(seen.len(), 300, "no message claimed twice");
+}
+
+#[test]
+fn a_suppressed_message_is_kept_with_its_reason_and_never_claimed() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    let text = NewNotification {
+        channel: Channel::Sms,
+        recipient: alice.id,
+        recipient_name: alice.full_name(),
+        address: "+254711000001".into(),
+        order_id: None,
+        message: Message {
+            subject: String::new(),
+            body: "Your order has shipped".into(),
+        },
+    };
+    let uow = PgUnitOfWork::new(db.pool());
+    transaction(&uow, |tx| {
+        tx.outbox()
+            .record_suppressed(&text, SmsSuppression::NumberCap(10), at)?;
+        tx.outbox().recent_sms(
+            "+254711000001",
+            alice.id,
+            at - Duration::hours(1),
+            at - Duration::days(1),
+        )
+    })
+    .map(|recent| {
+        assert_eq!(
+            recent,
+            RecentSms::default(),
+            "a suppressed message is not counted"
+        )
+    })
+    .unwrap();
+    let queue = PgDeliveryQueue::new(db.pool());
+    assert!(queue
+        .claim("w1", 10, lease(), 5, at + Duration::days(1))
+        .unwrap()
+        .is_empty());
+    let listed = PgNotificationQueries::new(db.pool()).stats(None).unwrap();
+    assert_eq!((listed.total, listed.suppressed, listed.pending), (1, 1, 0));
 }
 
 #[test]
