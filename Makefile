@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run bench test test-containers lint fmt build migrate seed stop-postgres postgres-image
+.PHONY: help run bench loadtest test test-containers lint fmt build migrate seed stop-postgres postgres-image
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ test-containers: ## The integration suites with Postgres started by testcontaine
 
 postgres-image: ## Build the offline Postgres image testcontainers uses (no registry needed)
 	@scripts/offline-postgres-image.sh
+
+loadtest: ## The release build under HTTP load (wrk): req/s, p50, p99, errors per scenario and the ratio to the tree
+	@scripts/loadtest.sh
 
 bench: ## Benchmarks against a real database (generated catalogue of 100k products); figures in docs/performance.md
 	@scripts/bench.sh

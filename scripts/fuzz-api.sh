@@ -11,6 +11,7 @@
 # `orderflow` (cargo build; `make test` builds it). Reports go to ${CARGO_TARGET_DIR:-target}/fuzz-api/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/_serve.sh
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "== API fuzzing: skipped (no Postgres server: set TEST_DATABASE_URL) =="
@@ -52,16 +53,7 @@ admin_password="$(sed -n 's|^super admin: admin@orderflow.com / \(.*\) (.*)$|\1|
 (cd "$work" && "${server_env[@]}" "$bin" create-admin --email fuzz-spare-admin@orderflow.test \
   --password "$admin_password" --first-name Spare --last-name Admin --role super_admin) >> "$work/setup.log" 2>&1
 
-(cd "$work" && exec "${server_env[@]}" "$bin" serve) > "$reports/server.log" 2>&1 &
-server_pid=$!
-base=""
-for _ in $(seq 100); do
-  base="$(grep -o '"address":"http://[^"]*"' "$reports/server.log" | head -n 1 | cut -d'"' -f4 || true)"
-  [ -n "$base" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$reports/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$base" ] || { echo "fuzz-api: the server did not start" >&2; cat "$reports/server.log" >&2; exit 1; }
+serve_in "$work" "$reports/server.log" "${server_env[@]}" "$bin" serve
 
 # An API token, through POST auth/login/.
 token() {

@@ -11,7 +11,7 @@ use orderflow_application::ports::{
 };
 use orderflow_domain::identity::Customer;
 use orderflow_domain::notifications::{
-    Channel, DeliveryStatus, Message, NewNotification, NotificationId, RecentSms, SmsCost,
+    Channel, DeliveryStatus, Message, NewNotification, NotificationId, RecentSms, SmsCaps, SmsCost,
     SmsSuppression,
 };
 use orderflow_persistence::{PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork};
@@ -133,6 +133,7 @@ fn a_suppressed_message_is_kept_with_its_reason_and_never_claimed() {
             alice.id,
             at - Duration::hours(1),
             at - Duration::days(1),
+            SmsCaps::default(),
         )
     })
     .map(|recent| {

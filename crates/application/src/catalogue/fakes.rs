@@ -77,7 +77,7 @@ impl FakeUnitOfWork {
         outbox.expect_enqueue().returning(|_, _| Ok(()));
         outbox
             .expect_recent_sms()
-            .returning(|_, _, _, _| Ok(Default::default()));
+            .returning(|_, _, _, _, _| Ok(Default::default()));
         Self::with(FakeTransaction {
             categories,
             products,

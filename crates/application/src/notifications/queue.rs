@@ -24,6 +24,7 @@ pub(crate) fn queue(
             notification.recipient,
             now - Duration::hours(1),
             now - Duration::days(1),
+            caps,
         )?;
         for earlier in to_send.iter().filter(|n| n.channel == Channel::Sms) {
             if earlier.address == notification.address {
@@ -80,13 +81,13 @@ mod tests {
         let mut outbox = MockOutbox::new();
         outbox
             .expect_recent_sms()
-            .withf(|number, customer, number_since, customer_since| {
+            .withf(|number, customer, number_since, customer_since, _| {
                 number == "+254711000001"
                     && *customer == CustomerId(3)
                     && *number_since == now() - Duration::hours(1)
                     && *customer_since == now() - Duration::days(1)
             })
-            .returning(|_, _, _, _| {
+            .returning(|_, _, _, _, _| {
                 Ok(RecentSms {
                     to_number_last_hour: 10,
                     to_customer_last_day: 10,
@@ -121,7 +122,7 @@ mod tests {
         let mut outbox = MockOutbox::new();
         outbox
             .expect_recent_sms()
-            .returning(|_, _, _, _| Ok(RecentSms::default()));
+            .returning(|_, _, _, _, _| Ok(RecentSms::default()));
         outbox
             .expect_record_suppressed()
             .withf(|n, reason, _| n.address == "+2" && *reason == SmsSuppression::CustomerCap(2))

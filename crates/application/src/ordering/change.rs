@@ -481,7 +481,7 @@ mod tests {
     ) -> (ChangeOrders, Arc<FakeUnitOfWork>) {
         outbox
             .expect_recent_sms()
-            .returning(|_, _, _, _| Ok(Default::default()));
+            .returning(|_, _, _, _, _| Ok(Default::default()));
         let mut orders = MockOrderStore::new();
         orders
             .expect_find_for_update()

@@ -603,7 +603,7 @@ mod tests {
         let mut outbox = MockOutbox::new();
         outbox
             .expect_recent_sms()
-            .returning(|_, _, _, _| Ok(Default::default()));
+            .returning(|_, _, _, _, _| Ok(Default::default()));
         outbox
             .expect_enqueue()
             .withf(|queued, at| {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::notifications::{NewNotification, RecentSms, SmsSuppression};
+use orderflow_domain::notifications::{NewNotification, RecentSms, SmsCaps, SmsSuppression};
 
 use super::RepositoryError;
 
@@ -17,14 +17,16 @@ pub trait Outbox {
     ) -> Result<(), RepositoryError>;
 
     /// The SMS queued to `number` since `number_since` and to `customer` since `customer_since`, suppressed ones
-    /// left out. Holds the number and the customer until the transaction ends, so that messages queued at once
-    /// are counted one after the other.
+    /// left out, each counted up to its cap in `caps` (no further: more makes no difference to the check).
+    /// Holds the number and the customer until the transaction ends, so that messages queued at once are counted
+    /// one after the other.
     fn recent_sms(
         &mut self,
         number: &str,
         customer: CustomerId,
         number_since: DateTime<Utc>,
         customer_since: DateTime<Utc>,
+        caps: SmsCaps,
     ) -> Result<RecentSms, RepositoryError>;
 
     /// Keeps a message that will never be sent, with the reason, for the record.

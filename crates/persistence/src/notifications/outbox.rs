@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamptz};
 use orderflow_application::ports::Outbox;
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::notifications::{NewNotification, RecentSms, SmsSuppression};
+use orderflow_domain::notifications::{NewNotification, RecentSms, SmsCaps, SmsSuppression};
 use sha2::{Digest, Sha256};
 
 use super::rows::NewNotificationRow;
@@ -53,6 +53,7 @@ impl Outbox for PgTransaction<'_> {
         customer: CustomerId,
         number_since: DateTime<Utc>,
         customer_since: DateTime<Utc>,
+        caps: SmsCaps,
     ) -> Result<RecentSms, RepositoryError> {
         #[derive(QueryableByName)]
         struct Counts {
@@ -63,14 +64,18 @@ impl Outbox for PgTransaction<'_> {
         }
         // One round trip, kept prepared. The locks come first (the FROM row is made before the counts) and are
         // held until the transaction ends, taken in one order by everyone: concurrent changes texting the same
-        // number or customer count one after the other, without deadlock.
+        // number or customer count one after the other, without deadlock. Each count stops at its cap (the check
+        // needs no more), through partial indexes that leave suppressed messages out: a number texted thousands
+        // of times costs what one texted ten times does.
         let counts: Counts = prepared(
             diesel::sql_query(
                 "SELECT \
-                   (SELECT count(*) FROM notifications WHERE channel = 'sms' AND status <> 'suppressed' \
-                      AND address = $3 AND created_at > $4) AS to_number, \
-                   (SELECT count(*) FROM notifications WHERE channel = 'sms' AND status <> 'suppressed' \
-                      AND recipient_id = $5 AND created_at > $6) AS to_customer \
+                   (SELECT count(*) FROM (SELECT 1 FROM notifications WHERE channel = 'sms' \
+                      AND status <> 'suppressed' AND address = $3 AND created_at > $4 LIMIT $5) AS n) \
+                     AS to_number, \
+                   (SELECT count(*) FROM (SELECT 1 FROM notifications WHERE channel = 'sms' \
+                      AND status <> 'suppressed' AND recipient_id = $6 AND created_at > $7 LIMIT $8) AS c) \
+                     AS to_customer \
                  FROM (SELECT pg_advisory_xact_lock(least($1, $2)), pg_advisory_xact_lock(greatest($1, $2))) \
                    AS locked",
             )
@@ -78,8 +83,10 @@ impl Outbox for PgTransaction<'_> {
             .bind::<BigInt, _>(sms_lock(&format!("customer:{}", customer.0)))
             .bind::<Text, _>(number)
             .bind::<Timestamptz, _>(number_since)
+            .bind::<BigInt, _>(i64::from(caps.per_number_per_hour))
             .bind::<BigInt, _>(customer.0)
-            .bind::<Timestamptz, _>(customer_since),
+            .bind::<Timestamptz, _>(customer_since)
+            .bind::<BigInt, _>(i64::from(caps.per_customer_per_day)),
         )
         .get_result(self.connection)
         .map_err(storage_error)?;

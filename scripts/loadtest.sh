@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# `make loadtest`: the release build under HTTP load from wrk, on a fresh database holding a shop created through
+# the API (63 categories in 3 levels, 960 products). Prints requests per second, p50, p99 and errors for each
+# scenario, its ratio to the category tree's throughput in the same run, and the server's memory. Not part of
+# `make test`: figures depend on the machine, the ratios much less.
+#
+# LOADTEST_SECONDS (default 15) per scenario, LOADTEST_CONNECTIONS (default 32), LOADTEST_THREADS (default 2),
+# LOADTEST_SCENARIOS (default all: tree products subtree average orders; the tree always runs, as the yardstick).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_serve.sh
+
+seconds="${LOADTEST_SECONDS:-15}"
+connections="${LOADTEST_CONNECTIONS:-32}"
+threads="${LOADTEST_THREADS:-2}"
+say() { printf '%s\n' "$*" >&2; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    say "installing wrk (Debian package)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  else
+    say "loadtest: wrk is missing: apt-get install wrk"
+    exit 1
+  fi
+fi
+
+resolved="$(scripts/dev-postgres.sh "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/orderflow}")"
+database="orderflow_loadtest_$$"
+database_url="${resolved%/*}/$database"
+target="${CARGO_TARGET_DIR:-target}"
+bin="$target/release/orderflow"
+say "building the release binary"
+cargo build --release --quiet --bin orderflow
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  psql --quiet --no-psqlrc "${resolved%/*}/postgres" -c "DROP DATABASE IF EXISTS \"$database\" WITH (FORCE)" \
+    >/dev/null 2>&1 || say "loadtest: could not drop the database $database"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Default settings but the address and the database; nothing from a .env file (the server runs in $work).
+server_env=(env -i "PATH=$PATH" "HOME=$work" "DATABASE_URL=$database_url" HOST=127.0.0.1 PORT=0
+  "MEDIA_ROOT=$work/media" LOG_FORMAT=json RUST_LOG=warn)
+(cd "$work" && "${server_env[@]}" "$bin" setup-db && "${server_env[@]}" "$bin" migrate &&
+  "${server_env[@]}" "$bin" create-admin --email loadtest-staff@example.com --password kamau-wanjiru-77 \
+    --first-name Load --last-name Staff --role staff) > "$work/setup.log" 2>&1 ||
+  { cat "$work/setup.log" >&2; exit 1; }
+serve_in "$work" "$work/server.log" "${server_env[@]}" RUST_LOG=info "$bin" serve
+
+memory() { awk -v field="$1:" '$1 == field {printf "%.1f MiB", $2 / 1024}' "/proc/$server_pid/status"; }
+idle_memory="$(memory VmRSS)"
+
+say "creating the shop through the API ($base)"
+eval "$(python3 scripts/loadtest/catalogue.py "$base" loadtest-staff@example.com kamau-wanjiru-77)"
+
+# One scenario: wrk's figures as "req/s p50 p99 errors".
+run() {
+  local output
+  output="$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$@")"
+  printf '%s\n' "$output" > "$work/last-wrk.txt"
+  local rate p50 p99 errors requests
+  rate="$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"$output")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$output")"
+  errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$output")"
+  printf '%s %s %s %s\n' "$rate" "$p50" "$p99" "$errors"
+}
+
+declare -A results
+read -r -a wanted <<<"${LOADTEST_SCENARIOS:-tree products subtree average orders}"
+scenarios=(tree)
+for name in "${wanted[@]}"; do [ "$name" != tree ] && scenarios+=("$name"); done
+say "running ${#scenarios[@]} scenarios of ${seconds} s with $connections connections"
+for name in "${scenarios[@]}"; do
+  case "$name" in
+    tree) results[$name]="$(run "$base/api/v1/categories/tree/")" ;;
+    products) results[$name]="$(run "$base/api/v1/products/")" ;;
+    subtree) results[$name]="$(run "$base/api/v1/products/?category=$root_id&ordering=price")" ;;
+    average) results[$name]="$(run "$base/api/v1/categories/average_price/?slug=$root_slug")" ;;
+    orders) results[$name]="$(LOADTEST_TOKEN="$customer_token" LOADTEST_PRODUCT="$product_id" \
+      run -s scripts/loadtest/place_order.lua "$base/api/v1/orders/")" ;;
+    *) say "loadtest: unknown scenario $name"; exit 1 ;;
+  esac
+done
+after_memory="$(memory VmRSS)"
+peak_memory="$(memory VmHWM)"
+
+tree_rate="$(cut -d' ' -f1 <<<"${results[tree]}")"
+printf '\n%-58s %10s %10s %10s %8s %8s\n' "Scenario ($connections connections, $seconds s)" "req/s" "p50" "p99" "errors" "x tree"
+for name in "${scenarios[@]}"; do
+  read -r rate p50 p99 errors <<<"${results[$name]}"
+  case "$name" in
+    tree) label="GET categories/tree/" ;;
+    products) label="GET products/ (page 1, default ordering)" ;;
+    subtree) label="GET products/?category=<root>&ordering=price" ;;
+    average) label="GET categories/average_price/?slug=<root>" ;;
+    orders) label="POST orders/ (one line, one customer)" ;;
+  esac
+  ratio="$(awk -v a="$rate" -v b="$tree_rate" 'BEGIN {printf "%.2f", a / b}')"
+  printf '%-58s %10s %10s %10s %8s %8s\n' "$label" "$rate" "$p50" "$p99" "$errors" "$ratio"
+done
+printf '\nServer memory (VmRSS): %s idle after start, %s after the run; peak %s.\n' \
+  "$idle_memory" "$after_memory" "$peak_memory"
+printf 'Machine: %s cores, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
