@@ -13,27 +13,9 @@ use orderflow_domain::catalogue::{
     StockQuantity,
 };
 use orderflow_persistence::{PgCatalogueQueries, PgUnitOfWork};
+use orderflow_test_support::fixtures::new_category;
 use orderflow_test_support::TestDatabase;
 use rust_decimal::Decimal;
-
-fn new_category(tx: &mut dyn Transaction, name: &str, parent: Option<&Category>) -> Category {
-    let categories = tx.categories();
-    let id = categories.next_id().unwrap();
-    let category = Category {
-        id,
-        name: name.into(),
-        slug: name.to_lowercase().replace(' ', "-"),
-        description: String::new(),
-        parent_id: parent.map(|p| p.id),
-        path: parent.map_or(CategoryPath::root(id), |p| p.path.child(id).unwrap()),
-        image: None,
-        is_active: true,
-        created_at: Utc::now(),
-        updated_at: Utc::now(),
-    };
-    categories.insert(&category).unwrap();
-    category
-}
 
 fn new_product(name: &str, price: &str, category: &Category, status: ProductStatus) -> Product {
     let id = uuid::Uuid::new_v4();

@@ -30,3 +30,47 @@ pub fn stored_customer(db: &TestDatabase, email: &str) -> Customer {
         .insert(&new_customer(email), None)
         .expect("store the customer")
 }
+
+/// The statements kept prepared on the pool's connection (give it a pool of one to see every statement).
+pub fn prepared_statements(pool: &orderflow_persistence::DbPool) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Statement {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        statement: String,
+    }
+    let mut connection = pool.get().expect("a connection from the test pool");
+    diesel::sql_query("SELECT statement FROM pg_prepared_statements ORDER BY statement")
+        .load::<Statement>(&mut connection)
+        .expect("read pg_prepared_statements")
+        .into_iter()
+        .map(|s| s.statement)
+        .collect()
+}
+
+/// An active category named `name` under `parent`, inserted in `tx`.
+pub fn new_category(
+    tx: &mut dyn orderflow_application::ports::Transaction,
+    name: &str,
+    parent: Option<&orderflow_domain::catalogue::Category>,
+) -> orderflow_domain::catalogue::Category {
+    use orderflow_domain::catalogue::{Category, CategoryPath};
+    let categories = tx.categories();
+    let id = categories.next_id().expect("next category id");
+    let category = Category {
+        id,
+        name: name.into(),
+        slug: name.to_lowercase().replace(' ', "-"),
+        description: String::new(),
+        parent_id: parent.map(|p| p.id),
+        path: parent.map_or(CategoryPath::root(id), |p| {
+            p.path.child(id).expect("a path within the depth limit")
+        }),
+        image: None,
+        is_active: true,
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+    };
+    categories.insert(&category).expect("insert the category");
+    category
+}

@@ -48,9 +48,8 @@ impl BrowseCatalogue {
     pub fn average_price(&self, id: CategoryId) -> Result<CategoryPriceStats, CatalogueError> {
         let category = self
             .queries
-            .category(id)?
-            .ok_or(CatalogueError::NotFound)?
-            .category;
+            .category_by_id(id)?
+            .ok_or(CatalogueError::NotFound)?;
         self.stats_of(category)
     }
 
@@ -88,13 +87,13 @@ impl BrowseCatalogue {
         page: PageRequest,
     ) -> Result<Page<ProductDetails>, CatalogueError> {
         if let Some(id) = within {
-            let category = self.queries.category(id)?.ok_or_else(|| {
+            let category = self.queries.category_by_id(id)?.ok_or_else(|| {
                 CatalogueError::Invalid(FieldErrors::single(
                     "category",
                     "Select a valid choice. That choice is not one of the available choices.",
                 ))
             })?;
-            filter.within = Some(category.category.path);
+            filter.within = Some(category.path);
         }
         Ok(self.queries.products(&filter, page)?.in_range()?)
     }
@@ -112,24 +111,15 @@ mod tests {
     use mockall::predicate::eq;
     use orderflow_domain::catalogue::CategoryPath;
 
-    fn details(category: Category, names: &[&str]) -> CategoryDetails {
-        CategoryDetails {
-            category,
-            parent_name: None,
-            children_count: 0,
-            path_names: names.iter().map(|n| n.to_string()).collect(),
-        }
-    }
-
     #[test]
     fn the_category_filter_covers_the_whole_subtree() {
         let mut queries = MockCatalogueQueries::new();
         let phones = category_at(5, &[1], "Phones");
         let expected_path = phones.path.clone();
         queries
-            .expect_category()
+            .expect_category_by_id()
             .with(eq(CategoryId(5)))
-            .returning(move |_| Ok(Some(details(phones.clone(), &["Electronics", "Phones"]))));
+            .returning(move |_| Ok(Some(phones.clone())));
         queries
             .expect_products()
             .withf(move |filter, _| filter.within.as_ref() == Some(&expected_path))
@@ -152,7 +142,7 @@ mod tests {
     #[test]
     fn an_unknown_category_filter_is_a_validation_error() {
         let mut queries = MockCatalogueQueries::new();
-        queries.expect_category().returning(|_| Ok(None));
+        queries.expect_category_by_id().returning(|_| Ok(None));
         queries.expect_products().never();
         let result = BrowseCatalogue::new(Arc::new(queries)).products(
             Some(CategoryId(9)),

@@ -88,6 +88,9 @@ pub trait CatalogueQueries: Send + Sync {
 
     fn category(&self, id: CategoryId) -> Result<Option<CategoryDetails>, RepositoryError>;
 
+    /// The category alone, without the details a page shows: one indexed look-up.
+    fn category_by_id(&self, id: CategoryId) -> Result<Option<Category>, RepositoryError>;
+
     fn category_by_slug(&self, slug: &str) -> Result<Option<Category>, RepositoryError>;
 
     /// Every category, active or not, with the totals of its own active products (one query).

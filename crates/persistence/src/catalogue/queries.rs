@@ -14,13 +14,16 @@ use orderflow_domain::catalogue::{
 };
 use rust_decimal::Decimal;
 
+use super::product_pages::{
+    category_names, count_products, plans_follow_values, total_shown_by_page,
+};
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
 use crate::error::storage_error;
-use crate::listing::read_listing;
+use crate::listing::{read_listing, read_snapshot};
 use crate::pool::{connection, DbPool};
 use crate::schema::{categories, category_price_stats, products};
-use crate::sql::{lower_text, matches_every_term};
+use crate::sql::{lower_text, matches_every_term, planned_per_run};
 use crate::RepositoryError;
 
 pub struct PgCatalogueQueries {
@@ -104,7 +107,7 @@ fn page_bounds(page: PageRequest) -> (i64, i64) {
 type BoxedProducts<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<products::table, categories::table>, Pg>;
 
-fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
+pub(super) fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
     let mut query = products::table.inner_join(categories::table).into_boxed();
     if let Some(path) = &filter.within {
         let (start, end) = subtree_range(path);
@@ -277,6 +280,18 @@ impl CatalogueQueries for PgCatalogueQueries {
         .transpose()
     }
 
+    fn category_by_id(&self, id: CategoryId) -> Result<Option<Category>, RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        categories::table
+            .find(id.0)
+            .select(CategoryRow::as_select())
+            .first(&mut connection)
+            .optional()
+            .map_err(storage_error)?
+            .map(Category::try_from)
+            .transpose()
+    }
+
     fn category_by_slug(&self, slug: &str) -> Result<Option<Category>, RepositoryError> {
         let mut connection = connection(&self.pool)?;
         categories::table
@@ -346,20 +361,35 @@ impl CatalogueQueries for PgCatalogueQueries {
         page: PageRequest,
     ) -> Result<Page<ProductDetails>, RepositoryError> {
         let (offset, limit) = page_bounds(page);
-        let page_query = with_product_details(
-            ordered_products(filtered_products(filter), &filter.ordering)
-                .offset(offset)
-                .limit(limit),
-        );
-        let (total, rows): (i64, Vec<_>) = read_listing(&self.pool, |connection| {
-            let total = filtered_products(filter).count().get_result(connection)?;
-            Ok((total, page_query.load(connection)?))
+        let page_query = ordered_products(filtered_products(filter), &filter.ordering)
+            .offset(offset)
+            .limit(limit)
+            .select((ProductRow::as_select(), categories::name, categories::path));
+        let per_run = plans_follow_values(filter);
+        let (total, rows, names) = read_snapshot(&self.pool, |connection| {
+            let rows: Vec<(ProductRow, String, String)> = if per_run {
+                planned_per_run(page_query).load(connection)?
+            } else {
+                page_query.load(connection)?
+            };
+            let total = match total_shown_by_page(offset, limit, rows.len()) {
+                Some(total) => total,
+                None => count_products(connection, filter, per_run)?,
+            };
+            let names = category_names(connection, rows.iter().map(|(_, _, path)| path))?;
+            Ok((total, rows, names))
         })?;
         Ok(Page {
             items: rows
                 .into_iter()
-                .map(product_details)
-                .collect::<Result<_, _>>()?,
+                .map(|(row, category_name, path)| {
+                    Ok(ProductDetails {
+                        product: Product::try_from(row)?,
+                        category_name,
+                        category_path_names: names.along(&path)?,
+                    })
+                })
+                .collect::<Result<_, RepositoryError>>()?,
             total: u64::try_from(total).unwrap_or_default(),
             request: page,
         })
