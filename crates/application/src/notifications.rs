@@ -1,9 +1,10 @@
-//! Use cases of notifications: delivering the outbox, reading it, retrying, and admins' system alerts.
+//! Use cases of notifications: expanding recorded changes into messages, delivering the outbox, reading it, retrying, and admins' system alerts.
 
 mod alert;
 mod browse;
 mod deliver;
 mod errors;
+mod expand;
 mod health;
 mod queue;
 mod retry;
@@ -12,6 +13,7 @@ pub use alert::{AlertInput, SendSystemAlert};
 pub use browse::BrowseNotifications;
 pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
 pub use errors::NotificationError;
+pub use expand::ExpandOutboxEvents;
 pub use health::{DeliveryHealth, DeliveryReport};
 pub use retry::RetryNotification;
 

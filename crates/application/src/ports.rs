@@ -31,7 +31,7 @@ pub use catalogue_queries::{
     ProductSort, TreeEntry,
 };
 pub use catalogue_stores::{
-    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
+    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError, StockTake,
 };
 pub use clock::Clock;
 pub use customer_repository::{
@@ -57,7 +57,7 @@ pub use order_queries::{
     OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView,
 };
 pub use order_store::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
-pub use outbox::Outbox;
+pub use outbox::{Outbox, OutboxEvent};
 pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};

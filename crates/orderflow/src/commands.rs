@@ -194,7 +194,8 @@ async fn worker(config: &Config) -> Result<(), String> {
     logging::init(config);
     let adapters = adapters(config)?;
     let deliver = adapters.deliver_notifications(&config.notifications, this_worker())?;
-    let worker = DeliveryWorker::start(deliver, config.notifications.poll_interval)
+    let expand = adapters.expand_outbox_events(&config.notifications);
+    let worker = DeliveryWorker::start(expand, deliver, config.notifications.poll_interval)
         .map_err(|e| format!("cannot start the worker: {e}"))?;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;

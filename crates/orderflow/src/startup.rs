@@ -57,8 +57,12 @@ impl Application {
                 .deliver_notifications(&config.notifications, this_worker())
                 .map_err(StartError::Worker)?;
             Some(
-                DeliveryWorker::start(deliver, config.notifications.poll_interval)
-                    .map_err(|e| StartError::Worker(e.to_string()))?,
+                DeliveryWorker::start(
+                    adapters.expand_outbox_events(&config.notifications),
+                    deliver,
+                    config.notifications.poll_interval,
+                )
+                .map_err(|e| StartError::Worker(e.to_string()))?,
             )
         } else {
             None

@@ -17,7 +17,8 @@ use orderflow_application::identity::{
     RegisterCustomer, TokenIssuer, UpdateProfile,
 };
 use orderflow_application::notifications::{
-    BrowseNotifications, DeliverNotifications, DeliveryHealth, RetryNotification, SendSystemAlert,
+    BrowseNotifications, DeliverNotifications, DeliveryHealth, ExpandOutboxEvents,
+    RetryNotification, SendSystemAlert,
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::{
@@ -151,6 +152,16 @@ impl Adapters {
             config.delivery,
             worker,
         ))
+    }
+
+    /// The workers' first step: recorded changes into messages, a delivery batch at a time.
+    pub fn expand_outbox_events(&self, config: &NotificationsConfig) -> ExpandOutboxEvents {
+        ExpandOutboxEvents::new(
+            self.unit_of_work.clone(),
+            self.clock.clone(),
+            config.sms_caps,
+            config.delivery.batch_size,
+        )
     }
 
     pub fn delivery_health(&self) -> DeliveryHealth {
@@ -289,12 +300,7 @@ pub fn app_state(
             a.clock.clone(),
         ),
         import_products: a.import_products(),
-        place_order: PlaceOrder::new(
-            a.unit_of_work.clone(),
-            a.orders.clone(),
-            a.clock.clone(),
-            config.notifications.sms_caps,
-        ),
+        place_order: PlaceOrder::new(a.unit_of_work.clone(), a.orders.clone(), a.clock.clone()),
         change_orders: ChangeOrders::new(
             a.unit_of_work.clone(),
             a.orders.clone(),

@@ -1,4 +1,5 @@
-//! The delivery worker as a process concern: a thread that runs delivery rounds until asked to stop.
+//! The delivery worker as a process concern: a thread that runs rounds until asked to stop. A round expands the
+//! recorded changes into messages (in one transaction), then delivers the messages that are due.
 //!
 //! Rounds follow each other without pause while there is work; an idle worker waits `poll_interval` (waking at
 //! once when asked to stop). Stopping lets the round finish the message in hand and hand back the rest.
@@ -10,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::Utc;
-use orderflow_application::notifications::DeliverNotifications;
+use orderflow_application::notifications::{DeliverNotifications, ExpandOutboxEvents};
 use orderflow_application::ports::WorkerInfo;
 
 #[derive(Clone)]
@@ -51,7 +52,11 @@ pub fn this_worker() -> WorkerInfo {
 }
 
 impl DeliveryWorker {
-    pub fn start(deliver: DeliverNotifications, poll_interval: Duration) -> std::io::Result<Self> {
+    pub fn start(
+        expand: ExpandOutboxEvents,
+        deliver: DeliverNotifications,
+        poll_interval: Duration,
+    ) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
         let (wake, woken) = mpsc::channel::<()>();
         let id = deliver.worker().id.clone();
@@ -61,7 +66,14 @@ impl DeliveryWorker {
             .spawn(move || {
                 tracing::info!(worker = %deliver.worker().id, "notification worker started");
                 while !flag.load(Ordering::SeqCst) {
-                    let idle = match deliver.run_round(&flag) {
+                    let expanded = match expand.run_round() {
+                        Ok(expanded) => expanded,
+                        Err(error) => {
+                            tracing::warn!(%error, "expanding recorded changes failed; trying again shortly");
+                            0
+                        }
+                    };
+                    let idle = expanded == 0 && match deliver.run_round(&flag) {
                         Ok(round) => {
                             if round.handled() > 0 {
                                 tracing::debug!(

@@ -17,7 +17,7 @@ extern "SQL" {
 /// Diesel never keeps `UPDATE`s, raw SQL or inserts of defaultable values prepared, because one Rust type may
 /// stand for several SQL texts and its cache may be keyed by the type. Keyed by the text itself (no static query
 /// id), that cannot mix statements up, and the texts a statement can take are few (an insert of 1 to 100 items).
-/// An order placement runs five such statements.
+/// An order placement runs three such statements (its stock, its number, its rows).
 ///
 /// Run it with `get_result` or `load` (a `RETURNING` clause makes any statement loadable): those hand diesel the
 /// statement itself, while `execute` hands it a reference, whose mark diesel does not read, and so prepares the

@@ -5,19 +5,21 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::RunQueryDsl;
+use orderflow_application::notifications::ExpandOutboxEvents;
 use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
 use orderflow_application::ports::{
-    transaction, CategoryStore, Clock, CustomerStore, NewOrderEvent, OrderStore, Outbox,
-    ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction, UnitOfWork,
+    transaction, CategoryStore, Clock, CustomerRepository, CustomerStore, NewOrderEvent,
+    OrderStore, Outbox, ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction,
+    UnitOfWork,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
 };
-use orderflow_domain::identity::{Customer, CustomerId};
+use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, Role};
 use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{Order, OrderId};
-use orderflow_persistence::{PgOrderQueries, PgUnitOfWork};
-use orderflow_test_support::fixtures::stored_customer;
+use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
+use orderflow_test_support::fixtures::{new_customer, prepared_statements, stored_customer};
 use orderflow_test_support::TestDatabase;
 
 struct Now;
@@ -33,7 +35,7 @@ impl Clock for Now {
 enum Failing {
     /// Inserting the order: after the stock was taken, before anything else.
     OrderInsert,
-    /// Saving the Idempotency-Key: the very last step, after the notifications were queued.
+    /// Saving the Idempotency-Key: the very last step, after the order and its outbox event were written.
     KeySave,
 }
 
@@ -90,10 +92,14 @@ impl OrderStore for Wrapped<'_> {
         self.inner.orders().next_number(day)
     }
 
-    fn insert(&mut self, order: &Order) -> Result<(), RepositoryError> {
+    fn insert_placed(
+        &mut self,
+        order: &Order,
+        placed: &NewOrderEvent,
+    ) -> Result<(), RepositoryError> {
         match self.failing {
             Failing::OrderInsert => Err(injected()),
-            Failing::KeySave => self.inner.orders().insert(order),
+            Failing::KeySave => self.inner.orders().insert_placed(order, placed),
         }
     }
 
@@ -244,7 +250,6 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(FailingStep(PgUnitOfWork::new(db.pool()), step)),
         Arc::new(PgOrderQueries::new(db.pool())),
         Arc::new(Now),
-        SmsCaps::default(),
     );
     let result = failing.execute(&alice, input(lamp), Some("retry-me"));
     assert!(matches!(result, Err(OrderError::Storage(_))), "{result:?}");
@@ -256,6 +261,7 @@ fn failed_placement_leaves_nothing(step: Failing) {
         "order_events",
         "order_number_counters",
         "idempotency_keys",
+        "outbox_events",
         "notifications",
     ] {
         assert_eq!(count(&db, table), 0, "{table}");
@@ -266,7 +272,6 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(PgUnitOfWork::new(db.pool())),
         Arc::new(PgOrderQueries::new(db.pool())),
         Arc::new(Now),
-        SmsCaps::default(),
     );
     let placed = healthy
         .execute(&alice, input(lamp), Some("retry-me"))
@@ -278,25 +283,12 @@ fn failed_placement_leaves_nothing(step: Failing) {
             count(&db, "orders"),
             count(&db, "order_items"),
             count(&db, "order_events"),
+            count(&db, "outbox_events"),
             count(&db, "notifications"),
         ),
-        (1, 1, 1, 2),
-        "an SMS and an email to the customer (there is no admin)"
+        (1, 1, 1, 1, 0),
+        "one event for the workers, whoever is to be told; no message yet"
     );
-}
-
-fn prepared_statements(pool: &orderflow_persistence::DbPool) -> Vec<String> {
-    #[derive(diesel::QueryableByName)]
-    struct Statement {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        statement: String,
-    }
-    diesel::sql_query("SELECT statement FROM pg_prepared_statements ORDER BY statement")
-        .load::<Statement>(&mut pool.get().unwrap())
-        .unwrap()
-        .into_iter()
-        .map(|s| s.statement)
-        .collect()
 }
 
 #[test]
@@ -316,18 +308,13 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
         Arc::new(PgUnitOfWork::new(pool.clone())),
         Arc::new(PgOrderQueries::new(pool.clone())),
         Arc::new(Now),
-        SmsCaps::default(),
     );
     place.execute(&alice, input(lamp), None).unwrap();
     let after_first = prepared_statements(&pool);
     for start in [
-        "UPDATE \"products\" SET \"stock_quantity\"",
+        "WITH wanted AS (SELECT * FROM unnest(",
         "INSERT INTO order_number_counters",
-        "INSERT INTO \"orders\"",
-        "INSERT INTO \"order_items\"",
-        "INSERT INTO \"order_events\"",
-        "INSERT INTO \"notifications\"",
-        "SELECT (SELECT count(*) FROM (SELECT 1 FROM notifications",
+        "WITH placed AS ( INSERT INTO orders",
     ] {
         assert!(
             after_first.iter().any(|s| s.starts_with(start)),
@@ -340,5 +327,98 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
         prepared_statements(&pool),
         after_first,
         "the second placement reused the first one's statements"
+    );
+}
+
+#[test]
+fn workers_expand_each_placed_order_into_one_message_per_recipient_exactly_once() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    for admin in ["admin1@example.com", "admin2@example.com"] {
+        PgCustomerRepository::new(db.pool())
+            .insert(
+                &NewCustomer {
+                    role: Role::Admin,
+                    ..new_customer(admin)
+                },
+                None,
+            )
+            .unwrap();
+    }
+    let lamp = product(&db, 1_000);
+    let place = PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    );
+    const ORDERS: i64 = 40;
+    for _ in 0..ORDERS {
+        place.execute(&alice, input(lamp), None).unwrap();
+    }
+    // A shortfall records nothing for the workers.
+    let mut too_many = input(lamp);
+    too_many.items.as_mut().unwrap()[0].quantity = Some(10_000);
+    assert!(place.execute(&alice, too_many, None).is_err());
+    assert_eq!(count(&db, "outbox_events"), ORDERS);
+    assert_eq!(
+        count(&db, "notifications"),
+        0,
+        "nothing queued by placement"
+    );
+
+    // Two workers at once, in small batches, until neither finds anything.
+    let caps = SmsCaps {
+        per_number_per_hour: 1_000,
+        per_customer_per_day: 1_000,
+    };
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let pool = db.pool();
+            std::thread::spawn(move || {
+                let expand = ExpandOutboxEvents::new(
+                    Arc::new(PgUnitOfWork::new(pool)),
+                    Arc::new(Now),
+                    caps,
+                    3,
+                );
+                let mut expanded = 0;
+                loop {
+                    match expand.run_round().unwrap() {
+                        0 => return expanded,
+                        n => expanded += n,
+                    }
+                }
+            })
+        })
+        .collect();
+    let expanded: Vec<usize> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(
+        expanded.iter().sum::<usize>() as i64,
+        ORDERS,
+        "{expanded:?}"
+    );
+    assert_eq!(count(&db, "outbox_events"), 0);
+
+    // The customer by SMS and email, each admin by email: four per order, none twice.
+    #[derive(diesel::QueryableByName)]
+    struct Tally {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        messages: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        distinct_messages: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        orders: i64,
+    }
+    let tally: Tally = diesel::sql_query(
+        "SELECT count(*) AS messages, \
+           count(DISTINCT (order_id, recipient_id, channel)) AS distinct_messages, \
+           count(DISTINCT order_id) AS orders \
+         FROM notifications WHERE status = 'pending'",
+    )
+    .get_result(&mut db.connection())
+    .unwrap();
+    assert_eq!(
+        (tally.messages, tally.distinct_messages, tally.orders),
+        (ORDERS * 4, ORDERS * 4, ORDERS)
     );
 }

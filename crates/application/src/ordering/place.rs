@@ -6,7 +6,6 @@ use std::sync::Arc;
 use chrono::Duration;
 use orderflow_domain::catalogue::{ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
-use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{
     merge_lines, EventType, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine,
     OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
@@ -18,10 +17,9 @@ use uuid::Uuid;
 
 use super::OrderError;
 use crate::identity::REQUIRED;
-use crate::notifications::queue;
 use crate::ports::{
-    transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey, Transaction,
-    UnitOfWork,
+    transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StockTake, StoredIdempotencyKey,
+    Transaction, UnitOfWork,
 };
 
 /// One requested line, as sent.
@@ -94,7 +92,6 @@ pub struct PlaceOrder {
     uow: Arc<dyn UnitOfWork>,
     queries: Arc<dyn OrderQueries>,
     clock: Arc<dyn Clock>,
-    sms_caps: SmsCaps,
 }
 
 impl PlaceOrder {
@@ -102,13 +99,11 @@ impl PlaceOrder {
         uow: Arc<dyn UnitOfWork>,
         queries: Arc<dyn OrderQueries>,
         clock: Arc<dyn Clock>,
-        sms_caps: SmsCaps,
     ) -> Self {
         Self {
             uow,
             queries,
             clock,
-            sms_caps,
         }
     }
 
@@ -187,30 +182,35 @@ impl PlaceOrder {
         customer: &Customer,
         request: &ValidRequest,
     ) -> Result<Order, OrderError> {
-        let mut ids: Vec<ProductId> = request
-            .lines
-            .iter()
-            .map(|(_, line)| line.product_id)
-            .collect();
-        ids.sort();
-        let products: HashMap<ProductId, _> = tx
+        let wanted: Vec<RequestedLine> = request.lines.iter().map(|(_, line)| *line).collect();
+        let stock: HashMap<ProductId, StockTake> = tx
             .products()
-            .lock_for_order(&ids)?
+            .take_stock(&wanted)?
             .into_iter()
-            .map(|product| (product.id, product))
+            .map(|take| (take.product.id, take))
             .collect();
 
-        // Every problem with every line, before anything is written.
+        // Every problem with every line, before anything else is written (returning the error rolls back the
+        // stock that was taken).
         let mut item_errors = vec![FieldErrors::new(); request.item_count];
+        let mut lines = Vec::with_capacity(request.lines.len());
         for (index, line) in &request.lines {
-            match products.get(&line.product_id) {
-                Some(product) if product.status == ProductStatus::Active => {
-                    if i64::from(product.stock_quantity.0) < line.quantity {
+            match stock.get(&line.product_id) {
+                Some(take) if take.product.status == ProductStatus::Active => {
+                    if take.taken {
+                        lines.push(OrderLine {
+                            product_id: take.product.id,
+                            product_name: take.product.name.clone(),
+                            product_sku: take.product.sku.to_string(),
+                            quantity: line.quantity,
+                            unit_price: take.product.price,
+                        });
+                    } else {
                         item_errors[*index].add(
                             NON_FIELD_ERRORS,
                             format!(
                                 "Insufficient stock. Available: {}",
-                                product.stock_quantity.0
+                                take.product.stock_quantity.0
                             ),
                         );
                     }
@@ -223,34 +223,6 @@ impl PlaceOrder {
         let mut errors = FieldErrors::new();
         errors.set_list("items", item_errors);
         errors.into_result()?;
-
-        let mut lines = Vec::with_capacity(request.lines.len());
-        for (index, line) in &request.lines {
-            let Some(product) = products.get(&line.product_id) else {
-                continue;
-            };
-            // The rows are locked, so this cannot fail; the conditional update is the last guard against overselling.
-            if !tx.products().take_stock(line.product_id, line.quantity)? {
-                let mut item_errors = vec![FieldErrors::new(); request.item_count];
-                item_errors[*index].add(
-                    NON_FIELD_ERRORS,
-                    format!(
-                        "Insufficient stock. Available: {}",
-                        product.stock_quantity.0
-                    ),
-                );
-                let mut errors = FieldErrors::new();
-                errors.set_list("items", item_errors);
-                return Err(errors.into());
-            }
-            lines.push(OrderLine {
-                product_id: product.id,
-                product_name: product.name.clone(),
-                product_sku: product.sku.to_string(),
-                quantity: line.quantity,
-                unit_price: product.price,
-            });
-        }
 
         let now = self.clock.now();
         let day = now.date_naive();
@@ -285,23 +257,19 @@ impl PlaceOrder {
                 })
                 .collect(),
         };
-        tx.orders().insert(&order)?;
-        tx.orders().add_event(&NewOrderEvent {
-            to_status: Some(OrderStatus::Pending),
-            note: format!(
-                "{} line(s), total {:.2}",
-                order.items.len(),
-                order.total_amount
-            ),
-            ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
-        })?;
-        // Told in the same transaction: the messages exist exactly when the order does.
-        let admins = tx.customers().active_admins()?;
-        queue(
-            tx,
-            notifications::order_placed(&order, customer, &admins),
-            self.sms_caps,
-            now,
+        // One row tells the notification workers; they write the customer's and the admins' messages in a
+        // transaction of their own, after this one commits.
+        tx.orders().insert_placed(
+            &order,
+            &NewOrderEvent {
+                to_status: Some(OrderStatus::Pending),
+                note: format!(
+                    "{} line(s), total {:.2}",
+                    order.items.len(),
+                    order.total_amount
+                ),
+                ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
+            },
         )?;
         Ok(order)
     }
@@ -477,16 +445,12 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{product, FakeTransaction, FakeUnitOfWork};
-    use crate::identity::fixtures::{customer, fixed_clock, now};
+    use crate::catalogue::fakes::{product, FakeUnitOfWork};
+    use crate::identity::fixtures::{fixed_clock, now};
     use crate::ordering::tests_support::{owner, queries_returning};
-    use crate::ports::{
-        MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
-    };
+    use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
     use mockall::Sequence;
     use orderflow_domain::catalogue::StockQuantity;
-    use orderflow_domain::identity::Role;
-    use orderflow_domain::notifications::Channel;
 
     fn lamp(id: u128, stock: i32) -> orderflow_domain::catalogue::Product {
         let mut lamp = product("Lamp", 3);
@@ -527,28 +491,33 @@ mod tests {
                 uow.clone(),
                 Arc::new(queries_returning(OrderStatus::Pending)),
                 fixed_clock(),
-                SmsCaps::default(),
             ),
             uow,
         )
     }
 
+    fn taken(product: orderflow_domain::catalogue::Product, taken: bool) -> StockTake {
+        StockTake { product, taken }
+    }
+
     #[test]
-    fn locks_in_product_order_takes_stock_numbers_last_and_records_the_placement() {
+    fn takes_the_stock_of_the_merged_lines_numbers_last_and_records_the_placement() {
         let mut products = MockProductStore::new();
         let mut orders = MockOrderStore::new();
         let mut sequence = Sequence::new();
         products
-            .expect_lock_for_order()
-            .withf(|ids| ids == [ProductId(Uuid::from_u128(1)), ProductId(Uuid::from_u128(2))])
+            .expect_take_stock()
+            .withf(|lines| {
+                let asked: Vec<_> = lines.iter().map(|l| (l.product_id, l.quantity)).collect();
+                asked
+                    == [
+                        (ProductId(Uuid::from_u128(2)), 1),
+                        (ProductId(Uuid::from_u128(1)), 3),
+                    ]
+            })
             .times(1)
             .in_sequence(&mut sequence)
-            .returning(|_| Ok(vec![lamp(1, 5), lamp(2, 5)]));
-        products
-            .expect_take_stock()
-            .times(2)
-            .in_sequence(&mut sequence)
-            .returning(|_, _| Ok(true));
+            .returning(|_| Ok(vec![taken(lamp(1, 5), true), taken(lamp(2, 5), true)]));
         orders
             .expect_next_number()
             .withf(|day| *day == now().date_naive())
@@ -556,27 +525,23 @@ mod tests {
             .in_sequence(&mut sequence)
             .returning(|_| Ok(7));
         orders
-            .expect_insert()
-            .withf(|order| {
+            .expect_insert_placed()
+            .withf(|order, event| {
                 order.number.as_str() == "ORD-20260501-0007"
                     && order.status == OrderStatus::Pending
                     && order.items.len() == 2
                     && order.total_amount == rust_decimal::Decimal::from(40)
-            })
-            .times(1)
-            .in_sequence(&mut sequence)
-            .returning(|_| Ok(()));
-        orders
-            .expect_add_event()
-            .withf(|event| {
-                event.event_type == "placed"
+                    && event.order_id == order.id
+                    && event.event_type == "placed"
+                    && event.to_status == Some(OrderStatus::Pending)
                     && event.actor == "alice@example.com"
                     && event.actor_id == Some(owner().id)
             })
             .times(1)
-            .returning(|_| Ok(()));
+            .in_sequence(&mut sequence)
+            .returning(|_, _| Ok(()));
         let (place, uow) = use_case(products, orders);
-        // Product 2 asked first and product 1 twice: merged, locked in id order.
+        // Product 2 asked first and product 1 twice: merged, in the order first asked.
         let placement = place
             .execute(&owner(), input(&[(2, 1), (1, 2), (1, 1)]), None)
             .unwrap();
@@ -585,73 +550,42 @@ mod tests {
     }
 
     #[test]
-    fn the_customer_and_every_active_admin_are_told_in_the_same_transaction() {
+    fn an_inactive_or_unknown_product_is_refused_even_with_its_stock_taken() {
         let mut products = MockProductStore::new();
-        products
-            .expect_lock_for_order()
-            .returning(|_| Ok(vec![lamp(1, 5)]));
-        products.expect_take_stock().returning(|_, _| Ok(true));
+        products.expect_take_stock().returning(|_| {
+            let mut hidden = lamp(1, 5);
+            hidden.status = ProductStatus::Inactive;
+            Ok(vec![taken(hidden, true)])
+        });
         let mut orders = MockOrderStore::new();
-        orders.expect_next_number().returning(|_| Ok(3));
-        orders.expect_insert().returning(|_| Ok(()));
-        orders.expect_add_event().returning(|_| Ok(()));
-        let mut customers = MockCustomerStore::new();
-        customers
-            .expect_active_admins()
-            .times(1)
-            .returning(|| Ok(vec![customer(9, "admin@example.com", Role::Admin)]));
-        let mut outbox = MockOutbox::new();
-        outbox
-            .expect_recent_sms()
-            .returning(|_, _, _, _, _| Ok(Default::default()));
-        outbox
-            .expect_enqueue()
-            .withf(|queued, at| {
-                let to: Vec<_> = queued
-                    .iter()
-                    .map(|n| (n.channel, n.address.as_str()))
-                    .collect();
-                *at == now()
-                    && to
-                        == [
-                            (Channel::Sms, "+254711000001"),
-                            (Channel::Email, "alice@example.com"),
-                            (Channel::Email, "admin@example.com"),
-                        ]
-                    && queued[0]
-                        .message
-                        .body
-                        .starts_with("Order #ORD-20260501-0003 confirmed!")
-            })
-            .times(1)
-            .returning(|_, _| Ok(()));
-        let uow = Arc::new(FakeUnitOfWork::with(FakeTransaction {
-            categories: MockCategoryStore::new(),
-            products,
-            orders,
-            customers,
-            outbox,
-        }));
-        let place = PlaceOrder::new(
-            uow.clone(),
-            Arc::new(queries_returning(OrderStatus::Pending)),
-            fixed_clock(),
-            SmsCaps::default(),
-        );
-        place.execute(&owner(), input(&[(1, 2)]), None).unwrap();
-        assert_eq!(uow.commits(), 1);
+        orders.expect_next_number().never();
+        orders.expect_insert_placed().never();
+        let (place, uow) = use_case(products, orders);
+        let Err(OrderError::Invalid(errors)) =
+            place.execute(&owner(), input(&[(1, 1), (3, 1)]), None)
+        else {
+            panic!("expected refused lines")
+        };
+        let items = errors.list("items").unwrap();
+        for line in [0, 1] {
+            assert_eq!(
+                items[line].messages("non_field_errors"),
+                ["Product not found or not available."],
+                "line {line}"
+            );
+        }
+        assert_eq!(uow.rollbacks(), 1, "the stock taken is given back");
     }
 
     #[test]
-    fn a_shortfall_rolls_back_before_anything_is_written() {
+    fn a_shortfall_rolls_back_before_the_order_is_written() {
         let mut products = MockProductStore::new();
         products
-            .expect_lock_for_order()
-            .returning(|_| Ok(vec![lamp(1, 2)]));
-        products.expect_take_stock().never();
+            .expect_take_stock()
+            .returning(|_| Ok(vec![taken(lamp(1, 2), false)]));
         let mut orders = MockOrderStore::new();
         orders.expect_next_number().never();
-        orders.expect_insert().never();
+        orders.expect_insert_placed().never();
         let (place, uow) = use_case(products, orders);
         let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
         else {
@@ -699,7 +633,7 @@ mod tests {
     #[test]
     fn the_same_key_and_body_replays_without_touching_stock() {
         let mut products = MockProductStore::new();
-        products.expect_lock_for_order().never();
+        products.expect_take_stock().never();
         let (place, _) = use_case(products, with_stored_key(Some(input(&[(1, 2)])), 1, true));
         let placement = place
             .execute(&owner(), input(&[(1, 1), (1, 1)]), Some("k"))
@@ -731,13 +665,14 @@ mod tests {
     fn an_expired_key_places_a_new_order() {
         let mut products = MockProductStore::new();
         products
-            .expect_lock_for_order()
-            .returning(|_| Ok(vec![lamp(1, 5)]));
-        products.expect_take_stock().returning(|_, _| Ok(true));
+            .expect_take_stock()
+            .returning(|_| Ok(vec![taken(lamp(1, 5), true)]));
         let mut orders = with_stored_key(Some(input(&[(1, 2)])), 25, true);
         orders.expect_next_number().returning(|_| Ok(1));
-        orders.expect_insert().times(1).returning(|_| Ok(()));
-        orders.expect_add_event().returning(|_| Ok(()));
+        orders
+            .expect_insert_placed()
+            .times(1)
+            .returning(|_, _| Ok(()));
         orders
             .expect_save_idempotency_key()
             .times(1)

@@ -4,8 +4,16 @@
 use chrono::{DateTime, Utc};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::{NewNotification, RecentSms, SmsCaps, SmsSuppression};
+use orderflow_domain::ordering::OrderId;
 
 use super::RepositoryError;
+
+/// A change to tell people about, recorded in its own transaction (one row, however many are to be told) and
+/// expanded into their messages by the notification workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxEvent {
+    OrderPlaced(OrderId),
+}
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait Outbox {
@@ -28,6 +36,11 @@ pub trait Outbox {
         customer_since: DateTime<Utc>,
         caps: SmsCaps,
     ) -> Result<RecentSms, RepositoryError>;
+
+    /// Takes up to `limit` recorded events, oldest first, skipping those another transaction holds. They are gone
+    /// when this transaction commits (and back if it rolls back): whatever is queued for them in it is queued
+    /// exactly once.
+    fn take_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, RepositoryError>;
 
     /// Keeps a message that will never be sent, with the reason, for the record.
     fn record_suppressed(

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     handle: ServerHandle,
     worker: Option<WorkerStopper>,
+    config: Config,
 }
 
 impl Drop for TestApp {
@@ -65,6 +66,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             .unwrap(),
         handle,
         worker,
+        config,
     }
 }
 
@@ -224,6 +226,25 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// What the notification worker does first (the tests' server runs none unless asked): expands the changes
+    /// recorded since into their messages, with the server's settings. Returns how many were expanded.
+    pub async fn expand_outbox(&self) -> usize {
+        let url = self.db.url().to_owned();
+        let notifications = self.config.notifications.clone();
+        tokio::task::spawn_blocking(move || {
+            let pool = connect(&url, &PoolOptions::default());
+            let expand = orderflow_application::notifications::ExpandOutboxEvents::new(
+                std::sync::Arc::new(orderflow_persistence::PgUnitOfWork::new(pool)),
+                std::sync::Arc::new(orderflow::wiring::SystemClock),
+                notifications.sms_caps,
+                1_000,
+            );
+            expand.run_round().expect("expand the outbox")
+        })
+        .await
+        .unwrap()
+    }
+
     /// Rows in `table` of the test's database.
     pub fn count(&self, table: &str) -> i64 {
         #[derive(diesel::QueryableByName)]

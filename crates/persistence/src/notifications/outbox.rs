@@ -2,14 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text, Timestamptz};
-use orderflow_application::ports::Outbox;
+use diesel::sql_types::{BigInt, Text, Timestamptz, Uuid as SqlUuid};
+use orderflow_application::ports::{Outbox, OutboxEvent};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::{NewNotification, RecentSms, SmsCaps, SmsSuppression};
+use orderflow_domain::ordering::OrderId;
 use sha2::{Digest, Sha256};
 
 use super::rows::NewNotificationRow;
-use crate::error::storage_error;
+use crate::error::{corrupt_row, storage_error};
 use crate::schema::notifications;
 use crate::sql::prepared;
 use crate::unit_of_work::PgTransaction;
@@ -95,6 +96,36 @@ impl Outbox for PgTransaction<'_> {
             to_number_last_hour: clamp(counts.to_number),
             to_customer_last_day: clamp(counts.to_customer),
         })
+    }
+
+    fn take_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Taken {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+            #[diesel(sql_type = Text)]
+            kind: String,
+            #[diesel(sql_type = SqlUuid)]
+            order_id: uuid::Uuid,
+        }
+        let mut taken: Vec<Taken> = prepared(
+            diesel::sql_query(
+                "DELETE FROM outbox_events WHERE id IN ( \
+                   SELECT id FROM outbox_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id, kind, order_id",
+            )
+            .bind::<BigInt, _>(i64::from(limit)),
+        )
+        .load(self.connection)
+        .map_err(storage_error)?;
+        taken.sort_by_key(|event| event.id);
+        taken
+            .into_iter()
+            .map(|event| match event.kind.as_str() {
+                "order_placed" => Ok(OutboxEvent::OrderPlaced(OrderId(event.order_id))),
+                other => Err(corrupt_row("outbox event", format!("unknown kind {other}"))),
+            })
+            .collect()
     }
 
     fn record_suppressed(

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Text};
+use diesel::sql_types::{
+    Array, BigInt, Bool, Date, Integer, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
+};
 use orderflow_application::ports::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId};
@@ -34,25 +36,83 @@ impl OrderStore for PgTransaction<'_> {
         u32::try_from(counter.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
     }
 
-    fn insert(&mut self, order: &Order) -> Result<(), RepositoryError> {
-        prepared(
-            diesel::insert_into(orders::table)
-                .values(OrderRow::from_order(order))
-                .returning(orders::id),
-        )
-        .get_result::<uuid::Uuid>(self.connection)
-        .map_err(storage_error)?;
+    fn insert_placed(
+        &mut self,
+        order: &Order,
+        placed: &NewOrderEvent,
+    ) -> Result<(), RepositoryError> {
+        let row = OrderRow::from_order(order);
         let items: Vec<OrderItemRow> = order
             .items
             .iter()
             .map(|item| OrderItemRow::from_item(order.id, item))
             .collect();
+        #[derive(QueryableByName)]
+        struct Recorded {
+            #[diesel(sql_type = BigInt)]
+            #[allow(dead_code)]
+            id: i64,
+        }
+        let column = |pick: fn(&OrderItemRow) -> String| items.iter().map(pick).collect::<Vec<_>>();
+        // One statement, kept prepared (its text is the same whatever the number of items: they come as arrays;
+        // `RETURNING` so that it runs as a loaded, prepared statement). The foreign keys of the items, the event and the outbox row are checked at its end, when the order
+        // row exists.
         prepared(
-            diesel::insert_into(order_items::table)
-                .values(items)
-                .returning(order_items::id),
+            diesel::sql_query(
+                "WITH placed AS ( \
+                   INSERT INTO orders (id, order_number, customer_id, status, total_amount, shipping_address, \
+                     billing_address, phone_number, notes, is_paid, payment_method, payment_reference, \
+                     created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)), \
+                 items AS ( \
+                   INSERT INTO order_items (id, order_id, product_id, product_name, product_sku, quantity, \
+                     unit_price, subtotal, created_at) \
+                   SELECT i.id, $1, i.product_id, i.product_name, i.product_sku, i.quantity, i.unit_price, \
+                     i.subtotal, i.created_at \
+                   FROM unnest($15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::int4[], \
+                     $20::numeric[], $21::numeric[], $22::timestamptz[]) \
+                     AS i (id, product_id, product_name, product_sku, quantity, unit_price, subtotal, \
+                       created_at)), \
+                 history AS ( \
+                   INSERT INTO order_events (order_id, event_type, from_status, to_status, actor, actor_id, \
+                     recipient_id, channel, note, created_at) \
+                   VALUES ($1, $23, $24, $25, $26, $27, $28, $29, $30, $31)) \
+                 INSERT INTO outbox_events (kind, order_id, created_at) VALUES ('order_placed', $1, $31) \
+                 RETURNING id",
+            )
+            .bind::<SqlUuid, _>(row.id)
+            .bind::<Text, _>(&row.order_number)
+            .bind::<BigInt, _>(row.customer_id)
+            .bind::<Text, _>(&row.status)
+            .bind::<Numeric, _>(row.total_amount)
+            .bind::<Text, _>(&row.shipping_address)
+            .bind::<Text, _>(&row.billing_address)
+            .bind::<Text, _>(&row.phone_number)
+            .bind::<Text, _>(&row.notes)
+            .bind::<Bool, _>(row.is_paid)
+            .bind::<Text, _>(&row.payment_method)
+            .bind::<Text, _>(&row.payment_reference)
+            .bind::<Timestamptz, _>(row.created_at)
+            .bind::<Timestamptz, _>(row.updated_at)
+            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.id).collect::<Vec<_>>())
+            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.product_id).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(column(|i| i.product_name.clone()))
+            .bind::<Array<Text>, _>(column(|i| i.product_sku.clone()))
+            .bind::<Array<Integer>, _>(items.iter().map(|i| i.quantity).collect::<Vec<_>>())
+            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.unit_price).collect::<Vec<_>>())
+            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.subtotal).collect::<Vec<_>>())
+            .bind::<Array<Timestamptz>, _>(items.iter().map(|i| i.created_at).collect::<Vec<_>>())
+            .bind::<Text, _>(&placed.event_type)
+            .bind::<Nullable<Text>, _>(placed.from_status.map(|s| s.as_str()))
+            .bind::<Nullable<Text>, _>(placed.to_status.map(|s| s.as_str()))
+            .bind::<Text, _>(&placed.actor)
+            .bind::<Nullable<BigInt>, _>(placed.actor_id.map(|id| id.0))
+            .bind::<Nullable<BigInt>, _>(placed.recipient_id.map(|id| id.0))
+            .bind::<Nullable<Text>, _>(placed.channel.map(|c| c.as_str()))
+            .bind::<Text, _>(&placed.note)
+            .bind::<Timestamptz, _>(placed.created_at),
         )
-        .load::<uuid::Uuid>(self.connection)
+        .get_result::<Recorded>(self.connection)
         .map_err(storage_error)?;
         Ok(())
     }
