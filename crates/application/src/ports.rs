@@ -31,7 +31,7 @@ pub use catalogue_queries::{
     ProductSort, TreeEntry,
 };
 pub use catalogue_stores::{
-    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError, StockTake,
+    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
 };
 pub use clock::Clock;
 pub use customer_repository::{
@@ -62,7 +62,7 @@ pub use password_hasher::{PasswordHashError, PasswordHasher};
 pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
 pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocation};
-pub use unit_of_work::{transaction, Rollback, Transaction, UnitOfWork};
+pub use unit_of_work::{single_write, transaction, Rollback, Transaction, UnitOfWork};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use attempt_ledger::MockAttemptLedger;

@@ -53,6 +53,21 @@ impl UnitOfWork for PgUnitOfWork {
             Err(Abort::Database(error)) => Err(storage_error(error)),
         }
     }
+
+    fn run_single_write<'a>(
+        &self,
+        work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
+    ) -> Result<(), RepositoryError> {
+        let mut connection = connection(&self.pool)?;
+        // No BEGIN: each statement is a transaction of its own.
+        let mut statements = PgTransaction {
+            connection: &mut connection,
+        };
+        // A `Rollback` has nothing to undo: the one write either committed or never happened.
+        match work(&mut statements) {
+            Ok(()) | Err(Rollback) => Ok(()),
+        }
+    }
 }
 
 impl Transaction for PgTransaction<'_> {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::RunQueryDsl;
 use orderflow_application::notifications::ExpandOutboxEvents;
 use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
@@ -17,7 +17,9 @@ use orderflow_domain::catalogue::{
 };
 use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, Role};
 use orderflow_domain::notifications::SmsCaps;
-use orderflow_domain::ordering::{Order, OrderId};
+use orderflow_domain::ordering::{
+    EventType, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber, OrderStatus,
+};
 use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::{new_customer, prepared_statements, stored_customer};
 use orderflow_test_support::TestDatabase;
@@ -33,7 +35,7 @@ impl Clock for Now {
 /// Where the injected failure strikes.
 #[derive(Clone, Copy)]
 enum Failing {
-    /// Inserting the order: after the stock was taken, before anything else.
+    /// Writing the order (the stock, the number, the order and its rows are one statement): fails as a whole.
     OrderInsert,
     /// Saving the Idempotency-Key: the very last step, after the order and its outbox event were written.
     KeySave,
@@ -53,6 +55,18 @@ impl UnitOfWork for FailingStep {
         work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
     ) -> Result<(), RepositoryError> {
         self.0.run(&mut |tx| {
+            work(&mut Wrapped {
+                inner: tx,
+                failing: self.1,
+            })
+        })
+    }
+
+    fn run_single_write<'a>(
+        &self,
+        work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
+    ) -> Result<(), RepositoryError> {
+        self.0.run_single_write(&mut |tx| {
             work(&mut Wrapped {
                 inner: tx,
                 failing: self.1,
@@ -88,18 +102,14 @@ impl Transaction for Wrapped<'_> {
 }
 
 impl OrderStore for Wrapped<'_> {
-    fn next_number(&mut self, day: NaiveDate) -> Result<u32, RepositoryError> {
-        self.inner.orders().next_number(day)
-    }
-
-    fn insert_placed(
+    fn place(
         &mut self,
         order: &Order,
         placed: &NewOrderEvent,
-    ) -> Result<(), RepositoryError> {
+    ) -> Result<Option<u32>, RepositoryError> {
         match self.failing {
             Failing::OrderInsert => Err(injected()),
-            Failing::KeySave => self.inner.orders().insert_placed(order, placed),
+            Failing::KeySave => self.inner.orders().place(order, placed),
         }
     }
 
@@ -312,9 +322,8 @@ fn every_statement_of_a_placement_stays_prepared_on_its_connection() {
     place.execute(&alice, input(lamp), None).unwrap();
     let after_first = prepared_statements(&pool);
     for start in [
-        "WITH wanted AS (SELECT * FROM unnest(",
-        "INSERT INTO order_number_counters",
-        "WITH placed AS ( INSERT INTO orders",
+        "SELECT \"products\".\"id\"",
+        "WITH wanted AS ( SELECT * FROM unnest(",
     ] {
         assert!(
             after_first.iter().any(|s| s.starts_with(start)),
@@ -421,4 +430,114 @@ fn workers_expand_each_placed_order_into_one_message_per_recipient_exactly_once(
         (tally.messages, tally.distinct_messages, tally.orders),
         (ORDERS * 4, ORDERS * 4, ORDERS)
     );
+}
+
+/// An order of `quantity` lamps as the placement would write it, priced at `price`.
+fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Order {
+    let now = Utc::now();
+    let price = Price::parse(price).unwrap();
+    let line = OrderLine {
+        product_id: lamp,
+        product_name: "Lamp".into(),
+        product_sku: Sku::generated(lamp.0).to_string(),
+        quantity,
+        unit_price: price,
+    };
+    Order {
+        id: OrderId(uuid::Uuid::new_v4()),
+        number: OrderNumber::draft(now.date_naive()),
+        customer_id: customer.id,
+        status: OrderStatus::Pending,
+        total_amount: line.subtotal(),
+        shipping_address: "1 Moi Avenue".into(),
+        billing_address: "1 Moi Avenue".into(),
+        phone_number: "+254711000001".into(),
+        notes: String::new(),
+        is_paid: false,
+        payment_method: String::new(),
+        payment_reference: String::new(),
+        created_at: now,
+        updated_at: now,
+        items: vec![OrderItem {
+            id: OrderItemId(uuid::Uuid::new_v4()),
+            product_id: lamp,
+            product_name: line.product_name.clone(),
+            product_sku: line.product_sku.clone(),
+            quantity,
+            unit_price: price.amount(),
+            subtotal: line.subtotal(),
+            created_at: now,
+        }],
+    }
+}
+
+#[test]
+fn the_order_is_written_only_if_every_line_still_holds_and_numbered_as_the_domain_numbers() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let lamp = product(&db, 10);
+    let uow = PgUnitOfWork::new(db.pool());
+    let try_place = |order: Order| {
+        transaction(&uow, |tx| {
+            let placed = NewOrderEvent::by(&alice, order.id, EventType::Placed, order.created_at);
+            tx.orders().place(&order, &placed)
+        })
+        .unwrap()
+    };
+    // A price, a quantity, a product that moved on since the read: nothing is written, not even the counter.
+    assert_eq!(
+        try_place(draft(&alice, lamp, 1, "9.99")),
+        None,
+        "price changed"
+    );
+    assert_eq!(
+        try_place(draft(&alice, lamp, 11, "10.00")),
+        None,
+        "sold out"
+    );
+    assert_eq!(
+        try_place(draft(&alice, ProductId(uuid::Uuid::new_v4()), 1, "10.00")),
+        None,
+        "gone"
+    );
+    for table in [
+        "orders",
+        "order_items",
+        "order_events",
+        "order_number_counters",
+        "outbox_events",
+    ] {
+        assert_eq!(count(&db, table), 0, "{table}");
+    }
+    assert_eq!(stock(&db, lamp), 10);
+
+    // Past 9,999 orders in a day the counter grows a digit, in the store as in the domain.
+    let today = Utc::now().date_naive();
+    diesel::sql_query(format!(
+        "INSERT INTO order_number_counters (day, last_value) VALUES ('{today}', 9998)"
+    ))
+    .execute(&mut db.connection())
+    .unwrap();
+    for expected in [9999, 10000] {
+        let order = draft(&alice, lamp, 2, "10.00");
+        let id = order.id;
+        assert_eq!(try_place(order), Some(expected));
+        #[derive(diesel::QueryableByName)]
+        struct Stored {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            order_number: String,
+        }
+        let stored: Stored = diesel::sql_query(format!(
+            "SELECT order_number FROM orders WHERE id = '{}'",
+            id.0
+        ))
+        .get_result(&mut db.connection())
+        .unwrap();
+        assert_eq!(
+            stored.order_number,
+            OrderNumber::new(today, expected).as_str()
+        );
+    }
+    assert_eq!(stock(&db, lamp), 6);
+    assert_eq!(count(&db, "outbox_events"), 2);
 }

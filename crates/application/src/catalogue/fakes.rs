@@ -50,6 +50,8 @@ pub struct FakeUnitOfWork {
     pub tx: Mutex<FakeTransaction>,
     pub commits: Mutex<u32>,
     pub rollbacks: Mutex<u32>,
+    /// Work run as single writes (no transaction), counted in `commits` or `rollbacks` too by how it ended.
+    pub single_writes: Mutex<u32>,
 }
 
 impl FakeUnitOfWork {
@@ -103,6 +105,7 @@ impl FakeUnitOfWork {
             tx: Mutex::new(tx),
             commits: Mutex::new(0),
             rollbacks: Mutex::new(0),
+            single_writes: Mutex::new(0),
         }
     }
 
@@ -112,6 +115,10 @@ impl FakeUnitOfWork {
 
     pub fn rollbacks(&self) -> u32 {
         *self.rollbacks.lock().unwrap()
+    }
+
+    pub fn single_writes(&self) -> u32 {
+        *self.single_writes.lock().unwrap()
     }
 }
 
@@ -126,6 +133,14 @@ impl UnitOfWork for FakeUnitOfWork {
             Err(Rollback) => *self.rollbacks.lock().unwrap() += 1,
         }
         Ok(())
+    }
+
+    fn run_single_write<'a>(
+        &self,
+        work: &mut (dyn FnMut(&mut dyn Transaction) -> Result<(), Rollback> + 'a),
+    ) -> Result<(), RepositoryError> {
+        *self.single_writes.lock().unwrap() += 1;
+        self.run(work)
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
-use orderflow_domain::catalogue::{ProductId, ProductStatus};
+use orderflow_domain::catalogue::{Product, ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::ordering::{
     merge_lines, EventType, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine,
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::OrderError;
 use crate::identity::REQUIRED;
 use crate::ports::{
-    transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StockTake, StoredIdempotencyKey,
+    single_write, transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey,
     Transaction, UnitOfWork,
 };
 
@@ -115,14 +115,20 @@ impl PlaceOrder {
     ) -> Result<Placement, OrderError> {
         let request = validate(input)?;
         let fingerprint = request.fingerprint();
-        let outcome = transaction(self.uow.as_ref(), |tx| {
-            if let Some(key) = idempotency_key {
+        let outcome = match idempotency_key {
+            // The order is one statement, atomic by itself: no transaction around it, so the products and the
+            // day's counter it locks are free again the moment it ends (not a round trip later, at COMMIT).
+            None => single_write(self.uow.as_ref(), |tx| {
+                Ok::<_, OrderError>(Outcome::Placed(Box::new(
+                    self.place(tx, customer, &request)?,
+                )))
+            })?,
+            // The key, its lock and the order it names are written together.
+            Some(key) => transaction(self.uow.as_ref(), |tx| {
                 if let Some(existing) = self.claim_key(tx, customer, key, &fingerprint)? {
                     return Ok::<_, OrderError>(Outcome::Replay(existing));
                 }
-            }
-            let order = self.place(tx, customer, &request)?;
-            if let Some(key) = idempotency_key {
+                let order = self.place(tx, customer, &request)?;
                 let stored = StoredIdempotencyKey {
                     request_hash: fingerprint.clone(),
                     order_id: order.id,
@@ -130,9 +136,9 @@ impl PlaceOrder {
                 };
                 tx.orders()
                     .save_idempotency_key(customer.id, key, &stored)?;
-            }
-            Ok(Outcome::Placed(Box::new(order)))
-        })?;
+                Ok(Outcome::Placed(Box::new(order)))
+            })?,
+        };
         match outcome {
             // The order as written: no need to read it back.
             Outcome::Placed(order) => Ok(Placement {
@@ -176,92 +182,34 @@ impl PlaceOrder {
         }
     }
 
+    /// Reads the products, checks every line, and writes the order in one statement that holds only if nothing
+    /// it relied on changed since the read (the products and the day's counter are locked by that statement alone,
+    /// the last of the transaction: concurrent orders of one product wait for as short a time as can be). When
+    /// something did change, the next read sees it: a sold-out line is then refused like any other.
     fn place(
         &self,
         tx: &mut dyn Transaction,
         customer: &Customer,
         request: &ValidRequest,
     ) -> Result<Order, OrderError> {
-        let wanted: Vec<RequestedLine> = request.lines.iter().map(|(_, line)| *line).collect();
-        let stock: HashMap<ProductId, StockTake> = tx
-            .products()
-            .take_stock(&wanted)?
-            .into_iter()
-            .map(|take| (take.product.id, take))
+        let ids: Vec<ProductId> = request
+            .lines
+            .iter()
+            .map(|(_, line)| line.product_id)
             .collect();
-
-        // Every problem with every line, before anything else is written (returning the error rolls back the
-        // stock that was taken).
-        let mut item_errors = vec![FieldErrors::new(); request.item_count];
-        let mut lines = Vec::with_capacity(request.lines.len());
-        for (index, line) in &request.lines {
-            match stock.get(&line.product_id) {
-                Some(take) if take.product.status == ProductStatus::Active => {
-                    if take.taken {
-                        lines.push(OrderLine {
-                            product_id: take.product.id,
-                            product_name: take.product.name.clone(),
-                            product_sku: take.product.sku.to_string(),
-                            quantity: line.quantity,
-                            unit_price: take.product.price,
-                        });
-                    } else {
-                        item_errors[*index].add(
-                            NON_FIELD_ERRORS,
-                            format!(
-                                "Insufficient stock. Available: {}",
-                                take.product.stock_quantity.0
-                            ),
-                        );
-                    }
-                }
-                _ => {
-                    item_errors[*index].add(NON_FIELD_ERRORS, "Product not found or not available.")
-                }
-            }
-        }
-        let mut errors = FieldErrors::new();
-        errors.set_list("items", item_errors);
-        errors.into_result()?;
-
-        let now = self.clock.now();
-        let day = now.date_naive();
-        // Taken last: the day's counter row stays locked until commit, so hold it as briefly as possible.
-        let number = OrderNumber::new(day, tx.orders().next_number(day)?);
-        let order = Order {
-            id: OrderId(Uuid::new_v4()),
-            number,
-            customer_id: customer.id,
-            status: OrderStatus::Pending,
-            total_amount: OrderLine::total(&lines),
-            shipping_address: request.shipping_address.clone(),
-            billing_address: request.billing_address.clone(),
-            phone_number: request.phone_number.to_string(),
-            notes: request.notes.clone(),
-            is_paid: false,
-            payment_method: request.payment_method.clone(),
-            payment_reference: String::new(),
-            created_at: now,
-            updated_at: now,
-            items: lines
-                .iter()
-                .map(|line| OrderItem {
-                    id: OrderItemId(Uuid::new_v4()),
-                    product_id: line.product_id,
-                    product_name: line.product_name.clone(),
-                    product_sku: line.product_sku.clone(),
-                    quantity: line.quantity,
-                    unit_price: line.unit_price.amount(),
-                    subtotal: line.subtotal(),
-                    created_at: now,
-                })
-                .collect(),
-        };
-        // One row tells the notification workers; they write the customer's and the admins' messages in a
-        // transaction of their own, after this one commits.
-        tx.orders().insert_placed(
-            &order,
-            &NewOrderEvent {
+        for _ in 0..PLACEMENT_ATTEMPTS {
+            let products: HashMap<ProductId, Product> = tx
+                .products()
+                .find_all(&ids)?
+                .into_iter()
+                .map(|product| (product.id, product))
+                .collect();
+            let lines = checked_lines(request, &products)?;
+            let now = self.clock.now();
+            let order = draft_order(customer, request, &lines, now);
+            // One row tells the notification workers; they write the customer's and the admins' messages in a
+            // transaction of their own, after this one commits.
+            let placed = NewOrderEvent {
                 to_status: Some(OrderStatus::Pending),
                 note: format!(
                     "{} line(s), total {:.2}",
@@ -269,9 +217,96 @@ impl PlaceOrder {
                     order.total_amount
                 ),
                 ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
-            },
-        )?;
-        Ok(order)
+            };
+            if let Some(counter) = tx.orders().place(&order, &placed)? {
+                return Ok(Order {
+                    number: OrderNumber::new(now.date_naive(), counter),
+                    ..order
+                });
+            }
+        }
+        Err(OrderError::Refused(KEPT_CHANGING.into()))
+    }
+}
+
+/// Reads and writes of one placement, before it gives up on products that change under it every time.
+const PLACEMENT_ATTEMPTS: usize = 3;
+
+const KEPT_CHANGING: &str =
+    "The products of this order changed while it was being placed. Please try again.";
+
+/// Every problem with every line, or the lines as sold: each product's name, SKU and price as they are now.
+fn checked_lines(
+    request: &ValidRequest,
+    products: &HashMap<ProductId, Product>,
+) -> Result<Vec<OrderLine>, FieldErrors> {
+    let mut item_errors = vec![FieldErrors::new(); request.item_count];
+    let mut lines = Vec::with_capacity(request.lines.len());
+    for (index, line) in &request.lines {
+        match products.get(&line.product_id) {
+            Some(product) if product.status == ProductStatus::Active => {
+                if i64::from(product.stock_quantity.0) < line.quantity {
+                    item_errors[*index].add(
+                        NON_FIELD_ERRORS,
+                        format!(
+                            "Insufficient stock. Available: {}",
+                            product.stock_quantity.0
+                        ),
+                    );
+                } else {
+                    lines.push(OrderLine {
+                        product_id: product.id,
+                        product_name: product.name.clone(),
+                        product_sku: product.sku.to_string(),
+                        quantity: line.quantity,
+                        unit_price: product.price,
+                    });
+                }
+            }
+            _ => item_errors[*index].add(NON_FIELD_ERRORS, "Product not found or not available."),
+        }
+    }
+    let mut errors = FieldErrors::new();
+    errors.set_list("items", item_errors);
+    errors.into_result()?;
+    Ok(lines)
+}
+
+/// The order as it will be written, but for its number, which the store draws as it writes it.
+fn draft_order(
+    customer: &Customer,
+    request: &ValidRequest,
+    lines: &[OrderLine],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Order {
+    Order {
+        id: OrderId(Uuid::new_v4()),
+        number: OrderNumber::draft(now.date_naive()),
+        customer_id: customer.id,
+        status: OrderStatus::Pending,
+        total_amount: OrderLine::total(lines),
+        shipping_address: request.shipping_address.clone(),
+        billing_address: request.billing_address.clone(),
+        phone_number: request.phone_number.to_string(),
+        notes: request.notes.clone(),
+        is_paid: false,
+        payment_method: request.payment_method.clone(),
+        payment_reference: String::new(),
+        created_at: now,
+        updated_at: now,
+        items: lines
+            .iter()
+            .map(|line| OrderItem {
+                id: OrderItemId(Uuid::new_v4()),
+                product_id: line.product_id,
+                product_name: line.product_name.clone(),
+                product_sku: line.product_sku.clone(),
+                quantity: line.quantity,
+                unit_price: line.unit_price.amount(),
+                subtotal: line.subtotal(),
+                created_at: now,
+            })
+            .collect(),
     }
 }
 
@@ -496,40 +531,32 @@ mod tests {
         )
     }
 
-    fn taken(product: orderflow_domain::catalogue::Product, taken: bool) -> StockTake {
-        StockTake { product, taken }
-    }
-
     #[test]
-    fn takes_the_stock_of_the_merged_lines_numbers_last_and_records_the_placement() {
+    fn reads_the_merged_lines_then_writes_and_numbers_the_order_in_one_statement() {
         let mut products = MockProductStore::new();
         let mut orders = MockOrderStore::new();
         let mut sequence = Sequence::new();
         products
-            .expect_take_stock()
-            .withf(|lines| {
-                let asked: Vec<_> = lines.iter().map(|l| (l.product_id, l.quantity)).collect();
-                asked
-                    == [
-                        (ProductId(Uuid::from_u128(2)), 1),
-                        (ProductId(Uuid::from_u128(1)), 3),
-                    ]
-            })
+            .expect_find_all()
+            .withf(|ids| ids == [ProductId(Uuid::from_u128(2)), ProductId(Uuid::from_u128(1))])
             .times(1)
             .in_sequence(&mut sequence)
-            .returning(|_| Ok(vec![taken(lamp(1, 5), true), taken(lamp(2, 5), true)]));
+            .returning(|_| Ok(vec![lamp(1, 5), lamp(2, 5)]));
         orders
-            .expect_next_number()
-            .withf(|day| *day == now().date_naive())
-            .times(1)
-            .in_sequence(&mut sequence)
-            .returning(|_| Ok(7));
-        orders
-            .expect_insert_placed()
+            .expect_place()
             .withf(|order, event| {
-                order.number.as_str() == "ORD-20260501-0007"
+                let lines: Vec<_> = order
+                    .items
+                    .iter()
+                    .map(|i| (i.product_id, i.quantity))
+                    .collect();
+                order.number == OrderNumber::draft(now().date_naive())
                     && order.status == OrderStatus::Pending
-                    && order.items.len() == 2
+                    && lines
+                        == [
+                            (ProductId(Uuid::from_u128(2)), 1),
+                            (ProductId(Uuid::from_u128(1)), 3),
+                        ]
                     && order.total_amount == rust_decimal::Decimal::from(40)
                     && event.order_id == order.id
                     && event.event_type == "placed"
@@ -539,27 +566,31 @@ mod tests {
             })
             .times(1)
             .in_sequence(&mut sequence)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _| Ok(Some(7)));
         let (place, uow) = use_case(products, orders);
         // Product 2 asked first and product 1 twice: merged, in the order first asked.
         let placement = place
             .execute(&owner(), input(&[(2, 1), (1, 2), (1, 1)]), None)
             .unwrap();
         assert!(!placement.replayed);
-        assert_eq!(uow.commits(), 1);
+        assert_eq!(placement.order.order.number.as_str(), "ORD-20260501-0007");
+        assert_eq!(
+            (uow.commits(), uow.single_writes()),
+            (1, 1),
+            "no transaction around the one write"
+        );
     }
 
     #[test]
-    fn an_inactive_or_unknown_product_is_refused_even_with_its_stock_taken() {
+    fn an_inactive_or_unknown_product_is_refused_and_nothing_is_written() {
         let mut products = MockProductStore::new();
-        products.expect_take_stock().returning(|_| {
+        products.expect_find_all().returning(|_| {
             let mut hidden = lamp(1, 5);
             hidden.status = ProductStatus::Inactive;
-            Ok(vec![taken(hidden, true)])
+            Ok(vec![hidden])
         });
         let mut orders = MockOrderStore::new();
-        orders.expect_next_number().never();
-        orders.expect_insert_placed().never();
+        orders.expect_place().never();
         let (place, uow) = use_case(products, orders);
         let Err(OrderError::Invalid(errors)) =
             place.execute(&owner(), input(&[(1, 1), (3, 1)]), None)
@@ -574,18 +605,17 @@ mod tests {
                 "line {line}"
             );
         }
-        assert_eq!(uow.rollbacks(), 1, "the stock taken is given back");
+        assert_eq!(uow.rollbacks(), 1);
     }
 
     #[test]
-    fn a_shortfall_rolls_back_before_the_order_is_written() {
+    fn a_shortfall_is_refused_before_anything_is_written() {
         let mut products = MockProductStore::new();
         products
-            .expect_take_stock()
-            .returning(|_| Ok(vec![taken(lamp(1, 2), false)]));
+            .expect_find_all()
+            .returning(|_| Ok(vec![lamp(1, 2)]));
         let mut orders = MockOrderStore::new();
-        orders.expect_next_number().never();
-        orders.expect_insert_placed().never();
+        orders.expect_place().never();
         let (place, uow) = use_case(products, orders);
         let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
         else {
@@ -594,6 +624,59 @@ mod tests {
         assert_eq!(
             errors.list("items").unwrap()[0].messages("non_field_errors"),
             ["Insufficient stock. Available: 2"]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn stock_sold_between_the_read_and_the_write_is_read_again_and_refused() {
+        let mut products = MockProductStore::new();
+        let mut sequence = Sequence::new();
+        products
+            .expect_find_all()
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_| Ok(vec![lamp(1, 5)]));
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_place()
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_, _| Ok(None));
+        products
+            .expect_find_all()
+            .times(1)
+            .in_sequence(&mut sequence)
+            .returning(|_| Ok(vec![lamp(1, 1)]));
+        let (place, uow) = use_case(products, orders);
+        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        else {
+            panic!("expected a shortfall")
+        };
+        assert_eq!(
+            errors.list("items").unwrap()[0].messages("non_field_errors"),
+            ["Insufficient stock. Available: 1"]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
+    #[test]
+    fn products_that_change_under_every_attempt_are_given_up_on() {
+        let mut products = MockProductStore::new();
+        products
+            .expect_find_all()
+            .times(PLACEMENT_ATTEMPTS)
+            .returning(|_| Ok(vec![lamp(1, 5)]));
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_place()
+            .times(PLACEMENT_ATTEMPTS)
+            .returning(|_, _| Ok(None));
+        let (place, uow) = use_case(products, orders);
+        let result = place.execute(&owner(), input(&[(1, 3)]), None);
+        assert!(
+            matches!(&result, Err(OrderError::Refused(detail)) if detail == KEPT_CHANGING),
+            "{result:?}"
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -633,7 +716,7 @@ mod tests {
     #[test]
     fn the_same_key_and_body_replays_without_touching_stock() {
         let mut products = MockProductStore::new();
-        products.expect_take_stock().never();
+        products.expect_find_all().never();
         let (place, _) = use_case(products, with_stored_key(Some(input(&[(1, 2)])), 1, true));
         let placement = place
             .execute(&owner(), input(&[(1, 1), (1, 1)]), Some("k"))
@@ -665,24 +748,25 @@ mod tests {
     fn an_expired_key_places_a_new_order() {
         let mut products = MockProductStore::new();
         products
-            .expect_take_stock()
-            .returning(|_| Ok(vec![taken(lamp(1, 5), true)]));
+            .expect_find_all()
+            .returning(|_| Ok(vec![lamp(1, 5)]));
         let mut orders = with_stored_key(Some(input(&[(1, 2)])), 25, true);
-        orders.expect_next_number().returning(|_| Ok(1));
-        orders
-            .expect_insert_placed()
-            .times(1)
-            .returning(|_, _| Ok(()));
+        orders.expect_place().times(1).returning(|_, _| Ok(Some(1)));
         orders
             .expect_save_idempotency_key()
             .times(1)
             .returning(|_, _, _| Ok(()));
-        let (place, _) = use_case(products, orders);
+        let (place, uow) = use_case(products, orders);
         assert!(
             !place
                 .execute(&owner(), input(&[(1, 3)]), Some("k"))
                 .unwrap()
                 .replayed
+        );
+        assert_eq!(
+            (uow.commits(), uow.single_writes()),
+            (1, 0),
+            "the key and the order commit together"
         );
     }
 }

@@ -1,16 +1,8 @@
 //! The catalogue as seen from inside a transaction.
 
 use orderflow_domain::catalogue::{Category, CategoryId, CategoryPath, Product, ProductId, Sku};
-use orderflow_domain::ordering::RequestedLine;
 
 use super::RepositoryError;
-
-/// A product an order asked for, as it was before its stock was taken, and whether the line's quantity was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StockTake {
-    pub product: Product,
-    pub taken: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CategoryWriteError {
@@ -96,11 +88,8 @@ pub trait ProductStore {
 
     fn delete(&mut self, id: ProductId) -> Result<(), DeleteError>;
 
-    /// Takes the stock of an order's lines, in one round trip: locks the products until the transaction ends (in
-    /// id order, so that concurrent orders cannot deadlock) and takes each line's quantity from the product if
-    /// that many are on hand. Returns every product that exists, as it was before, with whether its line was
-    /// taken. The caller decides what else makes a line acceptable (rolling back undoes what was taken).
-    fn take_stock(&mut self, lines: &[RequestedLine]) -> Result<Vec<StockTake>, RepositoryError>;
+    /// The products with these ids that exist, read without locking them.
+    fn find_all(&mut self, ids: &[ProductId]) -> Result<Vec<Product>, RepositoryError>;
 
     /// Puts `quantity` units back, unless that would take the stock past [`StockQuantity::MAX`] (`false`, and
     /// nothing changes).

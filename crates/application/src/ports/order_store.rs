@@ -1,6 +1,6 @@
 //! Orders as seen from inside a transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId};
 
@@ -20,21 +20,23 @@ pub struct StoredIdempotencyKey {
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait OrderStore {
-    /// Increments and returns the order counter of `day` (1 for its first order). The counter row stays locked
-    /// until the transaction ends, so concurrent placements get consecutive, distinct numbers.
-    fn next_number(&mut self, day: NaiveDate) -> Result<u32, RepositoryError>;
-
-    /// Writes a new order in one round trip: the order with its items, `placed` (the first line of its history),
-    /// and [`OutboxEvent::OrderPlaced`] for the notification workers, who tell the customer and the admins.
-    /// Placement holds the stock of its products and the day's counter until it commits: every round trip saved
-    /// there is time the next order does not wait.
+    /// Writes a new order in one statement, if every line's product is still active, named, coded and priced as
+    /// in the line, and holds the line's quantity: takes the stock of every line (locking the products in id
+    /// order, so that concurrent placements cannot deadlock), draws the order's number from the counter of its
+    /// day (`order.created_at`, UTC), and writes the order under that number (its draft number is not read) with
+    /// its items, `placed` (the first line of its history) and [`OutboxEvent::OrderPlaced`] for the notification
+    /// workers. Returns the day's counter; `None`, with nothing written, when a line no longer holds.
+    ///
+    /// The products and the counter row stay locked until the transaction ends, so that concurrent placements
+    /// queue (numbers are consecutive, stock never oversold): a placement makes this its last statement, to hold
+    /// them for as short a time as can be.
     ///
     /// [`OutboxEvent::OrderPlaced`]: super::OutboxEvent::OrderPlaced
-    fn insert_placed(
+    fn place(
         &mut self,
         order: &Order,
         placed: &NewOrderEvent,
-    ) -> Result<(), RepositoryError>;
+    ) -> Result<Option<u32>, RepositoryError>;
 
     /// The order with its items, locked until the transaction ends.
     fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError>;

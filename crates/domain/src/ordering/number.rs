@@ -8,9 +8,27 @@ use chrono::NaiveDate;
 pub struct OrderNumber(String);
 
 impl OrderNumber {
+    /// The fewest digits the day's counter is written with (zero-padded).
+    pub const COUNTER_DIGITS: usize = 4;
+
     /// The `counter`-th order of `day` (from 1). Past 9999 the counter simply grows a digit: numbers never collide.
     pub fn new(day: NaiveDate, counter: u32) -> Self {
-        Self(format!("ORD-{}-{counter:04}", day.format("%Y%m%d")))
+        Self(format!(
+            "{}{counter:0width$}",
+            Self::prefix(day),
+            width = Self::COUNTER_DIGITS
+        ))
+    }
+
+    /// What every number of `day` starts with, before the counter.
+    pub fn prefix(day: NaiveDate) -> String {
+        format!("ORD-{}-", day.format("%Y%m%d"))
+    }
+
+    /// The number of an order of `day` that is not written yet (counter 0, which no written order has: a day's
+    /// counter starts at 1). The store numbers the order as it writes it.
+    pub fn draft(day: NaiveDate) -> Self {
+        Self::new(day, 0)
     }
 
     pub fn parse(raw: &str) -> Option<Self> {

@@ -2,14 +2,13 @@
 
 use diesel::dsl::{exists, select};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Int4, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Int4, Text};
 use orderflow_application::ports::{
-    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError, StockTake,
+    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryId, CategoryPath, Product, ProductId, Sku, StockQuantity,
 };
-use orderflow_domain::ordering::RequestedLine;
 
 use super::rows::{CategoryRow, ProductRow};
 use crate::error::{storage_error, violated_unique_constraint};
@@ -203,47 +202,15 @@ impl CategoryStore for PgTransaction<'_> {
 }
 
 impl ProductStore for PgTransaction<'_> {
-    fn take_stock(&mut self, lines: &[RequestedLine]) -> Result<Vec<StockTake>, RepositoryError> {
-        #[derive(QueryableByName)]
-        struct Taken {
-            #[diesel(embed)]
-            product: ProductRow,
-            #[diesel(sql_type = Bool)]
-            taken: bool,
-        }
-        let ids: Vec<uuid::Uuid> = lines.iter().map(|line| line.product_id.0).collect();
-        let quantities = lines
-            .iter()
-            .map(|line| i32::try_from(line.quantity))
-            .collect::<Result<Vec<i32>, _>>()
-            .map_err(|e| RepositoryError::Failed(e.to_string()))?;
-        // One round trip. `locked` takes the row locks in id order (the sort comes before the locking), and the
-        // update only reaches rows that came out of it, so no lock is ever taken out of that order. Both the
-        // locked row and the row written must hold the quantity: the last guard against overselling.
-        let rows: Vec<Taken> = prepared(
-            diesel::sql_query(
-                "WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::int4[]) AS w (id, quantity)), \
-                 locked AS (SELECT * FROM products WHERE id = ANY($1) ORDER BY id FOR UPDATE), \
-                 taken AS ( \
-                   UPDATE products p SET stock_quantity = p.stock_quantity - w.quantity \
-                   FROM locked l JOIN wanted w ON w.id = l.id \
-                   WHERE p.id = l.id AND l.stock_quantity >= w.quantity \
-                     AND p.stock_quantity >= w.quantity \
-                   RETURNING p.id) \
-                 SELECT l.*, l.id IN (SELECT id FROM taken) AS taken FROM locked l ORDER BY l.id",
-            )
-            .bind::<Array<SqlUuid>, _>(ids)
-            .bind::<Array<Int4>, _>(quantities),
-        )
-        .load(self.connection)
-        .map_err(storage_error)?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(StockTake {
-                    product: Product::try_from(row.product)?,
-                    taken: row.taken,
-                })
-            })
+    fn find_all(&mut self, ids: &[ProductId]) -> Result<Vec<Product>, RepositoryError> {
+        let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+        products::table
+            .filter(products::id.eq_any(ids))
+            .select(ProductRow::as_select())
+            .load::<ProductRow>(self.connection)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Product::try_from)
             .collect()
     }
 

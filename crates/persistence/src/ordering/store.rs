@@ -1,13 +1,13 @@
 //! The order store of a transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{
     Array, BigInt, Bool, Date, Integer, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
 };
 use orderflow_application::ports::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::ordering::{Order, OrderId};
+use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
 use super::rows::{OrderItemRow, OrderRow};
 use crate::error::storage_error;
@@ -17,71 +17,91 @@ use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
 
 impl OrderStore for PgTransaction<'_> {
-    fn next_number(&mut self, day: NaiveDate) -> Result<u32, RepositoryError> {
-        #[derive(QueryableByName)]
-        struct Counter {
-            #[diesel(sql_type = Integer)]
-            last_value: i32,
-        }
-        let counter: Counter = prepared(
-            diesel::sql_query(
-                "INSERT INTO order_number_counters (day, last_value) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last_value = order_number_counters.last_value + 1 \
-             RETURNING last_value",
-            )
-            .bind::<Date, _>(day),
-        )
-        .get_result(self.connection)
-        .map_err(storage_error)?;
-        u32::try_from(counter.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
-    }
-
-    fn insert_placed(
+    fn place(
         &mut self,
         order: &Order,
         placed: &NewOrderEvent,
-    ) -> Result<(), RepositoryError> {
+    ) -> Result<Option<u32>, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Numbered {
+            #[diesel(sql_type = Integer)]
+            last_value: i32,
+        }
         let row = OrderRow::from_order(order);
         let items: Vec<OrderItemRow> = order
             .items
             .iter()
             .map(|item| OrderItemRow::from_item(order.id, item))
             .collect();
-        #[derive(QueryableByName)]
-        struct Recorded {
-            #[diesel(sql_type = BigInt)]
-            #[allow(dead_code)]
-            id: i64,
-        }
+        let day = order.created_at.date_naive();
         let column = |pick: fn(&OrderItemRow) -> String| items.iter().map(pick).collect::<Vec<_>>();
-        // One statement, kept prepared (its text is the same whatever the number of items: they come as arrays;
-        // `RETURNING` so that it runs as a loaded, prepared statement). The foreign keys of the items, the event and the outbox row are checked at its end, when the order
-        // row exists.
-        prepared(
+        let digits = i32::try_from(OrderNumber::COUNTER_DIGITS).unwrap_or(i32::MAX);
+        // One statement, kept prepared (the lines come as arrays: one text whatever their number).
+        // `locked` takes the products' row locks in id order (the sort comes before the locking; `= ANY` makes
+        // it an index scan, where a join with `unnest`, guessed at 100 rows, would scan them all), re-checking
+        // each row's name, SKU, price and status on its latest version once locked; `ready` holds when every
+        // line's product is there with the quantity. Everything after it writes only then, each write reading
+        // what the one before returned: the counter, the order under its number, then its
+        // items, its history and its outbox event (their foreign keys are checked at the statement's end, when
+        // the order row exists). `taken` updates exactly the rows `ready` counted: both read their latest,
+        // locked versions. Nothing holds: no row, and nothing written.
+        let numbered: Option<Numbered> = prepared(
             diesel::sql_query(
-                "WITH placed AS ( \
+                "WITH wanted AS ( \
+                   SELECT * FROM unnest($1::uuid[], $2::int4[], $3::numeric[], $4::text[], $5::text[]) \
+                     AS w (id, quantity, price, name, sku)), \
+                 locked AS ( \
+                   SELECT p.id, p.stock_quantity, w.quantity FROM products p JOIN wanted w ON w.id = p.id \
+                   WHERE p.id = ANY($1::uuid[]) \
+                     AND p.status = 'active' AND p.price = w.price AND p.name = w.name AND p.sku = w.sku \
+                   ORDER BY p.id FOR UPDATE OF p), \
+                 ready AS ( \
+                   SELECT count(*) FILTER (WHERE stock_quantity >= quantity) = cardinality($1::uuid[]) AS ok \
+                   FROM locked), \
+                 taken AS ( \
+                   UPDATE products p SET stock_quantity = p.stock_quantity - l.quantity \
+                   FROM locked l, ready WHERE ready.ok AND p.id = l.id AND p.stock_quantity >= l.quantity \
+                   RETURNING p.id), \
+                 counter AS ( \
+                   INSERT INTO order_number_counters AS c (day, last_value) \
+                   SELECT $6, 1 FROM ready WHERE ready.ok \
+                   ON CONFLICT (day) DO UPDATE SET last_value = c.last_value + 1 \
+                   RETURNING last_value), \
+                 placed AS ( \
                    INSERT INTO orders (id, order_number, customer_id, status, total_amount, shipping_address, \
                      billing_address, phone_number, notes, is_paid, payment_method, payment_reference, \
                      created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)), \
+                   SELECT $7, $8 || lpad(last_value::text, greatest($9, length(last_value::text)), '0'), $10, \
+                     $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 \
+                   FROM counter \
+                   RETURNING id), \
                  items AS ( \
                    INSERT INTO order_items (id, order_id, product_id, product_name, product_sku, quantity, \
                      unit_price, subtotal, created_at) \
-                   SELECT i.id, $1, i.product_id, i.product_name, i.product_sku, i.quantity, i.unit_price, \
-                     i.subtotal, i.created_at \
-                   FROM unnest($15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::int4[], \
-                     $20::numeric[], $21::numeric[], $22::timestamptz[]) \
+                   SELECT i.id, placed.id, i.product_id, i.product_name, i.product_sku, i.quantity, \
+                     i.unit_price, i.subtotal, i.created_at \
+                   FROM placed, unnest($22::uuid[], $1::uuid[], $4::text[], $5::text[], $2::int4[], \
+                     $3::numeric[], $23::numeric[], $24::timestamptz[]) \
                      AS i (id, product_id, product_name, product_sku, quantity, unit_price, subtotal, \
                        created_at)), \
                  history AS ( \
                    INSERT INTO order_events (order_id, event_type, from_status, to_status, actor, actor_id, \
                      recipient_id, channel, note, created_at) \
-                   VALUES ($1, $23, $24, $25, $26, $27, $28, $29, $30, $31)) \
-                 INSERT INTO outbox_events (kind, order_id, created_at) VALUES ('order_placed', $1, $31) \
-                 RETURNING id",
+                   SELECT placed.id, $25, $26, $27, $28, $29, $30, $31, $32, $33 FROM placed), \
+                 announced AS ( \
+                   INSERT INTO outbox_events (kind, order_id, created_at) \
+                   SELECT 'order_placed', placed.id, $33 FROM placed) \
+                 SELECT last_value FROM counter",
             )
+            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.product_id).collect::<Vec<_>>())
+            .bind::<Array<Integer>, _>(items.iter().map(|i| i.quantity).collect::<Vec<_>>())
+            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.unit_price).collect::<Vec<_>>())
+            .bind::<Array<Text>, _>(column(|i| i.product_name.clone()))
+            .bind::<Array<Text>, _>(column(|i| i.product_sku.clone()))
+            .bind::<Date, _>(day)
             .bind::<SqlUuid, _>(row.id)
-            .bind::<Text, _>(&row.order_number)
+            .bind::<Text, _>(OrderNumber::prefix(day))
+            .bind::<Integer, _>(digits)
             .bind::<BigInt, _>(row.customer_id)
             .bind::<Text, _>(&row.status)
             .bind::<Numeric, _>(row.total_amount)
@@ -95,11 +115,6 @@ impl OrderStore for PgTransaction<'_> {
             .bind::<Timestamptz, _>(row.created_at)
             .bind::<Timestamptz, _>(row.updated_at)
             .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.id).collect::<Vec<_>>())
-            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.product_id).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(column(|i| i.product_name.clone()))
-            .bind::<Array<Text>, _>(column(|i| i.product_sku.clone()))
-            .bind::<Array<Integer>, _>(items.iter().map(|i| i.quantity).collect::<Vec<_>>())
-            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.unit_price).collect::<Vec<_>>())
             .bind::<Array<Numeric>, _>(items.iter().map(|i| i.subtotal).collect::<Vec<_>>())
             .bind::<Array<Timestamptz>, _>(items.iter().map(|i| i.created_at).collect::<Vec<_>>())
             .bind::<Text, _>(&placed.event_type)
@@ -112,9 +127,14 @@ impl OrderStore for PgTransaction<'_> {
             .bind::<Text, _>(&placed.note)
             .bind::<Timestamptz, _>(placed.created_at),
         )
-        .get_result::<Recorded>(self.connection)
+        .get_result(self.connection)
+        .optional()
         .map_err(storage_error)?;
-        Ok(())
+        numbered
+            .map(|n| {
+                u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
+            })
+            .transpose()
     }
 
     fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError> {
