@@ -1,4 +1,4 @@
-//! How listings read: a page and its total from one snapshot, with plans made for the actual values.
+//! How listings read: a page and its total, with plans made for the actual values where they must be.
 
 use diesel::pg::PgConnection;
 use diesel::{sql_query, QueryResult, RunQueryDsl};
@@ -19,22 +19,14 @@ pub fn listing_snapshot<T>(
     connection: &mut PgConnection,
     read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
-    snapshot(connection, |connection| {
-        sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(connection)?;
-        read(connection)
-    })
-}
-
-/// A read-only repeatable-read transaction: the reads agree with each other.
-fn snapshot<T>(
-    connection: &mut PgConnection,
-    read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
-) -> QueryResult<T> {
     connection
         .build_transaction()
         .read_only()
         .repeatable_read()
-        .run(read)
+        .run(|connection| {
+            sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(connection)?;
+            read(connection)
+        })
 }
 
 /// [`listing_snapshot`] on a pooled connection, with errors translated.
@@ -46,15 +38,19 @@ pub(crate) fn read_listing<T>(
     listing_snapshot(&mut connection, read).map_err(storage_error)
 }
 
-/// The reads of one listing in one snapshot, each statement planned as it chooses: [`PlannedPerRun`] where the plan
-/// must follow the values, kept prepared (a cached plan after a few runs) where it need not. One round trip less
-/// than [`read_listing`], and no planning at all for the common pages.
+/// The reads of one listing as statements of their own, each planned as it chooses: [`PlannedPerRun`] where the
+/// plan must follow the values, kept prepared (a cached plan after a few runs) where it need not.
+///
+/// No transaction around them: two round trips fewer than a snapshot (BEGIN, COMMIT), which on a busy machine is
+/// most of a page's cost. Each statement sees what was committed when it began, as with Django's paginator: a
+/// product written between the page and its count can make the total differ from the page by that product, no
+/// more; the names along a row's path belong to categories that cannot be deleted while they hold it.
 ///
 /// [`PlannedPerRun`]: crate::sql::PlannedPerRun
-pub(crate) fn read_snapshot<T>(
+pub(crate) fn read_statements<T>(
     pool: &DbPool,
     read: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
 ) -> Result<T, RepositoryError> {
     let mut connection = connection(pool)?;
-    snapshot(&mut connection, read).map_err(storage_error)
+    read(&mut connection).map_err(storage_error)
 }

@@ -20,7 +20,7 @@ use super::product_pages::{
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
 use crate::error::storage_error;
-use crate::listing::{read_listing, read_snapshot};
+use crate::listing::{read_listing, read_statements};
 use crate::pool::{connection, DbPool};
 use crate::schema::{categories, category_price_stats, products};
 use crate::sql::{lower_text, matches_every_term, planned_per_run};
@@ -366,7 +366,7 @@ impl CatalogueQueries for PgCatalogueQueries {
             .limit(limit)
             .select((ProductRow::as_select(), categories::name, categories::path));
         let per_run = plans_follow_values(filter);
-        let (total, rows, names) = read_snapshot(&self.pool, |connection| {
+        let (total, rows, names) = read_statements(&self.pool, |connection| {
             let rows: Vec<(ProductRow, String, String)> = if per_run {
                 planned_per_run(page_query).load(connection)?
             } else {
