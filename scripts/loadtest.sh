@@ -6,7 +6,8 @@
 #
 # LOADTEST_SECONDS (default 15) per scenario, LOADTEST_CONNECTIONS (default 32), LOADTEST_THREADS (default 2),
 # LOADTEST_SCENARIOS (default all: tree products subtree average orders; the tree always runs, as the yardstick),
-# LOADTEST_EXTRA_ENV: settings for the server beyond the defaults, as NAME=value words (NOTIFY_WORKER=off, say).
+# LOADTEST_EXTRA_ENV: settings for the server beyond the defaults, as NAME=value words (NOTIFY_WORKER=off, say),
+# LOADTEST_BIN: an `orderflow` binary to measure instead of this checkout's release build (an older one, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_serve.sh
@@ -30,9 +31,12 @@ resolved="$(scripts/dev-postgres.sh "${DATABASE_URL:-postgres://postgres@127.0.0
 database="orderflow_loadtest_$$"
 database_url="${resolved%/*}/$database"
 target="${CARGO_TARGET_DIR:-target}"
-bin="$target/release/orderflow"
-say "building the release binary"
-cargo build --release --quiet --bin orderflow
+bin="${LOADTEST_BIN:-}"
+if [ -z "$bin" ]; then
+  bin="$target/release/orderflow"
+  say "building the release binary"
+  cargo build --release --quiet --bin orderflow
+fi
 
 work="$(mktemp -d)"
 server_pid=""

@@ -170,15 +170,14 @@ async fn api_run(base: &str, tokens: &[String], products: &[String], clients: us
     }
 }
 
-/// The statements a placement runs inside its transaction (see `PlaceOrder` and the Postgres stores), in order.
+/// The statements a placement without an Idempotency-Key runs (see `PlaceOrder` and the Postgres stores), in order,
+/// each committed on its own as the placement's are: the products read, then the one guarded write.
 const PLACEMENT_SCRIPT: &str = r#"\set a random(1, 100)
 \set b random(1, 100)
-BEGIN;
 SELECT id AS first_id, price AS first_price FROM bench_products WHERE n = :a \gset
 SELECT id AS second_id, price AS second_price FROM bench_products WHERE n = :b \gset
 SELECT id, name, slug, description, price, category_id, sku, stock_quantity, image, status, is_featured, created_at, updated_at FROM products WHERE id = ANY(ARRAY[:first_id, :second_id]::uuid[]);
 WITH wanted AS (SELECT DISTINCT ON (w.id) w.id, w.quantity, p.price, p.name, p.sku FROM unnest(ARRAY[:first_id, :second_id]::uuid[], ARRAY[1, 1]::int4[]) AS w (id, quantity) JOIN products p ON p.id = w.id), locked AS (SELECT p.id, p.stock_quantity, w.quantity FROM products p JOIN wanted w ON w.id = p.id WHERE p.status = 'active' AND p.price = w.price AND p.name = w.name AND p.sku = w.sku ORDER BY p.id FOR UPDATE OF p), ready AS (SELECT count(*) FILTER (WHERE stock_quantity >= quantity) = (SELECT count(*) FROM wanted) AS ok FROM locked), taken AS (UPDATE products p SET stock_quantity = p.stock_quantity - l.quantity FROM locked l, ready WHERE ready.ok AND p.id = l.id AND p.stock_quantity >= l.quantity RETURNING p.id), counter AS (INSERT INTO order_number_counters AS c (day, last_value) SELECT current_date, 1 FROM ready WHERE ready.ok ON CONFLICT (day) DO UPDATE SET last_value = c.last_value + 1 RETURNING last_value), placed AS (INSERT INTO orders (id, order_number, customer_id, status, total_amount, shipping_address, billing_address, phone_number, notes, is_paid, payment_method, payment_reference, created_at, updated_at) SELECT gen_random_uuid(), 'PGB-' || to_char(current_date, 'YYYYMMDD') || '-' || lpad(last_value::text, greatest(4, length(last_value::text)), '0'), 1, 'pending', :first_price::numeric + :second_price::numeric, '1 Moi Avenue', '1 Moi Avenue', '+254711000001', '', false, 'mpesa', '', now(), now() FROM counter RETURNING id), items AS (INSERT INTO order_items (id, order_id, product_id, product_name, product_sku, quantity, unit_price, subtotal, created_at) SELECT gen_random_uuid(), placed.id, w.id, w.name, w.sku, w.quantity, w.price, w.price, now() FROM placed, wanted w), history AS (INSERT INTO order_events (order_id, event_type, to_status, actor, note, created_at) SELECT placed.id, 'placed', 'pending', 'bench', '2 line(s)', now() FROM placed), announced AS (INSERT INTO outbox_events (kind, order_id, created_at) SELECT 'order_placed', placed.id, now() FROM placed) SELECT last_value FROM counter;
-COMMIT;
 "#;
 
 fn pgbench(database: &str, clients: usize) -> f64 {
