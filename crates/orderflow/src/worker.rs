@@ -11,8 +11,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::Utc;
-use orderflow_application::notifications::{DeliverNotifications, ExpandOutboxEvents};
-use orderflow_application::ports::WorkerInfo;
+use orderflow_application::notifications::{
+    DeliverNotifications, ExpandOutboxEvents, RoundOutcome,
+};
+use orderflow_application::ports::{RepositoryError, WorkerInfo};
 
 #[derive(Clone)]
 pub struct WorkerStopper {
@@ -66,29 +68,7 @@ impl DeliveryWorker {
             .spawn(move || {
                 tracing::info!(worker = %deliver.worker().id, "notification worker started");
                 while !flag.load(Ordering::SeqCst) {
-                    let expanded = match expand.run_round() {
-                        Ok(expanded) => expanded,
-                        Err(error) => {
-                            tracing::warn!(%error, "expanding recorded changes failed; trying again shortly");
-                            0
-                        }
-                    };
-                    let idle = expanded == 0 && match deliver.run_round(&flag) {
-                        Ok(round) => {
-                            if round.handled() > 0 {
-                                tracing::debug!(
-                                    sent = round.sent,
-                                    failed = round.failed,
-                                    "delivery round"
-                                );
-                            }
-                            round.handled() == 0
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, "delivery round failed; trying again shortly");
-                            true
-                        }
-                    };
+                    let idle = round(|| expand.run_round(), || deliver.run_round(&flag));
                     if idle {
                         match woken.recv_timeout(poll_interval) {
                             Err(RecvTimeoutError::Timeout) => {}
@@ -125,5 +105,73 @@ impl DeliveryWorker {
         if self.thread.join().is_err() {
             tracing::error!("the notification worker panicked");
         }
+    }
+}
+
+/// One round: expands the recorded changes, then delivers what is due. Delivery runs every round, whatever was
+/// expanded: under a steady stream of orders there is always something to expand, and messages must not wait for a
+/// quiet moment. Returns whether the round found nothing to do (the worker then waits for the poll interval).
+fn round(
+    expand: impl FnOnce() -> Result<usize, RepositoryError>,
+    deliver: impl FnOnce() -> Result<RoundOutcome, RepositoryError>,
+) -> bool {
+    let expanded = match expand() {
+        Ok(expanded) => expanded,
+        Err(error) => {
+            tracing::warn!(%error, "expanding recorded changes failed; trying again shortly");
+            0
+        }
+    };
+    let delivered_nothing = match deliver() {
+        Ok(round) => {
+            if round.handled() > 0 {
+                tracing::debug!(sent = round.sent, failed = round.failed, "delivery round");
+            }
+            round.handled() == 0
+        }
+        Err(error) => {
+            tracing::warn!(%error, "delivery round failed; trying again shortly");
+            true
+        }
+    };
+    expanded == 0 && delivered_nothing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn every_round_delivers_even_while_changes_keep_coming() {
+        let delivered = Cell::new(0);
+        for _ in 0..3 {
+            let idle = round(
+                || Ok(50),
+                || {
+                    delivered.set(delivered.get() + 1);
+                    Ok(RoundOutcome::default())
+                },
+            );
+            assert!(!idle, "there was something to expand");
+        }
+        assert_eq!(delivered.get(), 3);
+    }
+
+    #[test]
+    fn a_round_is_idle_only_when_it_found_nothing_to_expand_or_deliver() {
+        let nothing = || Ok(RoundOutcome::default());
+        assert!(round(|| Ok(0), nothing));
+        assert!(round(
+            || Err(RepositoryError::Unavailable("down".into())),
+            nothing
+        ));
+        let sent_one = || {
+            Ok(RoundOutcome {
+                sent: 1,
+                ..RoundOutcome::default()
+            })
+        };
+        assert!(!round(|| Ok(0), sent_one));
     }
 }
