@@ -32,6 +32,11 @@ pub enum StartError {
     Worker(String),
     #[error("{0}")]
     Oidc(String),
+    #[error("cannot create MEDIA_ROOT {path}: {source}")]
+    Media {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl Application {
@@ -49,6 +54,12 @@ impl Application {
             })?
             .port();
 
+        // Uploads land here and `/media/` serves it: a first start creates it (the file server would otherwise
+        // log an error for a missing directory on every worker thread, and every upload would fail).
+        std::fs::create_dir_all(&config.media_root).map_err(|source| StartError::Media {
+            path: config.media_root.display().to_string(),
+            source,
+        })?;
         let pool = connect(config.database_url.expose_secret(), &config.pool_options());
         let adapters = Adapters::new(&pool, &AdapterSettings::from_config(config))
             .map_err(|e| StartError::Hashing(e.to_string()))?;

@@ -135,3 +135,29 @@ async fn passwords_in_urls_never_reach_the_log() {
     );
     assert!(log.contains("http://client:***@127.0.0.1:1/"), "{log}");
 }
+
+#[tokio::test]
+async fn a_first_start_creates_the_media_directory_and_logs_no_error() {
+    let db = orderflow_test_support::TestDatabase::new();
+    let media = std::env::temp_dir()
+        .join(format!("orderflow-media-{}", uuid::Uuid::new_v4().simple()))
+        .join("uploads");
+    assert!(!media.exists());
+    let media_root = media.display().to_string();
+    let (server, base) = common::serve(&[
+        ("DATABASE_URL", db.url()),
+        ("MEDIA_ROOT", &media_root),
+        ("NOTIFY_WORKER", "off"),
+        ("LOG_FORMAT", "json"),
+        ("RUST_LOG", "info"),
+    ])
+    .await;
+    let health = reqwest::get(format!("{base}/health/")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(media.is_dir(), "{media_root} was not created");
+    let log = server.log();
+    assert!(log.contains("is serving"), "{log}");
+    assert!(!log.contains("\"ERROR\""), "{log}");
+    assert!(!log.contains("not a directory"), "{log}");
+    let _ = std::fs::remove_dir_all(media.parent().unwrap());
+}
