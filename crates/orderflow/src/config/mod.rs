@@ -111,7 +111,7 @@ impl Config {
             port: vars.parsed("PORT", 8000, "a port number (0-65535)", |_| true)?,
             database_pool_size: vars.parsed(
                 "DATABASE_POOL_SIZE",
-                10,
+                default_pool_size(cpu_count()),
                 "a pool size between 1 and 1000",
                 |n| (1..=1000).contains(n),
             )?,
@@ -229,6 +229,21 @@ impl Vars<'_> {
     }
 }
 
+/// Connections per instance when `DATABASE_POOL_SIZE` is not set: twice the cores plus one, the rule of
+/// PostgreSQL's wiki and HikariCP ("core count × 2 + effective spindle count"), with this machine's cores standing
+/// for the database server's. More connections than that only queue inside Postgres: measured on 2 cores, 10
+/// connections gave order placement 471 req/s and the pages p99 of 100-280 ms, 5 gave 605 req/s and p99 under
+/// 60 ms (`docs/performance.md`). Set it for a database on a machine of another size.
+fn default_pool_size(cores: usize) -> u32 {
+    u32::try_from(cores.saturating_mul(2).saturating_add(1))
+        .unwrap_or(1000)
+        .min(1000)
+}
+
+fn cpu_count() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,12 +263,25 @@ mod tests {
         assert_eq!(config.database_url.expose_secret(), DEFAULT_DATABASE_URL);
         assert_eq!(config.host.to_string(), "127.0.0.1");
         assert_eq!(config.port, 8000);
+        assert_eq!(config.database_pool_size, default_pool_size(cpu_count()));
         assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
         assert_eq!(config.log_format, LogFormat::Pretty);
         assert_eq!(config.attempt_limits.login_per_email.max_attempts, 10);
         assert_eq!(
             config.attempt_limits.login_per_email.window,
             chrono::Duration::minutes(15)
+        );
+    }
+
+    #[test]
+    fn the_default_pool_is_twice_the_cores_plus_one() {
+        assert_eq!(default_pool_size(1), 3);
+        assert_eq!(default_pool_size(2), 5);
+        assert_eq!(default_pool_size(16), 33);
+        assert_eq!(
+            default_pool_size(usize::MAX),
+            1000,
+            "within what the variable accepts"
         );
     }
 
