@@ -129,7 +129,8 @@ const ALSO_ANSWERS: &[(&str, &str, u16, &str)] = &[
         "post",
         "/api/v1/orders/",
         409,
-        "A request with this Idempotency-Key is still being processed; retry in a moment.",
+        "A request with this Idempotency-Key is still being processed, or the order's products changed while it \
+         was being placed (nothing was ordered); retry.",
     ),
     (
         "post",

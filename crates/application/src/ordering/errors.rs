@@ -22,6 +22,10 @@ pub enum OrderError {
     /// A request with the same Idempotency-Key is still being processed.
     #[error("idempotency key in flight")]
     KeyInFlight,
+    /// The order's products changed between each read and the write that relied on it, every time it was tried;
+    /// nothing was written.
+    #[error("the products changed while the order was being placed")]
+    ProductsKeptChanging,
     #[error(transparent)]
     InvalidPage(#[from] InvalidPage),
     #[error(transparent)]

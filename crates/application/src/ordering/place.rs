@@ -225,15 +225,12 @@ impl PlaceOrder {
                 });
             }
         }
-        Err(OrderError::Refused(KEPT_CHANGING.into()))
+        Err(OrderError::ProductsKeptChanging)
     }
 }
 
 /// Reads and writes of one placement, before it gives up on products that change under it every time.
 const PLACEMENT_ATTEMPTS: usize = 3;
-
-const KEPT_CHANGING: &str =
-    "The products of this order changed while it was being placed. Please try again.";
 
 /// Every problem with every line, or the lines as sold: each product's name, SKU and price as they are now.
 fn checked_lines(
@@ -608,6 +605,20 @@ mod tests {
         assert_eq!(uow.rollbacks(), 1);
     }
 
+    /// Three units of lamp 1 asked for: refused with `message` on the line, the work rolled back.
+    fn assert_refused_for_stock(products: MockProductStore, orders: MockOrderStore, message: &str) {
+        let (place, uow) = use_case(products, orders);
+        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        else {
+            panic!("expected a shortfall")
+        };
+        assert_eq!(
+            errors.list("items").unwrap()[0].messages("non_field_errors"),
+            [message]
+        );
+        assert_eq!(uow.rollbacks(), 1);
+    }
+
     #[test]
     fn a_shortfall_is_refused_before_anything_is_written() {
         let mut products = MockProductStore::new();
@@ -616,16 +627,7 @@ mod tests {
             .returning(|_| Ok(vec![lamp(1, 2)]));
         let mut orders = MockOrderStore::new();
         orders.expect_place().never();
-        let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
-        else {
-            panic!("expected a shortfall")
-        };
-        assert_eq!(
-            errors.list("items").unwrap()[0].messages("non_field_errors"),
-            ["Insufficient stock. Available: 2"]
-        );
-        assert_eq!(uow.rollbacks(), 1);
+        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 2");
     }
 
     #[test]
@@ -648,16 +650,7 @@ mod tests {
             .times(1)
             .in_sequence(&mut sequence)
             .returning(|_| Ok(vec![lamp(1, 1)]));
-        let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
-        else {
-            panic!("expected a shortfall")
-        };
-        assert_eq!(
-            errors.list("items").unwrap()[0].messages("non_field_errors"),
-            ["Insufficient stock. Available: 1"]
-        );
-        assert_eq!(uow.rollbacks(), 1);
+        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 1");
     }
 
     #[test]
@@ -675,7 +668,7 @@ mod tests {
         let (place, uow) = use_case(products, orders);
         let result = place.execute(&owner(), input(&[(1, 3)]), None);
         assert!(
-            matches!(&result, Err(OrderError::Refused(detail)) if detail == KEPT_CHANGING),
+            matches!(&result, Err(OrderError::ProductsKeptChanging)),
             "{result:?}"
         );
         assert_eq!(uow.rollbacks(), 1);

@@ -183,6 +183,10 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
             OrderError::KeyInFlight => ApiError::Conflict(
                 "A request with this Idempotency-Key is still being processed; retry in a moment.".into(),
             ),
+            OrderError::ProductsKeptChanging => ApiError::Conflict(
+                "The products of this order changed while it was being placed; nothing was ordered. Please try again."
+                    .into(),
+            ),
             OrderError::InvalidPage(error) => error.into(),
             OrderError::Storage(error) => error.into(),
         }
@@ -229,5 +233,19 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
             }
             OidcError::Storage(error) => error.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orderflow_application::ordering::OrderError;
+
+    #[test]
+    fn products_that_kept_changing_are_a_conflict_that_says_nothing_was_ordered() {
+        let ApiError::Conflict(detail) = ApiError::from(OrderError::ProductsKeptChanging) else {
+            panic!("expected a 409")
+        };
+        assert!(detail.contains("nothing was ordered"), "{detail}");
     }
 }
