@@ -6,9 +6,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod auth;
+mod blocking;
 mod dto;
 pub mod error;
 mod json;
+mod lifecycle;
 mod media;
 pub mod middleware;
 pub mod money;
@@ -29,6 +31,7 @@ use paperclip::actix::OpenApiExt;
 use paperclip::v2::models::{DefaultApiRaw, Info, Tag};
 
 pub use error::ApiError;
+pub use lifecycle::Lifecycle;
 pub use orderflow_application::identity::REQUIRED;
 pub use origin::PublicOrigin;
 pub use state::{AppState, HttpSettings};

@@ -24,7 +24,7 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let state = state.clone();
-    actix_web::web::block(move || work(&state))
+    crate::blocking::in_blocking_pool(move || work(&state))
         .await?
         .map_err(Into::into)
 }

@@ -20,6 +20,7 @@ use orderflow_application::notifications::{
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
+use crate::lifecycle::Lifecycle;
 use crate::origin::PublicOrigin;
 
 pub struct AppState {
@@ -49,6 +50,7 @@ pub struct AppState {
     pub retry_notification: RetryNotification,
     pub send_system_alert: SendSystemAlert,
     pub health: Arc<dyn HealthProbe>,
+    pub lifecycle: Lifecycle,
     pub settings: HttpSettings,
 }
 

@@ -1,13 +1,26 @@
 //! Log output: human-readable (`LOG_FORMAT=pretty`) or one JSON object a line (`json`), filtered by `RUST_LOG`,
 //! on standard error with every credential redacted (see `redact`).
+//!
+//! With `json`, nothing else reaches standard error: libraries' `log` records come through the same subscriber
+//! (tracing-subscriber's `log` bridge), a panic is logged as an event instead of the default hook's text, and a
+//! failure that stops the process is logged too (see [`json_output`]). Every line written while serving a
+//! request carries the request's span: its id, method and route.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Config, LogFormat};
 use crate::redact;
+
+static JSON_OUTPUT: AtomicBool = AtomicBool::new(false);
+
+/// Whether the log was set up as JSON lines: then a failure that ends the process is logged, not printed.
+pub fn json_output() -> bool {
+    JSON_OUTPUT.load(Ordering::SeqCst)
+}
 
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
@@ -16,10 +29,21 @@ pub fn init(config: &Config) {
         .with_writer(RedactedStderr);
     let result = match config.log_format {
         LogFormat::Pretty => builder.with_target(false).try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
     };
     // Already initialised (tests start several servers in one process): keep the first.
-    let _ = result;
+    if result.is_ok() {
+        JSON_OUTPUT.store(config.log_format == LogFormat::Json, Ordering::SeqCst);
+        // A panic becomes an event of the log, in the span it happened in (a handler's carries the request id).
+        std::panic::set_hook(Box::new(|panic| {
+            tracing::error!(panic = %panic, "panicked");
+        }));
+    }
 }
 
 /// Standard error, through [`Redacted`]: whatever a library put in an error that gets logged, no password

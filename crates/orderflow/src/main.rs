@@ -16,10 +16,13 @@ async fn main() -> ExitCode {
                 .filter(|line| !line.is_empty())
                 .collect();
             // Whatever a library put in it, the line shows no password.
-            eprintln!(
-                "orderflow: {}",
-                orderflow::redact::credentials(&reason.join(" "))
-            );
+            let reason = reason.join(" ");
+            let reason = orderflow::redact::credentials(&reason);
+            if orderflow::logging::json_output() {
+                tracing::error!(%reason, "orderflow stopped");
+            } else {
+                eprintln!("orderflow: {reason}");
+            }
             ExitCode::FAILURE
         }
     }

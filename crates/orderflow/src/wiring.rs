@@ -28,7 +28,7 @@ use orderflow_application::ports::{
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
-use orderflow_http::{AppState, HttpSettings, PublicOrigin};
+use orderflow_http::{AppState, HttpSettings, Lifecycle, PublicOrigin};
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
     DbPool, FsImageStore, PgAttemptLedger, PgCatalogueQueries, PgCustomerRepository,
@@ -214,6 +214,7 @@ pub fn app_state(
     pool: &DbPool,
     adapters: &Adapters,
     identity_provider: Arc<dyn IdentityProvider>,
+    lifecycle: Lifecycle,
 ) -> AppState {
     let a = adapters;
     let oidc_store: Arc<dyn OidcStore> = Arc::new(PgOidcStore::new(pool.clone()));
@@ -316,6 +317,7 @@ pub fn app_state(
         ),
         send_system_alert: SendSystemAlert::new(a.unit_of_work.clone(), a.clock.clone()),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
+        lifecycle,
         settings: HttpSettings {
             media_root: config.media_root.clone(),
             origin: PublicOrigin {

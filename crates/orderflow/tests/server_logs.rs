@@ -161,3 +161,72 @@ async fn a_first_start_creates_the_media_directory_and_logs_no_error() {
     assert!(!log.contains("not a directory"), "{log}");
     let _ = std::fs::remove_dir_all(media.parent().unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_logs_are_only_json_and_carry_the_request_into_the_blocking_pool() {
+    let db = tokio::task::spawn_blocking(TestDatabase::new)
+        .await
+        .unwrap();
+    let (mut server, base) = common::serve(&[
+        ("DATABASE_URL", db.url()),
+        ("LOG_FORMAT", "json"),
+        // Libraries' debug messages too: they must come out as JSON lines like ours.
+        ("RUST_LOG", "debug"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login/"))
+        .header("X-Request-Id", "login-under-test")
+        .json(&json!({"email": "nobody@x.com", "password": "not-the-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let missing = client
+        .get(format!("{base}/api/v1/orders/not-an-id/"))
+        .header("X-Request-Id", "templated-route")
+        .send()
+        .await
+        .unwrap();
+    assert!(missing.status().is_client_error());
+    assert!(server
+        .terminate(std::time::Duration::from_secs(40))
+        .success());
+
+    let log = server.log();
+    let lines: Vec<Value> = log
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert!(lines
+        .iter()
+        .all(|line| line["level"].is_string() && line["timestamp"].is_string()));
+    assert!(
+        lines.iter().any(|line| !line["target"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("orderflow")),
+        "libraries' messages are in the log, as JSON:\n{log}"
+    );
+    // Written on a blocking-pool thread while the login's password check ran: it carries the request.
+    let blocking = lines
+        .iter()
+        .find(|line| {
+            line["message"] == "blocking work done"
+                && line["span"]["request_id"] == "login-under-test"
+        })
+        .unwrap_or_else(|| panic!("no blocking-pool line of the login:\n{log}"));
+    assert_eq!(blocking["span"]["route"], "/api/v1/auth/login/");
+    assert_eq!(blocking["span"]["method"], "POST");
+    // The access line names the route template, never the raw path, in its span.
+    let access = lines
+        .iter()
+        .find(|line| {
+            line["message"] == "request" && line["span"]["request_id"] == "templated-route"
+        })
+        .unwrap_or_else(|| panic!("no access line:\n{log}"));
+    assert_eq!(access["span"]["route"], "/api/v1/orders/{id}/");
+    assert!(access["span"]["status"].is_number(), "{access}");
+}

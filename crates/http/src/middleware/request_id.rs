@@ -8,6 +8,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::Error;
+use tracing::Instrument;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -33,6 +34,17 @@ fn request_id_of(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
+/// The route template a request matched (`/api/v1/orders/{id}/`), never its raw path: a bounded set of values
+/// for logs, traces and metrics. Requests no route matches share one value.
+pub fn route_template(req: &ServiceRequest) -> String {
+    req.match_pattern()
+        .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned())
+}
+
+pub const UNMATCHED_ROUTE: &str = "unmatched";
+
+/// Opens the request's span (request id, method, route template; status and latency once known), entered wherever
+/// the request's work runs (the blocking pool too, see `blocking`), and logs the request once when it is answered.
 pub async fn request_id_and_access_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -41,13 +53,25 @@ pub async fn request_id_and_access_log(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %method,
+        route = %route_template(&req),
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
     // No clone of the request may live across the call: routing needs the only reference to it.
-    let outcome = REQUEST_ID.scope(id.clone(), next.call(req)).await;
+    let outcome = REQUEST_ID
+        .scope(id.clone(), next.call(req))
+        .instrument(span.clone())
+        .await;
+    let _entered = span.enter();
     let mut response = match outcome {
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => {
             // Handlers' errors are responses by now; only a failing middleware ends up here.
-            tracing::error!(request_id = %id, method = %method, path = %path, %error, "request failed in middleware");
+            tracing::error!(path = %path, %error, "request failed in middleware");
             return Err(error);
         }
     };
@@ -55,13 +79,15 @@ pub async fn request_id_and_access_log(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let latency_ms = crate::blocking::millis(started.elapsed());
+    span.record("status", status);
+    span.record("latency_ms", latency_ms);
     tracing::info!(
         request_id = %id,
         method = %method,
         path = %path,
         status,
-        latency_ms = (latency_ms * 100.0).round() / 100.0,
+        latency_ms,
         "request"
     );
     Ok(response)

@@ -18,6 +18,9 @@ mod oidc;
 pub use database_url::DatabaseUrl;
 pub use notifications::{EmailBackend, NotificationsConfig, SmsBackend};
 
+/// How long requests in flight may take to finish once the listener has closed.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/orderflow";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +52,9 @@ pub struct Config {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub http_workers: usize,
+    /// After SIGTERM, how long the listener keeps accepting (with readiness already 503) so that load balancers
+    /// stop sending first; then requests in flight get up to [`SHUTDOWN_GRACE`] to finish.
+    pub shutdown_drain: Duration,
     /// Failed logins, registrations, sign-ins started and old-password guesses allowed per key and window.
     pub attempt_limits: AttemptLimits,
     pub notifications: NotificationsConfig,
@@ -156,6 +162,12 @@ impl Config {
                 "a number of workers (1-256)",
                 |n| (1..=256).contains(n),
             )?,
+            shutdown_drain: Duration::from_secs(vars.parsed(
+                "SHUTDOWN_DRAIN_SECONDS",
+                0,
+                "a number of seconds (0-300)",
+                |n: &u64| *n <= 300,
+            )?),
             attempt_limits: vars.attempt_limits()?,
             notifications: vars.notifications()?,
             oidc: vars.oidc()?,
@@ -266,6 +278,7 @@ mod tests {
         assert_eq!(config.database_pool_size, default_pool_size(cpu_count()));
         assert_eq!(config.token_lifetime, TokenLifetime::hours(720));
         assert_eq!(config.log_format, LogFormat::Pretty);
+        assert_eq!(config.shutdown_drain, Duration::ZERO);
         assert_eq!(config.attempt_limits.login_per_email.max_attempts, 10);
         assert_eq!(
             config.attempt_limits.login_per_email.window,
@@ -312,6 +325,8 @@ mod tests {
             ("DATABASE_URL", "mysql://x/y"),
             ("DATABASE_URL", "postgres://host-only"),
             ("RUST_LOG", "info,[[["),
+            ("SHUTDOWN_DRAIN_SECONDS", "301"),
+            ("SHUTDOWN_DRAIN_SECONDS", "soon"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);

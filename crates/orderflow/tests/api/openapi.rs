@@ -10,6 +10,8 @@ use crate::helpers::{json_of, spawn_app};
 /// Every API route the service serves, as (method, path).
 const SERVED: &[(&str, &str)] = &[
     ("get", "/health/"),
+    ("get", "/health/live/"),
+    ("get", "/health/ready/"),
     ("get", "/api/"),
     ("post", "/api/v1/auth/register/"),
     ("post", "/api/v1/auth/login/"),
@@ -273,6 +275,8 @@ async fn the_document_says_null_where_the_api_sends_null_and_documents_every_err
                     "400" => "#/definitions/ValidationErrors",
                     "500" => "#/definitions/ServerError",
                     "503" if *path == "/health/" => "#/definitions/Health",
+                    "503" if *path == "/health/ready/" => "#/definitions/Readiness",
+                    "503" if *path == "/health/live/" => "#/definitions/Liveness",
                     _ => "#/definitions/Error",
                 };
                 assert_eq!(schema, Some(expected), "{method} {path} {status}");

@@ -35,6 +35,63 @@ async fn health_checks_the_database_for_real() {
 }
 
 #[tokio::test]
+async fn readiness_needs_the_database_and_every_migration_and_liveness_needs_neither() {
+    let app = spawn_app().await;
+    let (status, body) = json_of(app.get("/health/ready/", None).await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({"status": "ready", "database": "ok", "migrations": "current", "shutting_down": false})
+    );
+    let response = app.get("/health/live/", None).await;
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let (status, body) = json_of(response).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"status": "alive"})));
+
+    // A replica started before `orderflow migrate` ran takes no traffic.
+    let mut connection = app.db.connection();
+    diesel::sql_query(
+        "DELETE FROM __diesel_schema_migrations \
+         WHERE version = (SELECT max(version) FROM __diesel_schema_migrations)",
+    )
+    .execute(&mut connection)
+    .unwrap();
+    let fresh = spawn_app_with(&[("DATABASE_URL", app.db.url())]).await;
+    let (status, body) = json_of(fresh.get("/health/ready/", None).await).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["migrations"], "pending");
+    assert_eq!(
+        fresh.get("/health/live/", None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn readiness_answers_within_about_a_second_when_the_database_does_not() {
+    // A port that accepts connections and never speaks: the pool waits, the probe does not.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{}/orderflow?connect_timeout=30",
+        silent.local_addr().unwrap().port()
+    );
+    let app = spawn_app_with(&[("DATABASE_URL", &url)]).await;
+    let started = std::time::Instant::now();
+    let (status, body) = json_of(app.get("/health/ready/", None).await).await;
+    let took = started.elapsed();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "not_ready");
+    assert_ne!(body["database"], "ok");
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+    assert_eq!(
+        app.get("/health/live/", None).await.status(),
+        StatusCode::OK,
+        "liveness does not depend on the database"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_database_is_a_503_never_a_500() {
     let app =
         spawn_app_with(&[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/orderflow")]).await;

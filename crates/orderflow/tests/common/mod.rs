@@ -55,6 +55,11 @@ impl Process {
             .status()
             .unwrap();
         assert!(status.success());
+        self.wait_for_exit(within)
+    }
+
+    /// Waits for the process to end by itself, failing the test after `within`.
+    pub fn wait_for_exit(&mut self, within: Duration) -> std::process::ExitStatus {
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -23,7 +23,7 @@ const LANDING: &str = r#"<!doctype html>
 <li><a href="/redoc/">ReDoc</a>: the API reference</li>
 <li><a href="/api-docs/">/api-docs/</a>: the OpenAPI document (JSON)</li>
 <li><a href="/api/">/api/</a>: service information</li>
-<li><a href="/health/">/health/</a>: health check</li>
+<li><a href="/health/">/health/</a>: health check; <a href="/health/live/">/health/live/</a> and <a href="/health/ready/">/health/ready/</a>: probes for orchestrators</li>
 </ul>
 <p>The API lives under <code>/api/v1/</code>.</p>
 </body></html>"#;
