@@ -85,9 +85,10 @@ impl<G: Gate> FromRequest for Caller<G> {
             let key = key?.ok_or(ApiError::NotAuthenticated)?;
             let state = state
                 .ok_or_else(|| ApiError::Internal("application state is not configured".into()))?;
-            let principal =
-                crate::blocking::in_blocking_pool(move || state.authenticate.execute(&key))
-                    .await??;
+            let principal = crate::blocking::in_blocking_pool("authenticate", move || {
+                state.authenticate.execute(&key)
+            })
+            .await??;
             if !principal.customer.role.satisfies(G::ROLE) {
                 return Err(ApiError::Forbidden);
             }

@@ -24,7 +24,8 @@ where
     E: Into<ApiError> + Send + 'static,
 {
     let state = state.clone();
-    crate::blocking::in_blocking_pool(move || work(&state))
+    let name = crate::blocking::use_case_name::<F>();
+    crate::blocking::in_blocking_pool(name, move || work(&state))
         .await?
         .map_err(Into::into)
 }

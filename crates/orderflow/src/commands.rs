@@ -52,17 +52,23 @@ pub async fn run(command: Command) -> Result<(), String> {
 }
 
 async fn serve(config: &Config) -> Result<(), String> {
-    logging::init(config);
-    let application = Application::build(config).map_err(|e| e.to_string())?;
-    tracing::info!(
-        address = %format!("http://{}:{}", config.host, application.port()),
-        database = %config.database_url,
-        "OrderFlow is serving; API docs at /swagger/ and /redoc/"
-    );
-    application
-        .run_until_stopped()
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    let telemetry = logging::init(config);
+    let served = match Application::build(config) {
+        Ok(application) => {
+            tracing::info!(
+                address = %format!("http://{}:{}", config.host, application.port()),
+                database = %config.database_url,
+                "OrderFlow is serving; API docs at /swagger/ and /redoc/"
+            );
+            application
+                .run_until_stopped()
+                .await
+                .map_err(|e| format!("server failed: {e}"))
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    telemetry.shutdown();
+    served
 }
 
 /// Runs blocking work (diesel, argon2) off the async threads.
@@ -191,7 +197,13 @@ async fn seed(config: &Config, admin_password: Option<String>) -> Result<(), Str
 }
 
 async fn worker(config: &Config) -> Result<(), String> {
-    logging::init(config);
+    let telemetry = logging::init(config);
+    let worked = run_worker(config).await;
+    telemetry.shutdown();
+    worked
+}
+
+async fn run_worker(config: &Config) -> Result<(), String> {
     let adapters = adapters(config)?;
     let deliver = adapters.deliver_notifications(&config.notifications, this_worker())?;
     let expand = adapters.expand_outbox_events(&config.notifications);

@@ -56,6 +56,7 @@ impl ManageConnection for SessionManager {
             .map_err(diesel::r2d2::Error::QueryError)?;
         connection.set_instrumentation(LastUse {
             at: Instant::now(),
+            query: None,
             // The process-wide instrumentation, if any (tracing, query counts in tests), keeps its events.
             inner: get_default_instrumentation(),
         });
@@ -78,17 +79,50 @@ impl ManageConnection for SessionManager {
     }
 }
 
-/// When the session last finished a query, kept up to date by diesel's instrumentation hook.
+/// When the session last finished a query, kept up to date by diesel's instrumentation hook; and the span of the
+/// statement running, for exported traces.
 struct LastUse {
     at: Instant,
+    query: Option<tracing::Span>,
     inner: Option<Box<dyn Instrumentation>>,
 }
 
 impl Instrumentation for LastUse {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::FinishQuery { .. } = event {
-            self.at = Instant::now();
+        match &event {
+            InstrumentationEvent::StartQuery { query, .. } => self.query = query_span(query),
+            InstrumentationEvent::FinishQuery { error, .. } => {
+                self.at = Instant::now();
+                if let (Some(span), Some(error)) = (self.query.take(), error) {
+                    span.record("error", tracing::field::display(error));
+                }
+            }
+            _ => {}
         }
         self.inner.on_connection_event(event);
     }
+}
+
+/// A span for one statement, from its start to its end, under the use case running it. Statements outside any
+/// span (the delivery worker's rounds, commands) get none: a trace of their own per statement would be noise.
+/// The text is the statement without its bound values, which may be personal data or credentials.
+fn query_span(query: &dyn std::fmt::Display) -> Option<tracing::Span> {
+    if tracing::Span::current().is_none() {
+        return None;
+    }
+    let span = tracing::debug_span!(
+        "db.query",
+        db.system = "postgresql",
+        db.statement = tracing::field::Empty,
+        error = tracing::field::Empty,
+    );
+    if span.is_disabled() {
+        return None;
+    }
+    let text = query.to_string();
+    let statement = text.split(" -- binds: ").next().unwrap_or_default();
+    // Bounded: a statement's text is ours, but a long IN list or batch insert need not travel whole.
+    let statement: String = statement.chars().take(2000).collect();
+    span.record("db.statement", statement.as_str());
+    Some(span)
 }

@@ -10,6 +10,7 @@
 
 pub mod fixtures;
 mod oidc_provider;
+mod otlp_receiver;
 mod server;
 mod smtp_sink;
 
@@ -20,6 +21,7 @@ use diesel::{sql_query, Connection, RunQueryDsl};
 use orderflow_persistence::{connect, DbPool, PoolOptions};
 
 pub use oidc_provider::OidcProvider;
+pub use otlp_receiver::{OtlpReceiver, ReceivedSpan};
 pub use server::TestServer;
 pub use smtp_sink::{ReceivedMail, SmtpSink};
 

@@ -8,7 +8,9 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::Error;
+use opentelemetry::propagation::Extractor;
 use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -61,6 +63,12 @@ pub async fn request_id_and_access_log(
         status = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
     );
+    // A caller's W3C `traceparent` makes this request a part of its trace (when traces are exported at all).
+    let caller = opentelemetry::global::get_text_map_propagator(|propagator| {
+        propagator.extract(&RequestHeaders(req.headers()))
+    });
+    // Refused only when the span is not exported: nothing to continue then.
+    let _ = span.set_parent(caller);
     // No clone of the request may live across the call: routing needs the only reference to it.
     let outcome = REQUEST_ID
         .scope(id.clone(), next.call(req))
@@ -91,4 +99,20 @@ pub async fn request_id_and_access_log(
         "request"
     );
     Ok(response)
+}
+
+/// A request's headers, as trace propagation reads them.
+struct RequestHeaders<'a>(&'a actix_web::http::header::HeaderMap);
+
+impl Extractor for RequestHeaders<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|value| value.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0
+            .keys()
+            .map(actix_web::http::header::HeaderName::as_str)
+            .collect()
+    }
 }

@@ -51,6 +51,11 @@ pub struct Config {
     pub media_root: PathBuf,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// Where traces go (OTLP over HTTP, protobuf): the collector's base URL, `/v1/traces` appended as the
+    /// OpenTelemetry specification says for `OTEL_EXPORTER_OTLP_ENDPOINT`. `None`: no traces are exported.
+    pub otlp_endpoint: Option<url::Url>,
+    /// `service.name` of the exported traces (`OTEL_SERVICE_NAME`).
+    pub service_name: String,
     pub http_workers: usize,
     /// After SIGTERM, how long the listener keeps accepting (with readiness already 503) so that load balancers
     /// stop sending first; then requests in flight get up to [`SHUTDOWN_GRACE`] to finish.
@@ -156,6 +161,10 @@ impl Config {
             media_root: PathBuf::from(vars.get("MEDIA_ROOT").unwrap_or_else(|| "media".into())),
             log_filter: vars.log_filter()?,
             log_format: vars.log_format()?,
+            otlp_endpoint: vars.otlp_endpoint()?,
+            service_name: vars
+                .get("OTEL_SERVICE_NAME")
+                .unwrap_or_else(|| "orderflow".into()),
             http_workers: vars.parsed(
                 "HTTP_WORKERS",
                 workers_default,
@@ -224,6 +233,21 @@ impl Vars<'_> {
                 variable: "RUST_LOG",
                 value: raw,
                 problem: format!("not a log filter ({error}); try info or orderflow=debug,info"),
+            }),
+        }
+    }
+
+    fn otlp_endpoint(&self) -> Result<Option<url::Url>, ConfigError> {
+        let Some(raw) = self.get("OTEL_EXPORTER_OTLP_ENDPOINT") else {
+            return Ok(None);
+        };
+        match url::Url::parse(&raw) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(Some(url)),
+            _ => Err(ConfigError {
+                variable: "OTEL_EXPORTER_OTLP_ENDPOINT",
+                value: raw,
+                problem: "expected the collector's http(s) URL, such as http://127.0.0.1:4318"
+                    .into(),
             }),
         }
     }
@@ -327,6 +351,7 @@ mod tests {
             ("RUST_LOG", "info,[[["),
             ("SHUTDOWN_DRAIN_SECONDS", "301"),
             ("SHUTDOWN_DRAIN_SECONDS", "soon"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);

@@ -108,7 +108,8 @@ impl<B: paperclip::v2::schema::Apiv2Schema + OperationModifier> OperationModifie
 #[api_v2_operation(tags(Service))]
 pub async fn health(state: Data<AppState>) -> Probe<HealthBody> {
     let probe = state.health.clone();
-    let database = match crate::blocking::in_blocking_pool(move || probe.database()).await {
+    let database = match crate::blocking::in_blocking_pool("health", move || probe.database()).await
+    {
         Ok(Ok(())) => "ok",
         Ok(Err(error)) => {
             tracing::warn!(%error, "health check: database unavailable");
@@ -150,7 +151,7 @@ pub async fn live() -> Probe<LivenessBody> {
 pub async fn ready(state: Data<AppState>) -> Probe<ReadinessBody> {
     let shutting_down = state.lifecycle.is_shutting_down();
     let probe = state.health.clone();
-    let checks = crate::blocking::in_blocking_pool(move || {
+    let checks = crate::blocking::in_blocking_pool("readiness", move || {
         probe.database()?;
         probe.schema_current()
     });
