@@ -15,11 +15,12 @@ use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
 use orderflow_application::notifications::{
-    BrowseNotifications, RetryNotification, SendSystemAlert,
+    BrowseNotifications, MonitorDelivery, RetryNotification, SendSystemAlert,
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
+use crate::metrics::Metrics;
 use crate::origin::PublicOrigin;
 
 pub struct AppState {
@@ -49,6 +50,9 @@ pub struct AppState {
     pub retry_notification: RetryNotification,
     pub send_system_alert: SendSystemAlert,
     pub health: Arc<dyn HealthProbe>,
+    pub monitor_delivery: MonitorDelivery,
+    /// Shared with the database pool, which reports its checkouts to it.
+    pub metrics: Arc<Metrics>,
     pub settings: HttpSettings,
 }
 
@@ -63,6 +67,9 @@ pub struct HttpSettings {
     pub media_root: std::path::PathBuf,
     /// The public address of the service and the proxies in front of it.
     pub origin: PublicOrigin,
+    /// `/metrics/` is served by [`crate::app`]; `false` when [`crate::metrics_app`] serves it on a listener of its
+    /// own (`METRICS_ADDR`), and the API's listener answers 404 there.
+    pub metrics_on_main_listener: bool,
 }
 
 impl Default for HttpSettings {
@@ -72,6 +79,7 @@ impl Default for HttpSettings {
             version: env!("CARGO_PKG_VERSION"),
             media_root: std::path::PathBuf::from("media"),
             origin: PublicOrigin::default(),
+            metrics_on_main_listener: true,
         }
     }
 }

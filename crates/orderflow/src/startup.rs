@@ -1,20 +1,24 @@
 //! Starting the HTTP server.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::web::Data;
 use actix_web::HttpServer;
-use orderflow_persistence::connect;
+use orderflow_http::{BuildInfo, Metrics};
+use orderflow_persistence::{connect, PoolOptions};
 
-use crate::wiring::{app_state, AdapterSettings, Adapters};
+use crate::wiring::{app_state, AdapterSettings, Adapters, CheckoutsInMetrics};
 use crate::worker::{this_worker, DeliveryWorker, WorkerStopper};
-use crate::Config;
+use crate::{build_info, Config};
 
 /// A bound, not yet running server: binding first lets tests ask for port 0 and learn the real port.
 pub struct Application {
     port: u16,
     server: Server,
+    /// `/metrics` on a listener of its own (`METRICS_ADDR`), and its address.
+    metrics_server: Option<(Server, SocketAddr)>,
     /// The delivery worker running beside the server (unless `NOTIFY_WORKER=off`).
     worker: Option<DeliveryWorker>,
 }
@@ -37,22 +41,29 @@ pub enum StartError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot set up the metrics: {0}")]
+    Metrics(String),
+}
+
+/// A listener on `address`, and the address it got (the port, when `address` asks for port 0).
+fn bind(address: &str) -> Result<(TcpListener, SocketAddr), StartError> {
+    let failed = |source| StartError::Bind {
+        address: address.to_owned(),
+        source,
+    };
+    let listener = TcpListener::bind(address).map_err(failed)?;
+    let bound = listener.local_addr().map_err(failed)?;
+    Ok((listener, bound))
 }
 
 impl Application {
     pub fn build(config: &Config) -> Result<Self, StartError> {
         let address = format!("{}:{}", config.host, config.port);
-        let listener = TcpListener::bind(&address).map_err(|source| StartError::Bind {
-            address: address.clone(),
-            source,
-        })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| StartError::Bind {
-                address: address.clone(),
-                source,
-            })?
-            .port();
+        let (listener, bound) = bind(&address)?;
+        let metrics_listener = config
+            .metrics_addr
+            .map(|metrics_address| bind(&metrics_address.to_string()))
+            .transpose()?;
 
         // Uploads land here and `/media/` serves it: a first start creates it (the file server would otherwise
         // log an error for a missing directory on every worker thread, and every upload would fail).
@@ -60,7 +71,20 @@ impl Application {
             path: config.media_root.display().to_string(),
             source,
         })?;
-        let pool = connect(config.database_url.expose_secret(), &config.pool_options());
+        let metrics = Arc::new(
+            Metrics::new(BuildInfo {
+                version: build_info::VERSION,
+                commit: build_info::COMMIT,
+            })
+            .map_err(|e| StartError::Metrics(e.to_string()))?,
+        );
+        let pool = connect(
+            config.database_url.expose_secret(),
+            &PoolOptions {
+                checkout_observer: Some(Arc::new(CheckoutsInMetrics(metrics.clone()))),
+                ..config.pool_options()
+            },
+        );
         let adapters = Adapters::new(&pool, &AdapterSettings::from_config(config))
             .map_err(|e| StartError::Hashing(e.to_string()))?;
         let worker = if config.notifications.worker_in_server {
@@ -80,21 +104,53 @@ impl Application {
         };
         let identity_provider = crate::oidc::identity_provider(config.oidc.as_ref())
             .map_err(|e| StartError::Oidc(e.to_string()))?;
-        let state = Data::new(app_state(config, &pool, &adapters, identity_provider));
+        let state = Data::new(app_state(
+            config,
+            &pool,
+            &adapters,
+            identity_provider,
+            metrics,
+        ));
+        let metrics_server = match metrics_listener {
+            Some((listener, metrics_address)) => {
+                let state = state.clone();
+                let server = HttpServer::new(move || {
+                    actix_web::App::new().configure(orderflow_http::metrics_only(state.clone()))
+                })
+                // One thread is plenty for a scrape every few seconds, and keeps its own from the API's.
+                .workers(1)
+                // It stops when the API's server does (`run_until_stopped`), whatever stopped that.
+                .disable_signals()
+                .listen(listener)
+                .map_err(|source| StartError::Bind {
+                    address: metrics_address.to_string(),
+                    source,
+                })?
+                .run();
+                Some((server, metrics_address))
+            }
+            None => None,
+        };
         let server = HttpServer::new(move || orderflow_http::app(state.clone()))
             .workers(config.http_workers)
             .listen(listener)
             .map_err(|source| StartError::Bind { address, source })?
             .run();
         Ok(Self {
-            port,
+            port: bound.port(),
             server,
+            metrics_server,
             worker,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Where `/metrics` is served on a listener of its own (`METRICS_ADDR`), with the port it got.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(|(_, address)| *address)
     }
 
     /// Stops the server from elsewhere (tests stop theirs when they end).
@@ -107,13 +163,39 @@ impl Application {
         self.worker.as_ref().map(DeliveryWorker::stopper)
     }
 
-    /// Serves until the process is asked to stop (SIGINT/SIGTERM stop it gracefully), then stops the delivery
-    /// worker, which finishes the message in hand.
+    /// Serves until the process is asked to stop (SIGINT/SIGTERM stop it gracefully), then stops the metrics'
+    /// listener and the delivery worker, which finishes the message in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let served = self.server.await;
-        if let Some(worker) = self.worker {
+        let Self {
+            server,
+            metrics_server,
+            worker,
+            ..
+        } = self;
+        let (metrics_server, metrics_handle) = match metrics_server {
+            Some((server, _)) => {
+                let handle = server.handle();
+                (Some(server), Some(handle))
+            }
+            None => (None, None),
+        };
+        let api = async {
+            let served = server.await;
+            if let Some(handle) = metrics_handle {
+                handle.stop(true).await;
+            }
+            served
+        };
+        let metrics = async {
+            match metrics_server {
+                Some(server) => server.await,
+                None => Ok(()),
+            }
+        };
+        let (served, metrics_served) = tokio::join!(api, metrics);
+        if let Some(worker) = worker {
             let _ = tokio::task::spawn_blocking(move || worker.stop()).await;
         }
-        served
+        served.and(metrics_served)
     }
 }

@@ -1,8 +1,22 @@
 use super::RepositoryError;
 
-/// Checks the service's dependencies for `/health/`.
+/// The database connections of this process at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolUsage {
+    /// Handed out to a request or a worker.
+    pub in_use: u32,
+    /// Open and waiting in the pool.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+/// Checks the service's dependencies for `/health/` and the metrics.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait HealthProbe: Send + Sync {
     /// Succeeds when the database answers a query.
     fn database(&self) -> Result<(), RepositoryError>;
+
+    /// The connection pool as it is now; asks the database nothing.
+    fn connection_pool(&self) -> PoolUsage;
 }
