@@ -54,8 +54,14 @@ pub async fn run(command: Command) -> Result<(), String> {
 async fn serve(config: &Config) -> Result<(), String> {
     logging::init(config);
     let application = Application::build(config).map_err(|e| e.to_string())?;
+    let address = format!("http://{}:{}", config.host, application.port());
+    let metrics = match application.metrics_address() {
+        Some(own) => format!("http://{own}/metrics"),
+        None => format!("{address}/metrics"),
+    };
     tracing::info!(
-        address = %format!("http://{}:{}", config.host, application.port()),
+        %address,
+        %metrics,
         database = %config.database_url,
         "OrderFlow is serving; API docs at /swagger/ and /redoc/"
     );

@@ -117,7 +117,7 @@ impl Application {
                 let server = HttpServer::new(move || {
                     actix_web::App::new().configure(orderflow_http::metrics_only(state.clone()))
                 })
-                // One thread is plenty for a scrape every few seconds, and keeps its own from the API's.
+                // One thread of its own: plenty for a scrape every few seconds, and free when the API's are busy.
                 .workers(1)
                 // It stops when the API's server does (`run_until_stopped`), whatever stopped that.
                 .disable_signals()
