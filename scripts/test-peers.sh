@@ -5,7 +5,8 @@
 #     with the script that configures it; needs Node.js 20.18 or later;
 #   - an API fuzzer: Python's schemathesis (pinned) in a virtualenv, for scripts/fuzz-api.sh;
 # and a browser for the documentation pages: Debian's chromium package, installed with apt-get when missing (as
-# root; elsewhere install it first, or point ORDERFLOW_CHROMIUM at a Chromium).
+# root; elsewhere install it first, or point ORDERFLOW_CHROMIUM at a Chromium); and promtool, which checks the
+# `/metrics` output: Debian's prometheus package, the same way (or ORDERFLOW_PROMTOOL).
 # Prints the variables the test harness reads, for `eval "$(scripts/test-peers.sh)"`; all else goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,16 +48,31 @@ fi
 cp "$source_dir/provider.mjs" "$oidc_dir/"
 echo "export ORDERFLOW_OIDC_PROVIDER='$oidc_dir/provider.mjs'"
 
-chromium="${ORDERFLOW_CHROMIUM:-$(command -v chromium || true)}"
-if [ -z "$chromium" ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "scripts/test-peers.sh: no Chromium; install Debian's chromium package (apt-get install chromium) as root" >&2
-    exit 1
+# The path of PROGRAM, from Debian's PACKAGE, installed with apt-get (and any further apt-get options) when missing.
+debian_program() {
+  local program="$1" package="$2" found
+  shift 2
+  found="$(command -v "$program" || true)"
+  if [ -z "$found" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "scripts/test-peers.sh: no $program; install Debian's $package package (apt-get install $package) as root" >&2
+      return 1
+    fi
+    echo "installing $program (Debian's $package package)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    # Fresh machines may have no package lists yet.
+    apt-get install -y -qq "$@" "$package" >&2 2>/dev/null \
+      || { apt-get update -qq >&2 && apt-get install -y -qq "$@" "$package" >&2; }
+    found="$(command -v "$program")"
   fi
-  echo "installing Chromium (Debian's chromium package)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # Fresh machines may have no package lists yet.
-  apt-get install -y -qq chromium >&2 2>/dev/null || { apt-get update -qq >&2 && apt-get install -y -qq chromium >&2; }
-  chromium="$(command -v chromium)"
-fi
+  echo "$found"
+}
+
+chromium="${ORDERFLOW_CHROMIUM:-$(debian_program chromium chromium)}"
 echo "export ORDERFLOW_CHROMIUM='$chromium'"
+
+# Without the package's recommended node exporter, which would take port 9100 (METRICS_ADDR's example). On a
+# machine whose init starts services, the package also starts a Prometheus server on :9090; the tests need only
+# promtool.
+promtool="${ORDERFLOW_PROMTOOL:-$(debian_program promtool prometheus --no-install-recommends)}"
+echo "export ORDERFLOW_PROMTOOL='$promtool'"

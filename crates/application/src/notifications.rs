@@ -6,6 +6,7 @@ mod deliver;
 mod errors;
 mod expand;
 mod health;
+mod monitor;
 mod queue;
 mod retry;
 
@@ -15,6 +16,7 @@ pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
 pub use errors::NotificationError;
 pub use expand::ExpandOutboxEvents;
 pub use health::{DeliveryHealth, DeliveryReport};
+pub use monitor::{DeliveryFigures, MonitorDelivery};
 pub use retry::RetryNotification;
 
 pub(crate) use queue::queue;

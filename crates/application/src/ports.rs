@@ -42,14 +42,15 @@ pub use dashboard_queries::{Dashboard, DashboardQueries, LowStockProduct, Recent
 pub use delivery_queue::{
     ClaimedNotification, DeliveryOutcome, DeliveryQueue, QueueSnapshot, SeenWorker, WorkerInfo,
 };
-pub use health::HealthProbe;
+pub use health::{HealthProbe, PoolUsage};
 pub use identity_provider::{
     AuthorizationRequest, IdentityClaims, IdentityProvider, ProviderError, ProviderTokens,
 };
 pub use image_store::ImageStore;
 pub use jitter::Jitter;
 pub use notification_queries::{
-    NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
+    ChannelTotals, NotificationFilter, NotificationQueries, NotificationSort, NotificationStats,
+    NotificationView,
 };
 pub use notifier::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
 pub use oidc_store::{LinkedIdentity, OidcStore, PendingLogin, PriorAccess};

@@ -12,6 +12,7 @@ pub mod error;
 mod json;
 mod lifecycle;
 mod media;
+mod metrics;
 pub mod middleware;
 pub mod money;
 mod multipart;
@@ -32,6 +33,7 @@ use paperclip::v2::models::{DefaultApiRaw, Info, Tag};
 
 pub use error::ApiError;
 pub use lifecycle::Lifecycle;
+pub use metrics::{BuildInfo, Metrics};
 pub use orderflow_application::identity::REQUIRED;
 pub use origin::PublicOrigin;
 pub use state::{AppState, HttpSettings};
@@ -49,9 +51,18 @@ pub fn app(
     >,
 > {
     let media = actix_files::Files::new(media::MEDIA_PREFIX, &state.settings.media_root);
+    let metrics_here = state.settings.metrics_on_main_listener;
     actix_web::App::new()
         // Uploaded images: plain files, not part of the API document.
         .service(media)
+        // For Prometheus, not for the API's clients: not in the API document either.
+        .configure(|config| {
+            if metrics_here {
+                // The trailing-slash middleware brings `/metrics` here.
+                config.service(metrics_resource(&["/metrics/"]));
+            }
+        })
+        .app_data(Data::from(state.metrics.clone()))
         .app_data(state)
         .app_data(json::query_config())
         .app_data(json::path_config())
@@ -73,8 +84,26 @@ pub fn app(
         .wrap(from_fn(middleware::json_error_pages))
         .wrap(from_fn(middleware::security_headers))
         .wrap(from_fn(middleware::request_id_and_access_log))
+        // Inside the trailing slash's rewrite, so that `/orders/x` and `/orders/x/` count as the one route they are.
+        .wrap(from_fn(middleware::request_metrics))
         // Outermost: it must see the request before anything holds a clone of it (the path is rewritten in place).
         .wrap(from_fn(middleware::add_trailing_slash))
+}
+
+/// `/metrics` alone, for a listener of its own (`METRICS_ADDR`) that a firewall can keep for the monitoring
+/// system: configures an empty `App`. Its scrapes are not counted among the API's requests.
+pub fn metrics_only(state: Data<AppState>) -> impl FnOnce(&mut actix_web::web::ServiceConfig) {
+    move |config| {
+        config
+            .app_data(state)
+            // With and without the slash, as the API's listener takes every path.
+            .service(metrics_resource(&["/metrics", "/metrics/"]))
+            .default_service(actix_web::web::to(not_found));
+    }
+}
+
+fn metrics_resource(paths: &[&str]) -> actix_web::Resource {
+    actix_web::web::resource(paths.to_vec()).route(actix_web::web::get().to(metrics::scrape))
 }
 
 /// The OpenAPI document of every route, without serving anything (`orderflow openapi`, documentation checks):

@@ -15,12 +15,13 @@ use orderflow_application::identity::{
     Authenticate, ChangePassword, CloseAccount, LogIn, LogOut, RegisterCustomer, UpdateProfile,
 };
 use orderflow_application::notifications::{
-    BrowseNotifications, RetryNotification, SendSystemAlert,
+    BrowseNotifications, MonitorDelivery, RetryNotification, SendSystemAlert,
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
 
 use crate::lifecycle::Lifecycle;
+use crate::metrics::Metrics;
 use crate::origin::PublicOrigin;
 
 pub struct AppState {
@@ -51,6 +52,9 @@ pub struct AppState {
     pub send_system_alert: SendSystemAlert,
     pub health: Arc<dyn HealthProbe>,
     pub lifecycle: Lifecycle,
+    pub monitor_delivery: MonitorDelivery,
+    /// Shared with the database pool, which reports its checkouts to it.
+    pub metrics: Arc<Metrics>,
     pub settings: HttpSettings,
 }
 
@@ -65,6 +69,9 @@ pub struct HttpSettings {
     pub media_root: std::path::PathBuf,
     /// The public address of the service and the proxies in front of it.
     pub origin: PublicOrigin,
+    /// `/metrics/` is served by [`crate::app`]; `false` when [`crate::metrics_app`] serves it on a listener of its
+    /// own (`METRICS_ADDR`), and the API's listener answers 404 there.
+    pub metrics_on_main_listener: bool,
 }
 
 impl Default for HttpSettings {
@@ -74,6 +81,7 @@ impl Default for HttpSettings {
             version: env!("CARGO_PKG_VERSION"),
             media_root: std::path::PathBuf::from("media"),
             origin: PublicOrigin::default(),
+            metrics_on_main_listener: true,
         }
     }
 }

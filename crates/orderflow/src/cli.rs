@@ -7,7 +7,7 @@ use crate::commands;
 #[derive(Debug, Parser)]
 #[command(
     name = "orderflow",
-    version,
+    version = crate::build_info::VERSION_AND_COMMIT,
     about = "OrderFlow order-management service"
 )]
 pub struct Cli {

@@ -55,8 +55,14 @@ async fn serve(config: &Config) -> Result<(), String> {
     let telemetry = logging::init(config);
     let served = match Application::build(config) {
         Ok(application) => {
+            let address = format!("http://{}:{}", config.host, application.port());
+            let metrics = match application.metrics_address() {
+                Some(own) => format!("http://{own}/metrics"),
+                None => format!("{address}/metrics"),
+            };
             tracing::info!(
-                address = %format!("http://{}:{}", config.host, application.port()),
+                %address,
+                %metrics,
                 database = %config.database_url,
                 "OrderFlow is serving; API docs at /swagger/ and /redoc/"
             );

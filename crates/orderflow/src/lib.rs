@@ -2,6 +2,7 @@
 //! The library half exists so that integration tests start the real server exactly as `orderflow serve` does.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod build_info;
 pub mod cli;
 mod commands;
 pub mod config;

@@ -17,7 +17,7 @@ use orderflow_application::identity::{
     RegisterCustomer, TokenIssuer, UpdateProfile,
 };
 use orderflow_application::notifications::{
-    BrowseNotifications, DeliverNotifications, DeliveryHealth, ExpandOutboxEvents,
+    BrowseNotifications, DeliverNotifications, DeliveryHealth, ExpandOutboxEvents, MonitorDelivery,
     RetryNotification, SendSystemAlert,
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
@@ -28,12 +28,12 @@ use orderflow_application::ports::{
 };
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
-use orderflow_http::{AppState, HttpSettings, Lifecycle, PublicOrigin};
+use orderflow_http::{AppState, HttpSettings, Lifecycle, Metrics, PublicOrigin};
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
-    DbPool, FsImageStore, PgAttemptLedger, PgCatalogueQueries, PgCustomerRepository,
-    PgDashboardQueries, PgDeliveryQueue, PgHealthProbe, PgNotificationQueries, PgOidcStore,
-    PgOrderQueries, PgTokenRepository, PgUnitOfWork,
+    CheckoutObserver, DbPool, FsImageStore, PgAttemptLedger, PgCatalogueQueries,
+    PgCustomerRepository, PgDashboardQueries, PgDeliveryQueue, PgHealthProbe,
+    PgNotificationQueries, PgOidcStore, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
 use crate::config::{EmailBackend, NotificationsConfig, SmsBackend};
@@ -54,6 +54,25 @@ pub struct RandomJitter;
 impl Jitter for RandomJitter {
     fn sample(&self) -> f64 {
         rand::random::<f64>()
+    }
+}
+
+/// The pool's checkouts, counted in the service's metrics.
+pub struct CheckoutsInMetrics(pub Arc<Metrics>);
+
+impl std::fmt::Debug for CheckoutsInMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckoutsInMetrics")
+    }
+}
+
+impl CheckoutObserver for CheckoutsInMetrics {
+    fn checked_out(&self, waited: std::time::Duration) {
+        self.0.record_checkout(waited);
+    }
+
+    fn timed_out(&self) {
+        self.0.record_checkout_timeout();
     }
 }
 
@@ -215,6 +234,7 @@ pub fn app_state(
     adapters: &Adapters,
     identity_provider: Arc<dyn IdentityProvider>,
     lifecycle: Lifecycle,
+    metrics: Arc<Metrics>,
 ) -> AppState {
     let a = adapters;
     let oidc_store: Arc<dyn OidcStore> = Arc::new(PgOidcStore::new(pool.clone()));
@@ -318,12 +338,19 @@ pub fn app_state(
         send_system_alert: SendSystemAlert::new(a.unit_of_work.clone(), a.clock.clone()),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         lifecycle,
+        monitor_delivery: MonitorDelivery::new(
+            a.delivery_queue.clone(),
+            a.notifications.clone(),
+            a.clock.clone(),
+        ),
+        metrics,
         settings: HttpSettings {
             media_root: config.media_root.clone(),
             origin: PublicOrigin {
                 base_url: config.public_base_url.clone(),
                 trusted_proxies: config.trusted_proxies.clone(),
             },
+            metrics_on_main_listener: config.metrics_addr.is_none(),
             ..HttpSettings::default()
         },
     }

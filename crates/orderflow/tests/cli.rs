@@ -58,6 +58,36 @@ fn openapi_prints_the_document() {
     assert_eq!(document["swagger"], "2.0");
 }
 
+/// The commit the binary should name: the one a build outside a checkout is given, else this checkout's.
+fn expected_commit() -> String {
+    if let Some(supplied) = option_env!("ORDERFLOW_GIT_COMMIT").filter(|c| !c.trim().is_empty()) {
+        return supplied.trim().to_owned();
+    }
+    Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .filter(|commit| !commit.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[test]
+fn version_names_the_release_and_the_commit_it_was_built_from() {
+    let output = orderflow(&["--version"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output).trim_end(),
+        format!(
+            "orderflow {} (commit {})",
+            env!("CARGO_PKG_VERSION"),
+            expected_commit()
+        )
+    );
+}
+
 #[test]
 fn a_bad_setting_stops_with_one_line_naming_the_variable() {
     for (variable, value) in [

@@ -5,7 +5,7 @@ use diesel::migration::MigrationSource;
 use diesel::pg::Pg;
 use diesel::sql_types::{Array, BigInt, Bool, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
-use orderflow_application::ports::HealthProbe;
+use orderflow_application::ports::{HealthProbe, PoolUsage};
 
 use crate::error::{pool_error, storage_error};
 use crate::migrations::MIGRATIONS;
@@ -16,7 +16,7 @@ use crate::RepositoryError;
 /// second an orchestrator allows, instead of after the requests' own, longer, wait.
 const PROBE_CHECKOUT_WAIT: Duration = Duration::from_secs(1);
 
-/// The health endpoints' database checks, through the pool.
+/// The health endpoints' database checks through the pool, and the pool's connections for the metrics.
 pub struct PgHealthProbe {
     pool: DbPool,
     /// Migrations are only ever added: once every one this build knows is applied, it stays so.
@@ -84,6 +84,15 @@ impl HealthProbe for PgHealthProbe {
             self.schema_seen_current.store(true, Ordering::Relaxed);
         }
         Ok(current)
+    }
+
+    fn connection_pool(&self) -> PoolUsage {
+        let state = self.pool.state();
+        PoolUsage {
+            in_use: state.connections.saturating_sub(state.idle_connections),
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
     }
 }
 

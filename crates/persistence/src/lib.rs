@@ -30,7 +30,9 @@ pub use media::FsImageStore;
 pub use migrations::{pending_migrations, run_migrations, MigrationError};
 pub use notifications::{PgDeliveryQueue, PgNotificationQueries};
 pub use ordering::PgOrderQueries;
-pub use pool::{connect, create_database_if_missing, ping, DbPool, PoolOptions, SetupError};
+pub use pool::{
+    connect, create_database_if_missing, ping, CheckoutObserver, DbPool, PoolOptions, SetupError,
+};
 pub use repositories::{PgAttemptLedger, PgCustomerRepository, PgOidcStore, PgTokenRepository};
 pub use session::SessionManager;
 pub use unit_of_work::{PgTransaction, PgUnitOfWork};

@@ -1,10 +1,13 @@
 //! The connection pool, and creating the database itself (`orderflow setup-db`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::pg::PgConnection;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::{sql_query, Connection, RunQueryDsl};
+use r2d2::event::{CheckoutEvent, TimeoutEvent};
+use r2d2::HandleEvent;
 
 use crate::error::{pool_error, storage_error};
 use crate::session::SessionManager;
@@ -22,6 +25,30 @@ pub struct PoolOptions {
     pub trusted_after_use: Duration,
     /// The longest a statement may run, and a session may sit idle inside a transaction, before Postgres ends it.
     pub statement_timeout: Duration,
+    /// Told of every checkout, for the metrics.
+    pub checkout_observer: Option<Arc<dyn CheckoutObserver>>,
+}
+
+/// What the pool reports as it hands out connections.
+pub trait CheckoutObserver: std::fmt::Debug + Send + Sync {
+    /// A connection was handed out after `waited` (the wait for a free one, and its ping or opening).
+    fn checked_out(&self, waited: Duration);
+    /// A caller gave up after waiting the whole connection timeout.
+    fn timed_out(&self);
+}
+
+/// r2d2's events, passed on to a [`CheckoutObserver`].
+#[derive(Debug)]
+struct CheckoutEvents(Arc<dyn CheckoutObserver>);
+
+impl HandleEvent for CheckoutEvents {
+    fn handle_checkout(&self, event: CheckoutEvent) {
+        self.0.checked_out(event.duration());
+    }
+
+    fn handle_timeout(&self, _event: TimeoutEvent) {
+        self.0.timed_out();
+    }
 }
 
 impl Default for PoolOptions {
@@ -32,6 +59,7 @@ impl Default for PoolOptions {
             // HikariCP's choice: long enough to spare busy connections, far shorter than a database restart.
             trusted_after_use: Duration::from_millis(500),
             statement_timeout: Duration::from_secs(5),
+            checkout_observer: None,
         }
     }
 }
@@ -39,17 +67,20 @@ impl Default for PoolOptions {
 /// Builds the pool without connecting: the service starts (and reports the database in `/health/`) even when
 /// Postgres is down, and connections are made as requests need them.
 pub fn connect(database_url: &str, options: &PoolOptions) -> DbPool {
-    Pool::builder()
+    let mut builder = Pool::builder()
         .max_size(options.max_size)
         .min_idle(Some(0))
         .connection_timeout(options.connection_timeout)
         // The manager decides whether a checkout needs a ping (see `session`).
-        .test_on_check_out(true)
-        .build_unchecked(SessionManager::new(
-            database_url,
-            options.trusted_after_use,
-            options.statement_timeout,
-        ))
+        .test_on_check_out(true);
+    if let Some(observer) = &options.checkout_observer {
+        builder = builder.event_handler(Box::new(CheckoutEvents(observer.clone())));
+    }
+    builder.build_unchecked(SessionManager::new(
+        database_url,
+        options.trusted_after_use,
+        options.statement_timeout,
+    ))
 }
 
 /// Checks that the database answers a query.

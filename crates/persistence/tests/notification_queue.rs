@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use orderflow_application::ports::{
-    transaction, ClaimedNotification, DeliveryOutcome, DeliveryQueue, DeliveryReceipt,
-    NotificationQueries, RepositoryError, WorkerInfo,
+    transaction, ChannelTotals, ClaimedNotification, DeliveryOutcome, DeliveryQueue,
+    DeliveryReceipt, NotificationQueries, RepositoryError, WorkerInfo,
 };
 use orderflow_domain::identity::Customer;
 use orderflow_domain::notifications::{
@@ -393,5 +393,72 @@ fn the_snapshot_counts_and_lists_live_workers() {
             .unwrap()
             .total,
         0
+    );
+}
+
+#[test]
+fn totals_by_channel_count_sent_and_failed_messages_and_name_every_channel() {
+    let db = TestDatabase::new();
+    let queries = PgNotificationQueries::new(db.pool());
+    let zero = |channel| ChannelTotals {
+        channel,
+        sent: 0,
+        failed: 0,
+    };
+    assert_eq!(
+        queries.totals_by_channel().unwrap(),
+        [zero(Channel::Sms), zero(Channel::Email)]
+    );
+
+    let alice = alice(&db);
+    let at = now();
+    // Email, SMS, email, SMS.
+    enqueue(&db, &alice, 4, at);
+    let queue = PgDeliveryQueue::new(db.pool());
+    let claimed = queue.claim("w1", 10, lease(), 5, at).unwrap();
+    let by_subject = |subject: &str| {
+        claimed
+            .iter()
+            .find(|c| c.message.subject == subject)
+            .unwrap()
+    };
+    let sent = DeliveryOutcome::Sent(DeliveryReceipt {
+        provider_message_id: "id".into(),
+        cost: None,
+    });
+    let gave_up = DeliveryOutcome::Failed {
+        error: "rejected".into(),
+        retry_at: None,
+    };
+    let retry = DeliveryOutcome::Failed {
+        error: "HTTP 500".into(),
+        retry_at: Some(at + Duration::seconds(30)),
+    };
+    for (subject, outcome) in [
+        ("Message 0", &sent),
+        ("Message 1", &sent),
+        ("Message 2", &gave_up),
+        ("Message 3", &retry),
+    ] {
+        queue
+            .record("w1", by_subject(subject), outcome, None, at)
+            .unwrap();
+    }
+
+    assert_eq!(
+        queries.totals_by_channel().unwrap(),
+        [
+            ChannelTotals {
+                channel: Channel::Sms,
+                sent: 1,
+                failed: 0,
+            },
+            ChannelTotals {
+                channel: Channel::Email,
+                sent: 1,
+                failed: 1,
+            },
+        ],
+        "the SMS waiting for its retry is pending, in neither count"
     );
 }

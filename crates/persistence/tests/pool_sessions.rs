@@ -2,13 +2,17 @@
 //! one snapshot with plans made for their own values.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::pg::PgConnection;
 use diesel::sql_types::{Integer, Text};
 use diesel::{sql_query, QueryResult, QueryableByName, RunQueryDsl};
 use orderflow_application::ports::RepositoryError;
-use orderflow_persistence::{connect, listing_snapshot, storage_error, DbPool, PoolOptions};
+use orderflow_persistence::{
+    connect, listing_snapshot, storage_error, CheckoutObserver, DbPool, PoolOptions,
+};
 use orderflow_test_support::TestDatabase;
 
 #[derive(QueryableByName)]
@@ -217,5 +221,48 @@ fn waiting_for_a_pooled_connection_is_bounded() {
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
+    );
+}
+
+/// Counts what the pool reports.
+#[derive(Debug, Default)]
+struct CountedCheckouts {
+    checked_out: AtomicUsize,
+    timed_out: AtomicUsize,
+}
+
+impl CheckoutObserver for CountedCheckouts {
+    fn checked_out(&self, _waited: Duration) {
+        self.checked_out.fetch_add(1, SeqCst);
+    }
+
+    fn timed_out(&self) {
+        self.timed_out.fetch_add(1, SeqCst);
+    }
+}
+
+#[test]
+fn the_checkout_observer_hears_of_every_checkout_and_every_timeout() {
+    let db = TestDatabase::new();
+    let observer = Arc::new(CountedCheckouts::default());
+    let pool = connect(
+        db.url(),
+        &PoolOptions {
+            max_size: 1,
+            connection_timeout: Duration::from_millis(200),
+            checkout_observer: Some(observer.clone()),
+            ..PoolOptions::default()
+        },
+    );
+    let held = pool.get().unwrap();
+    assert!(pool.get().is_err(), "the only connection is taken");
+    drop(held);
+    drop(pool.get().unwrap());
+    assert_eq!(
+        (
+            observer.checked_out.load(SeqCst),
+            observer.timed_out.load(SeqCst)
+        ),
+        (2, 1)
     );
 }

@@ -29,12 +29,8 @@ impl DeliveryHealth {
     }
 
     pub fn check(&self, stalled_after: Duration) -> Result<DeliveryReport, RepositoryError> {
-        let now = self.clock.now();
-        let window = chrono::Duration::from_std(WORKER_SEEN_WINDOW).unwrap_or_default();
-        let snapshot = self.queue.snapshot(now, now - window)?;
-        let oldest_pending_age = snapshot
-            .oldest_pending_since
-            .map(|since| (now - since).to_std().unwrap_or_default());
+        let (snapshot, oldest_pending_age) =
+            current_queue(self.queue.as_ref(), self.clock.as_ref())?;
         let stalled = oldest_pending_age.is_some_and(|age| age > stalled_after);
         Ok(DeliveryReport {
             snapshot,
@@ -42,6 +38,21 @@ impl DeliveryHealth {
             stalled,
         })
     }
+}
+
+/// The queue now, with the workers seen within [`WORKER_SEEN_WINDOW`], and how long its oldest undelivered
+/// message has waited.
+pub(super) fn current_queue(
+    queue: &dyn DeliveryQueue,
+    clock: &dyn Clock,
+) -> Result<(QueueSnapshot, Option<Duration>), RepositoryError> {
+    let now = clock.now();
+    let window = chrono::Duration::from_std(WORKER_SEEN_WINDOW).unwrap_or_default();
+    let snapshot = queue.snapshot(now, now - window)?;
+    let oldest_pending_age = snapshot
+        .oldest_pending_since
+        .map(|since| (now - since).to_std().unwrap_or_default());
+    Ok((snapshot, oldest_pending_age))
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@ use crate::ports::RepositoryError;
 pub enum OrderError {
     #[error("invalid order: {0}")]
     Invalid(FieldErrors),
+    /// Lines ask for more than is in stock: each short line says what is available, beside any other problem of
+    /// the request's lines. Nothing was written.
+    #[error("not enough stock: {0}")]
+    Shortfall(FieldErrors),
     /// Someone else's order, or none: customers cannot tell the two apart.
     #[error("not found")]
     NotFound,

@@ -232,17 +232,20 @@ impl PlaceOrder {
 /// Reads and writes of one placement, before it gives up on products that change under it every time.
 const PLACEMENT_ATTEMPTS: usize = 3;
 
-/// Every problem with every line, or the lines as sold: each product's name, SKU and price as they are now.
+/// Every problem with every line (a [`OrderError::Shortfall`] when a line wants more than there is), or the lines
+/// as sold: each product's name, SKU and price as they are now.
 fn checked_lines(
     request: &ValidRequest,
     products: &HashMap<ProductId, Product>,
-) -> Result<Vec<OrderLine>, FieldErrors> {
+) -> Result<Vec<OrderLine>, OrderError> {
     let mut item_errors = vec![FieldErrors::new(); request.item_count];
     let mut lines = Vec::with_capacity(request.lines.len());
+    let mut short = false;
     for (index, line) in &request.lines {
         match products.get(&line.product_id) {
             Some(product) if product.status == ProductStatus::Active => {
                 if i64::from(product.stock_quantity.0) < line.quantity {
+                    short = true;
                     item_errors[*index].add(
                         NON_FIELD_ERRORS,
                         format!(
@@ -265,8 +268,11 @@ fn checked_lines(
     }
     let mut errors = FieldErrors::new();
     errors.set_list("items", item_errors);
-    errors.into_result()?;
-    Ok(lines)
+    match errors.into_result() {
+        Ok(()) => Ok(lines),
+        Err(errors) if short => Err(OrderError::Shortfall(errors)),
+        Err(errors) => Err(OrderError::Invalid(errors)),
+    }
 }
 
 /// The order as it will be written, but for its number, which the store draws as it writes it.
@@ -608,7 +614,7 @@ mod tests {
     /// Three units of lamp 1 asked for: refused with `message` on the line, the work rolled back.
     fn assert_refused_for_stock(products: MockProductStore, orders: MockOrderStore, message: &str) {
         let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Invalid(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        let Err(OrderError::Shortfall(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
         else {
             panic!("expected a shortfall")
         };

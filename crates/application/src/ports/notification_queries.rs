@@ -64,6 +64,16 @@ pub struct NotificationStats {
     pub suppressed: u64,
 }
 
+/// The messages of one channel that reached an end: sent, or given up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelTotals {
+    pub channel: Channel,
+    /// Every message of the channel ever sent.
+    pub sent: u64,
+    /// Those that are `failed` now (an admin's retry puts one back in the queue).
+    pub failed: u64,
+}
+
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait NotificationQueries: Send + Sync {
     fn notifications(
@@ -77,4 +87,7 @@ pub trait NotificationQueries: Send + Sync {
 
     /// Counts over every notification, or over one recipient's.
     fn stats(&self, recipient: Option<CustomerId>) -> Result<NotificationStats, RepositoryError>;
+
+    /// Sent and failed messages of every channel, zeros included, in the order of [`Channel::ALL`].
+    fn totals_by_channel(&self) -> Result<Vec<ChannelTotals>, RepositoryError>;
 }

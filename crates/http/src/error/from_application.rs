@@ -165,7 +165,9 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
     fn from(error: orderflow_application::ordering::OrderError) -> Self {
         use orderflow_application::ordering::OrderError;
         match error {
-            OrderError::Invalid(errors) => ApiError::Validation(errors),
+            OrderError::Invalid(errors) | OrderError::Shortfall(errors) => {
+                ApiError::Validation(errors)
+            }
             OrderError::NotFound => ApiError::NotFound,
             OrderError::Refused(detail) => ApiError::BadRequest(detail),
             OrderError::StockLimit {

@@ -43,6 +43,8 @@ pub fn route_template(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned())
 }
 
+/// The route label of requests no route matches: one value for them all, so that no client can make a label per
+/// path it invents (in logs, traces and metrics alike).
 pub const UNMATCHED_ROUTE: &str = "unmatched";
 
 /// Opens the request's span (request id, method, route template; status and latency once known), entered wherever

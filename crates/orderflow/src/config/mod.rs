@@ -47,6 +47,8 @@ pub struct Config {
     pub public_base_url: Option<url::Url>,
     /// Peers allowed to tell the client's address, scheme and host through `X-Forwarded-*`.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Where `/metrics` is served when not on HOST:PORT with the API.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     pub token_lifetime: TokenLifetime,
     pub media_root: PathBuf,
     pub log_filter: String,
@@ -152,6 +154,7 @@ impl Config {
             )?),
             public_base_url: vars.public_base_url()?,
             trusted_proxies: vars.trusted_proxies()?,
+            metrics_addr: vars.metrics_addr()?,
             token_lifetime: TokenLifetime::hours(vars.parsed(
                 "TOKEN_TTL_HOURS",
                 TokenLifetime::DEFAULT_HOURS,

@@ -1,4 +1,4 @@
-//! Where the service is reached from: its public address, and the proxies in front of it.
+//! Where the service is reached from: its public address, the proxies in front of it, and the metrics' listener.
 
 use super::{ConfigError, Vars};
 
@@ -46,6 +46,19 @@ impl Vars<'_> {
             })
             .collect()
     }
+
+    /// `METRICS_ADDR`: `127.0.0.1:9100` serves `/metrics` there, on a listener of its own, instead of beside the
+    /// API. Unset: on HOST:PORT.
+    pub(super) fn metrics_addr(&self) -> Result<Option<std::net::SocketAddr>, ConfigError> {
+        let Some(raw) = self.get("METRICS_ADDR") else {
+            return Ok(None);
+        };
+        raw.parse().map(Some).map_err(|_| ConfigError {
+            variable: "METRICS_ADDR",
+            value: raw.clone(),
+            problem: "expected an address and port such as 127.0.0.1:9100 or [::1]:9100".into(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -87,5 +100,19 @@ mod tests {
         let error = config(&[("TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")]).unwrap_err();
         assert_eq!(error.variable, "TRUSTED_PROXIES");
         assert!(error.to_string().contains("proxy.local"), "{error}");
+    }
+
+    #[test]
+    fn metrics_are_served_beside_the_api_unless_an_address_of_their_own_is_given() {
+        assert_eq!(config(&[]).unwrap().metrics_addr, None);
+        let address = config(&[("METRICS_ADDR", "0.0.0.0:9100")])
+            .unwrap()
+            .metrics_addr
+            .unwrap();
+        assert_eq!(address.to_string(), "0.0.0.0:9100");
+        for bad in ["9100", "localhost:9100", "127.0.0.1"] {
+            let error = config(&[("METRICS_ADDR", bad)]).unwrap_err();
+            assert_eq!(error.variable, "METRICS_ADDR", "{bad}");
+        }
     }
 }

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = "kamau-wanjiru-77";
 
 pub struct TestApp {
     pub address: String,
+    /// `http://host:port` of the metrics' own listener, when `METRICS_ADDR` asked for one.
+    pub metrics_address: Option<String>,
     pub db: TestDatabase,
     pub client: reqwest::Client,
     handle: ServerHandle,
@@ -54,11 +56,15 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test configuration");
     let application = Application::build(&config).expect("build the application");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let metrics_address = application
+        .metrics_address()
+        .map(|bound| format!("http://{bound}"));
     let handle = application.handle();
     let worker = application.worker_stopper();
     tokio::spawn(application.run_until_stopped());
     TestApp {
         address,
+        metrics_address,
         db,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -11,6 +11,7 @@ mod headers_and_origin;
 mod helpers;
 mod hostile_bodies;
 mod hostile_queries;
+mod metrics;
 mod notifications;
 mod oidc;
 mod oidc_tokens;

@@ -2,13 +2,14 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::{BigInt, Nullable, Text};
 use orderflow_application::listing::{Page, PageRequest, SortDirection};
 use orderflow_application::ports::{
-    NotificationFilter, NotificationQueries, NotificationSort, NotificationStats, NotificationView,
+    ChannelTotals, NotificationFilter, NotificationQueries, NotificationSort, NotificationStats,
+    NotificationView,
 };
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::notifications::NotificationId;
+use orderflow_domain::notifications::{Channel, NotificationId};
 
 use super::rows::NotificationRow;
 use crate::error::storage_error;
@@ -176,5 +177,39 @@ impl NotificationQueries for PgNotificationQueries {
             failed: count(row.failed),
             suppressed: count(row.suppressed),
         })
+    }
+
+    fn totals_by_channel(&self) -> Result<Vec<ChannelTotals>, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            channel: String,
+            #[diesel(sql_type = BigInt)]
+            sent: i64,
+            #[diesel(sql_type = BigInt)]
+            failed: i64,
+        }
+        let mut connection = connection(&self.pool)?;
+        // One pass over the messages that reached an end; the pending ones are the queue's to count.
+        let rows: Vec<Row> = diesel::sql_query(
+            "SELECT channel, \
+                    count(*) FILTER (WHERE status = 'sent') AS sent, \
+                    count(*) FILTER (WHERE status = 'failed') AS failed \
+             FROM notifications WHERE status IN ('sent', 'failed') GROUP BY channel",
+        )
+        .load(&mut connection)
+        .map_err(storage_error)?;
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(Channel::ALL
+            .into_iter()
+            .map(|channel| {
+                let row = rows.iter().find(|row| row.channel == channel.as_str());
+                ChannelTotals {
+                    channel,
+                    sent: row.map_or(0, |row| count(row.sent)),
+                    failed: row.map_or(0, |row| count(row.failed)),
+                }
+            })
+            .collect())
     }
 }

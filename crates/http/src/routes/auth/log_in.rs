@@ -1,6 +1,6 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::identity::LogInInput;
+use orderflow_application::identity::{LogInError, LogInInput, Session};
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 
@@ -27,6 +27,13 @@ pub(crate) fn client_address(request: &HttpRequest) -> Option<String> {
         .map(|ip| ip.to_string())
 }
 
+/// Runs a password login, counting a refusal for the credentials or for too many failures in the metrics.
+pub(crate) fn counted_log_in(state: &AppState, input: LogInInput) -> Result<Session, LogInError> {
+    let outcome = state.log_in.execute(input);
+    state.metrics.record_login(&outcome);
+    outcome
+}
+
 /// Log in with email and password
 ///
 /// Every login issues a new API token, so each device can log out on its own. Too many failures for an email or
@@ -43,7 +50,7 @@ pub async fn log_in(
         password: body.password.into_inner(),
         client_address: client_address(&request),
     };
-    let session = run(&state, move |state| state.log_in.execute(input)).await?;
+    let session = run(&state, move |state| counted_log_in(state, input)).await?;
     Ok(web::Json(SessionBody {
         message: "Login successful".into(),
         customer: session.customer.into(),

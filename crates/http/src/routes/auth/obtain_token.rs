@@ -5,7 +5,7 @@ use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::{Deserialize, Serialize};
 
-use super::log_in::client_address;
+use super::log_in::{client_address, counted_log_in};
 use crate::error::ApiError;
 use crate::json::{Body, Required};
 use crate::routes::run;
@@ -49,7 +49,7 @@ pub async fn obtain_token(
         password: body.password.into_inner(),
         client_address: client_address(&request),
     };
-    let session = run(&state, move |state| state.log_in.execute(input)).await?;
+    let session = run(&state, move |state| counted_log_in(state, input)).await?;
     Ok(web::Json(TokenBody {
         token: session.token,
     }))

@@ -91,7 +91,9 @@ pub async fn place_order(
     };
     let customer = caller.principal.customer;
     let placement = run(&state, move |state| {
-        state.place_order.execute(&customer, input, key.as_deref())
+        let outcome = state.place_order.execute(&customer, input, key.as_deref());
+        state.metrics.record_placement(&outcome);
+        outcome
     })
     .await?;
     Ok(CreatedJson(placement.order.into()))
