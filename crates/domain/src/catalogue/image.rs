@@ -3,8 +3,11 @@
 /// The formats accepted for product and category images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
+    /// `image/png`, saved as `.png`.
     Png,
+    /// `image/jpeg`, saved as `.jpg`.
     Jpeg,
+    /// `image/webp`, saved as `.webp`.
     Webp,
 }
 
@@ -26,6 +29,7 @@ impl ImageFormat {
         }
     }
 
+    /// The extension a stored image gets, whatever the uploaded file was called.
     pub fn extension(self) -> &'static str {
         match self {
             ImageFormat::Png => "png",
@@ -34,6 +38,7 @@ impl ImageFormat {
         }
     }
 
+    /// The content type a stored image is served with.
     pub fn mime_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",

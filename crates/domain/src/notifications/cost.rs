@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 pub struct SmsCost {
     /// ISO 4217 code as the provider gave it.
     pub currency: String,
+    /// The amount charged, exact as the provider wrote it.
     pub amount: Decimal,
 }
 

@@ -1,4 +1,5 @@
 use uuid::Uuid;
 
+/// Identifies a queued message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotificationId(pub Uuid);
