@@ -9,3 +9,6 @@ pub mod notifications;
 pub mod ordering;
 pub mod text;
 pub mod validation;
+
+#[cfg(feature = "serde")]
+mod serde_impls;

@@ -5,10 +5,12 @@ use crate::text::{self, limits, TextError};
 
 /// Categories keep integer ids, as in the system OrderFlow replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CategoryId(pub i64);
 
 /// A node of the catalogue tree, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Category {
     /// Fixed at creation; a move changes `parent_id` and `path`, never the id.
     pub id: CategoryId,

@@ -2,6 +2,11 @@
 
 /// The formats accepted for product and category images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum ImageFormat {
     /// `image/png`, saved as `.png`.
     Png,

@@ -9,10 +9,12 @@ use crate::text::{self, limits, TextError};
 
 /// Products are identified by UUID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProductId(pub Uuid);
 
 /// An item for sale, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Product {
     /// Fixed at creation.
     pub id: ProductId,
@@ -69,6 +71,7 @@ pub fn product_description(raw: &str) -> Result<String, TextError> {
 
 /// Units on hand: from 0 to 2,147,483,647 (the database column is a 32-bit integer, and checks it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StockQuantity(pub i32);
 
 /// Why a number of units is not a stock quantity.
@@ -104,6 +107,11 @@ impl StockQuantity {
 
 /// Whether a product is on sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum ProductStatus {
     /// On sale.
     Active,

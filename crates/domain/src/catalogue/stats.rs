@@ -33,6 +33,7 @@ use super::Price;
 /// assert_eq!(PriceStats::of(&[]), PriceStats::EMPTY);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceStats {
     /// How many prices.
     pub count: u64,
@@ -133,6 +134,7 @@ mod tests {
 /// The additive form of price statistics: totals of a set of prices, which combine exactly (the totals of a
 /// subtree are the sum of its categories' totals) and give the statistics at the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceTotals {
     /// How many prices.
     pub count: u64,

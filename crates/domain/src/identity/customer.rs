@@ -7,6 +7,7 @@ use crate::text::{self, limits, TextError};
 
 /// Customers keep integer ids, as in the system OrderFlow replaces, so existing clients keep working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerId(pub i64);
 
 /// The country of an account that gives none.
@@ -14,6 +15,7 @@ pub const DEFAULT_COUNTRY: &str = "Kenya";
 
 /// A person's account: sign-in identity, contact details, role and notification preferences.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Customer {
     /// Fixed at creation.
     pub id: CustomerId,
@@ -145,6 +147,7 @@ pub struct NewCustomer {
 
 /// A validated partial profile update.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProfileChanges {
     /// A new given name, or `None` to keep it.
     pub first_name: Option<String>,

@@ -6,6 +6,11 @@ use std::str::FromStr;
 /// What an account may do. Each role includes every power of the roles below it, so a gate is one comparison:
 /// `user.role >= Role::Staff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Role {
     /// Shops and orders for themselves.
     Customer,

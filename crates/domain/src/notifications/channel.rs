@@ -3,6 +3,11 @@ use std::str::FromStr;
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Channel {
     /// A text message to a phone number.
     Sms,
@@ -12,6 +17,11 @@ pub enum Channel {
 
 /// Where a queued message stands. `Pending` covers waiting, in a worker's hands, and waiting to be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum DeliveryStatus {
     /// Not sent yet.
     Pending,

@@ -9,6 +9,7 @@ use crate::ordering::{Order, OrderId, OrderStatus};
 
 /// One message to one recipient by one channel, to be queued with the change that caused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NewNotification {
     /// How it travels.
     pub channel: Channel,

@@ -4,6 +4,7 @@
 
 /// At most this many SMS to one number in an hour, and to one customer in a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SmsCaps {
     /// SMS to one phone number within an hour.
     pub per_number_per_hour: u32,
@@ -25,6 +26,7 @@ impl Default for SmsCaps {
 /// SMS already queued (sent, pending or failed; not suppressed) to a number in the last hour, and to a customer
 /// in the last day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecentSms {
     /// SMS queued to the number in the last hour.
     pub to_number_last_hour: u32,

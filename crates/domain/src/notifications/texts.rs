@@ -8,6 +8,7 @@ use crate::ordering::{Order, OrderStatus};
 
 /// A subject and a plain-text body. SMS carry the subject only as a label for the records.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Message {
     /// An email's subject; an SMS keeps it as a label for the records.
     pub subject: String,

@@ -11,6 +11,11 @@ use crate::notifications::Channel;
 
 /// The kinds of lines the service writes to an order's history (`type` in the API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum EventType {
     /// The customer placed the order.
     Placed,
@@ -79,6 +84,7 @@ pub const STAFF_ACTOR: &str = "staff";
 
 /// One line of an order's history, as it is written and read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderEvent {
     /// The order it belongs to.
     pub order_id: OrderId,

@@ -57,6 +57,11 @@ use std::str::FromStr;
 /// );
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum OrderStatus {
     /// Just placed, its stock taken; waits for staff to confirm it.
     Pending,

@@ -13,6 +13,7 @@ pub const MAX_QUANTITY: i64 = 10_000;
 
 /// A line as the customer asked for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RequestedLine {
     /// The product asked for.
     pub product_id: ProductId,
@@ -22,6 +23,7 @@ pub struct RequestedLine {
 
 /// A line with the product's name, SKU and price as they were when the order was placed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderLine {
     /// The product ordered.
     pub product_id: ProductId,

@@ -8,14 +8,17 @@ use crate::identity::CustomerId;
 
 /// Orders are identified by UUID; people quote the [`OrderNumber`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderId(pub Uuid);
 
 /// Identifies a line of a placed order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderItemId(pub Uuid);
 
 /// A placed order, as stored: whose it is, where it goes, how it is paid, and its lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Order {
     /// Fixed at placement.
     pub id: OrderId,
@@ -51,6 +54,7 @@ pub struct Order {
 
 /// A line of a placed order; name, SKU and unit price are the product's at the time of placement.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderItem {
     /// Fixed at placement.
     pub id: OrderItemId,
