@@ -7,6 +7,7 @@
 
 /// Why a text value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TextError {
     /// Empty once trimmed, where a value is required.
     #[error("This field may not be blank.")]

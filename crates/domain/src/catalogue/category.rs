@@ -61,6 +61,7 @@ pub fn category_description(raw: &str) -> Result<String, TextError> {
 
 /// Why a category cannot go under a new parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoveError {
     /// The new parent is the category itself.
     #[error("A category cannot be its own parent.")]

@@ -26,6 +26,7 @@ pub struct Price(Decimal);
 
 /// Why an amount is not a price. The messages are the ones clients of the old system already show.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PriceError {
     /// Not a plain decimal: no exponent, no separators, at most one point.
     #[error("A valid number is required.")]

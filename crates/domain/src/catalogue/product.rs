@@ -76,6 +76,7 @@ pub struct StockQuantity(pub i32);
 
 /// Why a number of units is not a stock quantity.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StockError {
     /// Below zero.
     #[error("Ensure this value is greater than or equal to 0.")]
@@ -112,6 +113,7 @@ impl StockQuantity {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum ProductStatus {
     /// On sale.
     Active,
@@ -167,6 +169,7 @@ pub struct Sku(String);
 
 /// Why a text is not a SKU.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SkuError {
     /// Empty once trimmed.
     #[error("This field may not be blank.")]

@@ -11,6 +11,7 @@ pub struct EmailAddress(String);
 
 /// Why a text is not an email address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmailError {
     /// Not shaped `local@domain.tld`, or holds a character no address may hold.
     #[error("Enter a valid email address.")]

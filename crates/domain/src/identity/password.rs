@@ -7,6 +7,7 @@ use super::EmailAddress;
 
 /// Why a password was refused. The messages are the ones DRF clients of the old system already show.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PasswordViolation {
     /// Fewer characters than the policy's minimum (given).
     #[error("This password is too short. It must contain at least {0} characters.")]

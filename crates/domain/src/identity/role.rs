@@ -11,6 +11,7 @@ use std::str::FromStr;
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum Role {
     /// Shops and orders for themselves.
     Customer,

@@ -2,6 +2,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How a message travels.
+// Not #[non_exhaustive]: the delivery worker picks a sender with an exhaustive match on it, so that a new
+// channel fails to build until it has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -22,6 +24,7 @@ pub enum Channel {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum DeliveryStatus {
     /// Not sent yet.
     Pending,

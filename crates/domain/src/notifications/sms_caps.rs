@@ -36,6 +36,7 @@ pub struct RecentSms {
 
 /// Why an SMS was not sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SmsSuppression {
     /// The number already had this many (the cap) in the last hour.
     #[error("Suppressed: {0} text messages already went to this number in the last hour.")]

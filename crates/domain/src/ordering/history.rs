@@ -16,6 +16,7 @@ use crate::notifications::Channel;
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum EventType {
     /// The customer placed the order.
     Placed,

@@ -62,6 +62,7 @@ use std::str::FromStr;
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum OrderStatus {
     /// Just placed, its stock taken; waits for staff to confirm it.
     Pending,
@@ -81,6 +82,7 @@ pub enum OrderStatus {
 
 /// Who asks for a move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Actor {
     /// The customer who placed the order.
     Owner,
@@ -90,6 +92,7 @@ pub enum Actor {
 
 /// What a move does to the stock of the order's products. Stock is taken once, when the order is placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StockEffect {
     /// Stock stays as it is.
     None,
@@ -99,6 +102,7 @@ pub enum StockEffect {
 
 /// Why a status move was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IllegalTransition {
     /// The lifecycle has no such move.
     #[error("Cannot transition from {from} to {to}.")]

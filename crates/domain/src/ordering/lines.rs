@@ -51,6 +51,7 @@ impl OrderLine {
 
 /// What is wrong with the requested lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LineError {
     /// No line at all.
     #[error("Order must contain at least one item.")]
