@@ -1,7 +1,6 @@
-//! OrderFlow's business rules.
-//!
-//! Entities, value types and policies, free of I/O and of any framework type: no diesel, no actix, no serde wire
-//! formats. Every rule here is unit tested; adapters and use cases only call into it.
+#![doc = include_str!("../README.md")]
+// Every public item says what it is and the rule it guards; a new one without docs shows up at once.
+#![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod catalogue;
@@ -10,3 +9,6 @@ pub mod notifications;
 pub mod ordering;
 pub mod text;
 pub mod validation;
+
+#[cfg(feature = "serde")]
+mod serde_impls;

@@ -7,13 +7,18 @@
 
 /// Why a text value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TextError {
+    /// Empty once trimmed, where a value is required.
     #[error("This field may not be blank.")]
     Blank,
+    /// More characters than the limit (given).
     #[error("Ensure this field has no more than {0} characters.")]
     TooLong(usize),
+    /// A line holds a control character.
     #[error("Control characters (including tabs and line breaks) are not allowed in this field.")]
     ControlInLine,
+    /// Free text holds a control character other than tab, line feed and carriage return.
     #[error("Control characters other than tabs and line breaks are not allowed in this field.")]
     ControlInText,
 }
@@ -71,13 +76,21 @@ pub mod limits {
     pub const PASSWORD: usize = 128;
     /// A customer's postal address.
     pub const ADDRESS: usize = 500;
+    /// A customer's city.
     pub const CITY: usize = 100;
+    /// A customer's state or county.
     pub const STATE: usize = 100;
+    /// A customer's country.
     pub const COUNTRY: usize = 100;
+    /// A customer's postal code.
     pub const POSTAL_CODE: usize = 20;
+    /// Category names.
     pub const CATEGORY_NAME: usize = 100;
+    /// Category descriptions.
     pub const CATEGORY_DESCRIPTION: usize = 2_000;
+    /// Product names.
     pub const PRODUCT_NAME: usize = 200;
+    /// Product descriptions.
     pub const PRODUCT_DESCRIPTION: usize = 10_000;
     /// An order's shipping and billing addresses.
     pub const ORDER_ADDRESS: usize = 1_000;
@@ -85,10 +98,13 @@ pub mod limits {
     pub const ORDER_NOTES: usize = 2_000;
     /// The note staff write with a status change.
     pub const STATUS_NOTE: usize = 1_000;
+    /// How an order was paid, as staff record it.
     pub const PAYMENT_METHOD: usize = 50;
+    /// A payment's reference, as staff record it.
     pub const PAYMENT_REFERENCE: usize = 100;
     /// An admin's system alert.
     pub const ALERT_MESSAGE: usize = 1_000;
+    /// The type of an admin's system alert.
     pub const ALERT_TYPE: usize = 50;
 }
 

@@ -15,6 +15,7 @@ pub struct FieldErrors {
 pub const NON_FIELD_ERRORS: &str = "non_field_errors";
 
 impl FieldErrors {
+    /// No errors yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -26,6 +27,7 @@ impl FieldErrors {
         errors
     }
 
+    /// Records `message` on `field`, after any already there.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.fields
             .entry(field.to_owned())
@@ -48,6 +50,7 @@ impl FieldErrors {
         }
     }
 
+    /// True when nothing was recorded, on fields or on list elements.
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
             && self
@@ -56,6 +59,7 @@ impl FieldErrors {
                 .all(|items| items.iter().all(FieldErrors::is_empty))
     }
 
+    /// Whether `field` has errors of its own or on its elements.
     pub fn has(&self, field: &str) -> bool {
         self.fields.contains_key(field) || self.lists.contains_key(field)
     }
@@ -67,14 +71,17 @@ impl FieldErrors {
         }
     }
 
+    /// The per-element errors of the list field `field`, if any element has some.
     pub fn list(&self, field: &str) -> Option<&[FieldErrors]> {
         self.lists.get(field).map(Vec::as_slice)
     }
 
+    /// Every list field with errors, by name.
     pub fn lists(&self) -> impl Iterator<Item = (&str, &[FieldErrors])> {
         self.lists.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
+    /// The messages recorded on `field`; empty when none.
     pub fn messages(&self, field: &str) -> &[String] {
         self.fields
             .get(field)
@@ -82,6 +89,7 @@ impl FieldErrors {
             .unwrap_or_default()
     }
 
+    /// Every field with messages, by name.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.fields.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }

@@ -5,23 +5,37 @@ use crate::text::{self, limits, TextError};
 
 /// Categories keep integer ids, as in the system OrderFlow replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CategoryId(pub i64);
 
+/// A node of the catalogue tree, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Category {
+    /// Fixed at creation; a move changes `parent_id` and `path`, never the id.
     pub id: CategoryId,
+    /// Shown to shoppers; unique across the catalogue whatever the letter case (see [`CategoryName`]).
     pub name: String,
+    /// The name as it appears in URLs; unique (see [`slugify`](super::slugify)).
     pub slug: String,
+    /// Free text (see [`category_description`]).
     pub description: String,
+    /// The category directly above; `None` for a root.
     pub parent_id: Option<CategoryId>,
+    /// The ids from its root down to itself, kept in step with `parent_id`.
     pub path: CategoryPath,
+    /// The stored image's file name, if it has one.
     pub image: Option<String>,
+    /// Listings show active categories only, unless asked otherwise.
     pub is_active: bool,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 impl Category {
+    /// How deep it sits: 0 for a root.
     pub fn level(&self) -> usize {
         self.path.level()
     }
@@ -31,8 +45,10 @@ impl Category {
 pub struct CategoryName;
 
 impl CategoryName {
+    /// The longest name, in characters.
     pub const MAX_LENGTH: usize = limits::CATEGORY_NAME;
 
+    /// The name trimmed, or why it is refused. Uniqueness is the store's to check.
     pub fn parse(raw: &str) -> Result<String, TextError> {
         text::required_line(raw, Self::MAX_LENGTH)
     }
@@ -45,11 +61,15 @@ pub fn category_description(raw: &str) -> Result<String, TextError> {
 
 /// Why a category cannot go under a new parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoveError {
+    /// The new parent is the category itself.
     #[error("A category cannot be its own parent.")]
     UnderItself,
+    /// The new parent sits below the category: the move would close a cycle.
     #[error("A category cannot be moved under one of its own descendants.")]
     UnderDescendant,
+    /// The moved subtree would reach deeper than [`CategoryPath::MAX_LEVELS`].
     #[error(
         "Categories can be nested at most {} levels deep; this move would take its subtree deeper.",
         CategoryPath::MAX_LEVELS
@@ -70,6 +90,28 @@ impl MoveError {
     /// The new parent's path lists every ancestor of the new parent; if the moving category is among them (or is
     /// the new parent), the move would close a cycle, whatever its length. The deepest descendant must still sit
     /// within [`CategoryPath::MAX_LEVELS`] after the move.
+    ///
+    /// ```
+    /// use orderflow_domain::catalogue::{CategoryId, CategoryPath, MoveError};
+    ///
+    /// // Garden (1) > Tools (5) > Rakes (23), and a separate root, Kitchen (2).
+    /// let garden = CategoryPath::root(CategoryId(1));
+    /// let tools = garden.child(CategoryId(5)).unwrap();
+    /// let rakes = tools.child(CategoryId(23)).unwrap();
+    /// let kitchen = CategoryPath::root(CategoryId(2));
+    ///
+    /// // Garden under Rakes would make Garden its own ancestor: refused.
+    /// assert_eq!(
+    ///     MoveError::check(&garden, Some(&rakes), 2),
+    ///     Err(MoveError::UnderDescendant)
+    /// );
+    /// assert_eq!(MoveError::check(&tools, Some(&tools), 1), Err(MoveError::UnderItself));
+    /// // Tools (with Rakes below it) under Kitchen is fine: its new path is returned.
+    /// let moved = MoveError::check(&tools, Some(&kitchen), 1).unwrap();
+    /// assert_eq!(moved.encode(), "/2/5/");
+    /// // Its descendants follow by swapping the prefix.
+    /// assert_eq!(rakes.rebased(&tools, &moved).unwrap().encode(), "/2/5/23/");
+    /// ```
     pub fn check(
         moving: &CategoryPath,
         new_parent: Option<&CategoryPath>,

@@ -2,9 +2,18 @@
 
 /// The formats accepted for product and category images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum ImageFormat {
+    /// `image/png`, saved as `.png`.
     Png,
+    /// `image/jpeg`, saved as `.jpg`.
     Jpeg,
+    /// `image/webp`, saved as `.webp`.
     Webp,
 }
 
@@ -26,6 +35,7 @@ impl ImageFormat {
         }
     }
 
+    /// The extension a stored image gets, whatever the uploaded file was called.
     pub fn extension(self) -> &'static str {
         match self {
             ImageFormat::Png => "png",
@@ -34,6 +44,7 @@ impl ImageFormat {
         }
     }
 
+    /// The content type a stored image is served with.
     pub fn mime_type(self) -> &'static str {
         match self {
             ImageFormat::Png => "image/png",

@@ -7,9 +7,24 @@ use std::fmt;
 
 use super::CategoryId;
 
+/// The ids from a root category down to a category, itself included (so never empty).
+///
+/// ```
+/// use orderflow_domain::catalogue::{CategoryId, CategoryPath};
+///
+/// let garden = CategoryPath::root(CategoryId(1));
+/// let tools = garden.child(CategoryId(5)).unwrap();
+/// let rakes = tools.child(CategoryId(23)).unwrap();
+/// assert_eq!(rakes.encode(), "/1/5/23/");
+/// assert_eq!(rakes.level(), 2);
+/// assert_eq!(rakes.ancestors(), &[CategoryId(1), CategoryId(5)]);
+/// assert!(rakes.is_within(&garden));
+/// assert_eq!(CategoryPath::decode("/1/5/23/"), Ok(rakes));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CategoryPath(Vec<CategoryId>);
 
+/// Text that is not an encoded path such as `/1/5/23/`; holds the text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed category path {0:?}")]
 pub struct PathError(pub String);
@@ -43,6 +58,7 @@ impl CategoryPath {
         Ok(Self(ids))
     }
 
+    /// The category the path leads to: its last id.
     pub fn id(&self) -> CategoryId {
         // A path always holds at least the category itself (see `root`, `child`, `decode`).
         self.0[self.0.len() - 1]
@@ -58,10 +74,12 @@ impl CategoryPath {
         &self.0[..self.0.len() - 1]
     }
 
+    /// Every id, from the root down to the category itself.
     pub fn ids(&self) -> &[CategoryId] {
         &self.0
     }
 
+    /// Whether `id` is the category itself or one of its ancestors.
     pub fn contains(&self, id: CategoryId) -> bool {
         self.0.contains(&id)
     }
@@ -81,6 +99,7 @@ impl CategoryPath {
         text
     }
 
+    /// Reads an encoded path (`/1/5/23/`) back; anything else is a [`PathError`].
     pub fn decode(text: &str) -> Result<Self, PathError> {
         let inner = text
             .strip_prefix('/')

@@ -5,17 +5,39 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
+/// A product's unit price: an exact decimal, from 0.01 to 99,999,999.99, with at most two decimals. It displays
+/// with exactly two decimals; [`format_amount`](crate::notifications::format_amount) writes amounts for customers.
+///
+/// ```
+/// use orderflow_domain::catalogue::{Price, PriceError};
+/// use orderflow_domain::notifications::format_amount;
+///
+/// let price = Price::parse("1234.5").unwrap();
+/// assert_eq!(price.to_string(), "1234.50");
+/// assert_eq!(format_amount(price.amount()), "Ksh 1,234.50");
+///
+/// assert_eq!(Price::parse("0"), Err(PriceError::NotPositive));
+/// assert_eq!(Price::parse("1.005"), Err(PriceError::TooManyDecimals));
+/// assert_eq!(Price::parse("100000000"), Err(PriceError::TooManyDigits));
+/// assert_eq!(Price::parse("1e3"), Err(PriceError::NotANumber));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Price(Decimal);
 
+/// Why an amount is not a price. The messages are the ones clients of the old system already show.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PriceError {
+    /// Not a plain decimal: no exponent, no separators, at most one point.
     #[error("A valid number is required.")]
     NotANumber,
+    /// Zero or below.
     #[error("Ensure this value is greater than or equal to 0.01.")]
     NotPositive,
+    /// More than two decimals (counted in the text, trailing zeros included).
     #[error("Ensure that there are no more than 2 decimal places.")]
     TooManyDecimals,
+    /// More than [`Price::max`]: over eight digits before the point.
     #[error("Ensure that there are no more than 10 digits in total.")]
     TooManyDigits,
 }
@@ -26,6 +48,7 @@ impl Price {
         Decimal::new(9_999_999_999, 2)
     }
 
+    /// The price of an exact amount (trailing zeros dropped), or why it is not one.
     pub fn new(value: Decimal) -> Result<Self, PriceError> {
         let value = value.normalize();
         if value <= Decimal::ZERO {
@@ -62,6 +85,7 @@ impl Price {
         Self::new(value)
     }
 
+    /// The exact amount.
     pub fn amount(&self) -> Decimal {
         self.0
     }

@@ -7,27 +7,45 @@ use uuid::Uuid;
 use super::{CategoryId, Price};
 use crate::text::{self, limits, TextError};
 
+/// Products are identified by UUID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProductId(pub Uuid);
 
+/// An item for sale, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Product {
+    /// Fixed at creation.
     pub id: ProductId,
+    /// Shown to shoppers (see [`ProductName`]).
     pub name: String,
+    /// The name as it appears in URLs; unique (see [`slugify`](super::slugify)).
     pub slug: String,
+    /// Free text (see [`product_description`]).
     pub description: String,
+    /// The current unit price; an order keeps the price it was placed at.
     pub price: Price,
+    /// The category it is listed under.
     pub category_id: CategoryId,
+    /// The shop's reference for it; unique whatever the letter case (see [`Sku::key`]).
     pub sku: Sku,
+    /// Units on hand: placing an order takes them, a cancel or a restocked refund gives them back.
     pub stock_quantity: StockQuantity,
+    /// The stored image's file name, if it has one.
     pub image: Option<String>,
+    /// Whether it is on sale.
     pub status: ProductStatus,
+    /// Picked by staff to be highlighted; listings can filter on it.
     pub is_featured: bool,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
 
 impl Product {
+    /// At least one unit on hand.
     pub fn is_in_stock(&self) -> bool {
         self.stock_quantity.0 > 0
     }
@@ -37,8 +55,10 @@ impl Product {
 pub struct ProductName;
 
 impl ProductName {
+    /// The longest name, in characters.
     pub const MAX_LENGTH: usize = limits::PRODUCT_NAME;
 
+    /// The name trimmed, or why it is refused.
     pub fn parse(raw: &str) -> Result<String, TextError> {
         text::required_line(raw, Self::MAX_LENGTH)
     }
@@ -51,12 +71,17 @@ pub fn product_description(raw: &str) -> Result<String, TextError> {
 
 /// Units on hand: from 0 to 2,147,483,647 (the database column is a 32-bit integer, and checks it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StockQuantity(pub i32);
 
+/// Why a number of units is not a stock quantity.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum StockError {
+    /// Below zero.
     #[error("Ensure this value is greater than or equal to 0.")]
     Negative,
+    /// Above [`StockQuantity::MAX`].
     #[error("Ensure this value is less than or equal to {}.", StockQuantity::MAX.0)]
     TooLarge,
 }
@@ -81,25 +106,37 @@ impl StockQuantity {
     }
 }
 
+/// Whether a product is on sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum ProductStatus {
+    /// On sale.
     Active,
+    /// Not on sale for now.
     Inactive,
     /// No longer sold; kept because orders refer to it.
     Discontinued,
 }
 
+/// A status name that is not one of [`ProductStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a valid choice. Choose one of: active, inactive, discontinued.")]
 pub struct UnknownStatus(pub String);
 
 impl ProductStatus {
+    /// Every status.
     pub const ALL: [ProductStatus; 3] = [
         ProductStatus::Active,
         ProductStatus::Inactive,
         ProductStatus::Discontinued,
     ];
 
+    /// The name clients and the database use (`active`, `inactive`, `discontinued`).
     pub fn as_str(self) -> &'static str {
         match self {
             ProductStatus::Active => "active",
@@ -130,19 +167,26 @@ impl fmt::Display for ProductStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sku(String);
 
+/// Why a text is not a SKU.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SkuError {
+    /// Empty once trimmed.
     #[error("This field may not be blank.")]
     Blank,
+    /// Over [`Sku::MAX_LENGTH`] characters.
     #[error("Ensure this field has no more than 50 characters.")]
     TooLong,
+    /// Holds something other than ASCII letters, digits, `-`, `_` and `.`.
     #[error("Use letters, digits, '-', '_' and '.' only.")]
     BadCharacters,
 }
 
 impl Sku {
+    /// The longest SKU, in characters.
     pub const MAX_LENGTH: usize = 50;
 
+    /// The SKU trimmed, or why it is refused. Letter case is kept; [`Sku::key`] compares without it.
     pub fn parse(raw: &str) -> Result<Self, SkuError> {
         let sku = raw.trim();
         if sku.is_empty() {
@@ -165,6 +209,7 @@ impl Sku {
         Self(format!("SKU-{}", hex[..8].to_ascii_uppercase()))
     }
 
+    /// The SKU as given (trimmed).
     pub fn as_str(&self) -> &str {
         &self.0
     }

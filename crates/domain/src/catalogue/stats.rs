@@ -4,16 +4,49 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Price;
 
+/// How many prices a set of products has, and their average, lowest and highest, in exact decimals.
+///
+/// A category's statistics cover its whole subtree: each category's [`PriceTotals`] combine exactly, and give the
+/// statistics once at the end.
+///
+/// ```
+/// use orderflow_domain::catalogue::{Price, PriceStats, PriceTotals};
+/// use rust_decimal::Decimal;
+///
+/// let prices = |texts: &[&str]| -> Vec<Price> {
+///     texts.iter().map(|text| Price::parse(text).unwrap()).collect()
+/// };
+/// // Tools holds two products, Rakes (below Tools) one.
+/// let mut subtree = PriceTotals::of(&prices(&["0.10", "0.20"]));
+/// subtree.combine(&PriceTotals::of(&prices(&["0.30"])));
+///
+/// let stats = subtree.stats();
+/// assert_eq!(stats.count, 3);
+/// // Exactly 0.20: a float would not say so.
+/// assert_eq!(stats.average, Some(Decimal::new(20, 2)));
+/// assert_eq!(stats.min, Some(Decimal::new(10, 2)));
+/// assert_eq!(stats.max, Some(Decimal::new(30, 2)));
+/// assert_eq!(stats, PriceStats::of(&prices(&["0.10", "0.20", "0.30"])));
+///
+/// // The mean is rounded half to even at the cent: 0.015 becomes 0.02, 1.0125 becomes 1.01.
+/// assert_eq!(PriceStats::of(&prices(&["0.01", "0.02"])).average, Some(Decimal::new(2, 2)));
+/// assert_eq!(PriceStats::of(&[]), PriceStats::EMPTY);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceStats {
+    /// How many prices.
     pub count: u64,
     /// `None` when there are no prices.
     pub average: Option<Decimal>,
+    /// The lowest price; `None` when there are no prices.
     pub min: Option<Decimal>,
+    /// The highest price; `None` when there are no prices.
     pub max: Option<Decimal>,
 }
 
 impl PriceStats {
+    /// The statistics of no prices at all.
     pub const EMPTY: PriceStats = PriceStats {
         count: 0,
         average: None,
@@ -101,14 +134,20 @@ mod tests {
 /// The additive form of price statistics: totals of a set of prices, which combine exactly (the totals of a
 /// subtree are the sum of its categories' totals) and give the statistics at the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PriceTotals {
+    /// How many prices.
     pub count: u64,
+    /// Their exact sum.
     pub sum: Decimal,
+    /// The lowest price; `None` when there are no prices.
     pub min: Option<Decimal>,
+    /// The highest price; `None` when there are no prices.
     pub max: Option<Decimal>,
 }
 
 impl PriceTotals {
+    /// The totals of `prices`.
     pub fn of(prices: &[Price]) -> Self {
         let mut totals = Self::default();
         for price in prices {
@@ -122,6 +161,7 @@ impl PriceTotals {
         totals
     }
 
+    /// Adds `other`'s prices to these, as if both sets were one.
     pub fn combine(&mut self, other: &PriceTotals) {
         self.count += other.count;
         self.sum += other.sum;
@@ -135,6 +175,7 @@ impl PriceTotals {
         };
     }
 
+    /// The statistics of the prices totalled (the average rounded as in [`PriceStats::of`]).
     pub fn stats(&self) -> PriceStats {
         if self.count == 0 {
             return PriceStats::EMPTY;

@@ -6,15 +6,20 @@ use chrono::{DateTime, Duration, Utc};
 /// At most `max_attempts` attempts per key (an email, a client address, an account) within `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptLimit {
+    /// Attempts allowed within the window; 0 sets no limit.
     pub max_attempts: u32,
+    /// How far back attempts count.
     pub window: Duration,
 }
 
+/// Whether one more attempt may go ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitDecision {
+    /// Go ahead.
     Allow,
     /// Refuse; the client may try again after this many seconds (at least 1).
     Deny {
+        /// Seconds until an attempt is allowed again.
         retry_after_seconds: i64,
     },
 }

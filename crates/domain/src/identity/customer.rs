@@ -7,28 +7,49 @@ use crate::text::{self, limits, TextError};
 
 /// Customers keep integer ids, as in the system OrderFlow replaces, so existing clients keep working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerId(pub i64);
 
+/// The country of an account that gives none.
 pub const DEFAULT_COUNTRY: &str = "Kenya";
 
+/// A person's account: sign-in identity, contact details, role and notification preferences.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Customer {
+    /// Fixed at creation.
     pub id: CustomerId,
+    /// The sign-in identity; unique whatever the letter case.
     pub email: EmailAddress,
+    /// Given name; greetings use it ("Dear Alice,").
     pub first_name: String,
+    /// Family name.
     pub last_name: String,
+    /// Where order SMS go when an order gives no phone of its own.
     pub phone_number: Option<PhoneNumber>,
+    /// Postal address, free text.
     pub address: String,
+    /// City of the postal address.
     pub city: String,
+    /// State or county of the postal address.
     pub state: String,
+    /// Country of the postal address ([`DEFAULT_COUNTRY`] unless given).
     pub country: String,
+    /// Postal code of the postal address.
     pub postal_code: String,
+    /// Whether the email address is confirmed to be the person's.
     pub is_verified: bool,
+    /// An inactive account cannot sign in, and an inactive admin gets no admin emails.
     pub is_active: bool,
+    /// What the account may do.
     pub role: Role,
+    /// Whether the person wants messages about their orders by email.
     pub email_notifications: bool,
+    /// Whether the person wants messages about their orders by SMS.
     pub sms_notifications: bool,
+    /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// When the account last changed.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -43,6 +64,7 @@ impl Customer {
             .join(" ")
     }
 
+    /// Staff or above (see [`Role::is_staff`]).
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()
     }
@@ -85,8 +107,10 @@ fn replace<T>(slot: &mut T, value: Option<T>) {
 pub struct PersonName;
 
 impl PersonName {
+    /// The longest name, in characters.
     pub const MAX_LENGTH: usize = limits::PERSON_NAME;
 
+    /// The name trimmed, or why it is refused.
     pub fn parse(raw: &str) -> Result<String, TextError> {
         text::required_line(raw, Self::MAX_LENGTH)
     }
@@ -95,33 +119,55 @@ impl PersonName {
 /// A registration, validated; the password is already hashed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCustomer {
+    /// The sign-in identity; must not name an existing account.
     pub email: EmailAddress,
+    /// The password's hash; `None` for an account without a password (one that signs in through an identity provider).
     pub password_hash: Option<String>,
+    /// Given name.
     pub first_name: String,
+    /// Family name.
     pub last_name: String,
+    /// Where order SMS go when an order gives no phone of its own.
     pub phone_number: Option<PhoneNumber>,
+    /// Postal address, free text.
     pub address: String,
+    /// City of the postal address.
     pub city: String,
+    /// State or county of the postal address.
     pub state: String,
+    /// Country of the postal address.
     pub country: String,
+    /// Postal code of the postal address.
     pub postal_code: String,
+    /// What the account may do.
     pub role: Role,
+    /// Whether the email address is already confirmed to be the person's.
     pub is_verified: bool,
 }
 
 /// A validated partial profile update.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProfileChanges {
+    /// A new given name, or `None` to keep it.
     pub first_name: Option<String>,
+    /// A new family name, or `None` to keep it.
     pub last_name: Option<String>,
     /// `Some(None)` clears the phone number.
     pub phone_number: Option<Option<PhoneNumber>>,
+    /// A new postal address, or `None` to keep it.
     pub address: Option<String>,
+    /// A new city, or `None` to keep it.
     pub city: Option<String>,
+    /// A new state or county, or `None` to keep it.
     pub state: Option<String>,
+    /// A new country, or `None` to keep it.
     pub country: Option<String>,
+    /// A new postal code, or `None` to keep it.
     pub postal_code: Option<String>,
+    /// Email about orders on or off, or `None` to keep the setting.
     pub email_notifications: Option<bool>,
+    /// SMS about orders on or off, or `None` to keep the setting.
     pub sms_notifications: Option<bool>,
 }
 

@@ -9,10 +9,14 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
+/// Why a text is not an email address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmailError {
+    /// Not shaped `local@domain.tld`, or holds a character no address may hold.
     #[error("Enter a valid email address.")]
     Invalid,
+    /// Over 254 characters.
     #[error("Ensure this field has no more than 254 characters.")]
     TooLong,
 }
@@ -21,6 +25,7 @@ const MAX_LENGTH: usize = crate::text::limits::EMAIL;
 const MAX_LOCAL_PART: usize = 64;
 
 impl EmailAddress {
+    /// The address trimmed, or why it is refused. The check is on the text only: nothing is sent to it.
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let address = raw.trim();
         if address.chars().count() > MAX_LENGTH {
@@ -33,6 +38,7 @@ impl EmailAddress {
         Ok(Self(address.to_owned()))
     }
 
+    /// The address as typed (trimmed), to show and to send to.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+/// A path of this site to send a browser to after sign-in (see [`NextPath::parse`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextPath(String);
 
+/// A `next` value that could send the browser to another site, or is malformed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("next must be a path on this site, such as /account/orders.")]
 pub struct ForeignRedirect;
@@ -26,6 +28,7 @@ impl NextPath {
         }
     }
 
+    /// The path, with its query and fragment, as given (trimmed).
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -7,15 +7,21 @@ use super::EmailAddress;
 
 /// Why a password was refused. The messages are the ones DRF clients of the old system already show.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PasswordViolation {
+    /// Fewer characters than the policy's minimum (given).
     #[error("This password is too short. It must contain at least {0} characters.")]
     TooShort(usize),
+    /// More characters than the policy's maximum (given).
     #[error("This password is too long. It must contain at most {0} characters.")]
     TooLong(usize),
+    /// Among the 20,000 most common passwords, whatever the letter case.
     #[error("This password is too common.")]
     TooCommon,
+    /// Digits only.
     #[error("This password is entirely numeric.")]
     EntirelyNumeric,
+    /// The email address or its part before `@`, whatever the letter case.
     #[error("The password is too similar to the email address.")]
     SameAsEmail,
 }
@@ -23,6 +29,7 @@ pub enum PasswordViolation {
 /// The password rules. Every violated rule is reported, not only the first.
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordPolicy {
+    /// The fewest characters (8 by default).
     pub min_length: usize,
     /// Bounds the work of hashing an attacker-supplied string.
     pub max_length: usize,
@@ -46,6 +53,7 @@ static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 impl PasswordPolicy {
+    /// Checks `password` against every rule, and against the account's `email` when given.
     pub fn check(
         &self,
         password: &str,

@@ -2,11 +2,15 @@
 
 use std::fmt;
 
+/// A phone number in E.164 form (`+254712345678`): `+` and 8 to 15 digits, the first not 0.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(String);
 
+/// Why a text is not an E.164 phone number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PhoneNumberError {
+    /// Not `+` and 8 to 15 digits once spaces, dashes, dots and brackets are removed.
     #[error("Phone number must be in international format: + followed by the country code and number, e.g. +254712345678.")]
     NotE164,
 }
@@ -30,6 +34,7 @@ impl PhoneNumber {
         }
     }
 
+    /// The compact form, e.g. `+254712345678`.
     pub fn as_str(&self) -> &str {
         &self.0
     }

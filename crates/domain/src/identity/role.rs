@@ -6,6 +6,12 @@ use std::str::FromStr;
 /// What an account may do. Each role includes every power of the roles below it, so a gate is one comparison:
 /// `user.role >= Role::Staff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum Role {
     /// Shops and orders for themselves.
     Customer,
@@ -17,13 +23,16 @@ pub enum Role {
     SuperAdmin,
 }
 
+/// A role name that is not one of [`Role::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a valid choice. Choose one of: customer, staff, admin, super_admin.")]
 pub struct UnknownRole(pub String);
 
 impl Role {
+    /// Every role, from the least powerful up.
     pub const ALL: [Role; 4] = [Role::Customer, Role::Staff, Role::Admin, Role::SuperAdmin];
 
+    /// The name clients and the database use (`customer`, `staff`, `admin`, `super_admin`).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Customer => "customer",

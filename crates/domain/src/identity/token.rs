@@ -7,16 +7,20 @@ use chrono::{DateTime, Duration, Utc};
 pub struct TokenLifetime(Duration);
 
 impl TokenLifetime {
+    /// The default lifetime in hours: 30 days.
     pub const DEFAULT_HOURS: i64 = 720;
 
+    /// Tokens that live `hours` hours from issue.
     pub fn hours(hours: i64) -> Self {
         Self(Duration::hours(hours))
     }
 
+    /// How long a token lives.
     pub fn duration(&self) -> Duration {
         self.0
     }
 
+    /// When a token issued at `issued_at` stops working.
     pub fn expiry_for(&self, issued_at: DateTime<Utc>) -> DateTime<Utc> {
         issued_at + self.0
     }

@@ -1,6 +1,17 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// An amount as customers read it: `Ksh 1,234.50` (two decimals, thousands separated by commas).
+/// An amount as customers read it: `Ksh 1,234.50` (two decimals, thousands separated by commas). Half cents
+/// round away from zero.
+///
+/// ```
+/// use orderflow_domain::notifications::format_amount;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(format_amount(Decimal::new(123_456_789, 2)), "Ksh 1,234,567.89");
+/// assert_eq!(format_amount(Decimal::new(199, 1)), "Ksh 19.90");
+/// assert_eq!(format_amount(Decimal::new(2_005, 3)), "Ksh 2.01");
+/// assert_eq!(format_amount(Decimal::ZERO), "Ksh 0.00");
+/// ```
 pub fn format_amount(amount: Decimal) -> String {
     let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let text = format!("{:.2}", rounded.abs());

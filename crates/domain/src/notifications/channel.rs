@@ -2,16 +2,33 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How a message travels.
+// Not #[non_exhaustive]: the delivery worker picks a sender with an exhaustive match on it, so that a new
+// channel fails to build until it has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Channel {
+    /// A text message to a phone number.
     Sms,
+    /// An email to the account's address.
     Email,
 }
 
 /// Where a queued message stands. `Pending` covers waiting, in a worker's hands, and waiting to be retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum DeliveryStatus {
+    /// Not sent yet.
     Pending,
+    /// Accepted by the provider.
     Sent,
     /// Every attempt failed; only an admin's retry puts it back.
     Failed,
@@ -19,17 +36,21 @@ pub enum DeliveryStatus {
     Suppressed,
 }
 
+/// A channel name that is not one of [`Channel::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a valid choice.")]
 pub struct UnknownChannel(pub String);
 
+/// A delivery status name that is not one of [`DeliveryStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a valid choice.")]
 pub struct UnknownDeliveryStatus(pub String);
 
 impl Channel {
+    /// Every channel.
     pub const ALL: [Channel; 2] = [Channel::Sms, Channel::Email];
 
+    /// The name clients and the database use (`sms`, `email`).
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Sms => "sms",
@@ -39,6 +60,7 @@ impl Channel {
 }
 
 impl DeliveryStatus {
+    /// Every status.
     pub const ALL: [DeliveryStatus; 4] = [
         DeliveryStatus::Pending,
         DeliveryStatus::Sent,
@@ -46,6 +68,7 @@ impl DeliveryStatus {
         DeliveryStatus::Suppressed,
     ];
 
+    /// The name clients and the database use (`pending`, `sent`, `failed`, `suppressed`).
     pub fn as_str(self) -> &'static str {
         match self {
             DeliveryStatus::Pending => "pending",

@@ -4,9 +4,11 @@ use rust_decimal::Decimal;
 
 /// What a provider charged for a message, e.g. Africa's Talking's `"KES 0.8000"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SmsCost {
     /// ISO 4217 code as the provider gave it.
     pub currency: String,
+    /// The amount charged, exact as the provider wrote it.
     pub amount: Decimal,
 }
 

@@ -9,13 +9,19 @@ use crate::ordering::{Order, OrderId, OrderStatus};
 
 /// One message to one recipient by one channel, to be queued with the change that caused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NewNotification {
+    /// How it travels.
     pub channel: Channel,
+    /// The account it is for.
     pub recipient: CustomerId,
+    /// The recipient's full name, kept with the record.
     pub recipient_name: String,
     /// The phone number (E.164) or email address the message goes to, as it was when the message was queued.
     pub address: String,
+    /// The order it is about; `None` for a system alert.
     pub order_id: Option<OrderId>,
+    /// Its subject and body.
     pub message: Message,
 }
 

@@ -2,6 +2,7 @@ use std::time::Duration;
 
 /// How failed deliveries are retried: exponential backoff with jitter, up to a number of attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,

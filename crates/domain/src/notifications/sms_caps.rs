@@ -4,8 +4,11 @@
 
 /// At most this many SMS to one number in an hour, and to one customer in a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SmsCaps {
+    /// SMS to one phone number within an hour.
     pub per_number_per_hour: u32,
+    /// SMS to one customer within a day.
     pub per_customer_per_day: u32,
 }
 
@@ -23,16 +26,22 @@ impl Default for SmsCaps {
 /// SMS already queued (sent, pending or failed; not suppressed) to a number in the last hour, and to a customer
 /// in the last day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RecentSms {
+    /// SMS queued to the number in the last hour.
     pub to_number_last_hour: u32,
+    /// SMS queued to the customer in the last day.
     pub to_customer_last_day: u32,
 }
 
 /// Why an SMS was not sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SmsSuppression {
+    /// The number already had this many (the cap) in the last hour.
     #[error("Suppressed: {0} text messages already went to this number in the last hour.")]
     NumberCap(u32),
+    /// The customer already had this many (the cap) in the last day.
     #[error("Suppressed: {0} text messages already went to this customer in the last day.")]
     CustomerCap(u32),
 }

@@ -8,8 +8,11 @@ use crate::ordering::{Order, OrderStatus};
 
 /// A subject and a plain-text body. SMS carry the subject only as a label for the records.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Message {
+    /// An email's subject; an SMS keeps it as a label for the records.
     pub subject: String,
+    /// The plain-text body.
     pub body: String,
 }
 
@@ -63,6 +66,7 @@ fn item_lines(order: &Order) -> String {
         .collect()
 }
 
+/// The customer's SMS for a placed order: number, total and status.
 pub fn order_confirmation_sms(order: &Order) -> Message {
     Message::new(
         "Order Confirmation",
@@ -75,6 +79,7 @@ pub fn order_confirmation_sms(order: &Order) -> Message {
     )
 }
 
+/// The customer's email for a placed order: details, lines and shipping address. `first_name` is greeted ("Customer" when empty).
 pub fn order_confirmation_email(order: &Order, first_name: &str) -> Message {
     Message::new(
         format!("Order Confirmation - #{}", order.number),
@@ -100,6 +105,7 @@ pub fn order_confirmation_email(order: &Order, first_name: &str) -> Message {
     )
 }
 
+/// The customer's SMS when the order moves from `from` to `to`.
 pub fn status_update_sms(order: &Order, from: OrderStatus, to: OrderStatus) -> Message {
     Message::new(
         "Order Status Update",
@@ -112,6 +118,7 @@ pub fn status_update_sms(order: &Order, from: OrderStatus, to: OrderStatus) -> M
     )
 }
 
+/// The customer's email when the order moves from `from` to `to`.
 pub fn status_update_email(
     order: &Order,
     first_name: &str,
@@ -138,6 +145,7 @@ pub fn status_update_email(
     )
 }
 
+/// The customer's SMS for a delivered order, in place of the status update.
 pub fn delivered_sms(order: &Order) -> Message {
     Message::new(
         "Order Delivered",
@@ -149,6 +157,7 @@ pub fn delivered_sms(order: &Order) -> Message {
     )
 }
 
+/// The customer's email for a delivered order, dated `at`, in place of the status update.
 pub fn delivered_email(order: &Order, first_name: &str, at: DateTime<Utc>) -> Message {
     Message::new(
         format!("Order Delivered - #{}", order.number),
@@ -167,6 +176,7 @@ pub fn delivered_email(order: &Order, first_name: &str, at: DateTime<Utc>) -> Me
     )
 }
 
+/// The customer's receipt by SMS for a payment staff recorded.
 pub fn payment_sms(order: &Order) -> Message {
     Message::new(
         "Payment Received",
@@ -178,6 +188,7 @@ pub fn payment_sms(order: &Order) -> Message {
     )
 }
 
+/// The customer's receipt by email: amount, payment method and reference.
 pub fn payment_email(order: &Order, first_name: &str) -> Message {
     let method = if order.payment_method.trim().is_empty() {
         "Not specified"
@@ -267,6 +278,7 @@ pub fn admin_new_order_email(order: &Order, customer: &Customer) -> Message {
     )
 }
 
+/// The email every active admin receives for a system alert of `alert_type`, raised at `at`.
 pub fn system_alert_email(alert_type: &str, message: &str, at: DateTime<Utc>) -> Message {
     Message::new(
         format!("System Alert - {}", alert_type.to_uppercase()),

@@ -11,16 +11,29 @@ use crate::notifications::Channel;
 
 /// The kinds of lines the service writes to an order's history (`type` in the API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum EventType {
+    /// The customer placed the order.
     Placed,
+    /// The status moved (cancelling included).
     StatusChanged,
+    /// Staff recorded a payment.
     Paid,
+    /// The delivery details changed.
     DetailsChanged,
+    /// A message about the order went out.
     NotificationSent,
+    /// A message about the order could not be sent.
     NotificationFailed,
 }
 
 impl EventType {
+    /// Every type the service writes.
     pub const ALL: [EventType; 6] = [
         EventType::Placed,
         EventType::StatusChanged,
@@ -30,6 +43,7 @@ impl EventType {
         EventType::NotificationFailed,
     ];
 
+    /// The name stored and shown in the API (`placed`, `status_changed`...).
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::Placed => "placed",
@@ -42,6 +56,7 @@ impl EventType {
     }
 }
 
+/// A name that is not one of [`EventType::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not an order event type.")]
 pub struct UnknownEventType(pub String);
@@ -70,12 +85,16 @@ pub const STAFF_ACTOR: &str = "staff";
 
 /// One line of an order's history, as it is written and read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderEvent {
+    /// The order it belongs to.
     pub order_id: OrderId,
     /// An [`EventType`] by name. Kept as text, so that a line of a type this code does not know is read (and
     /// shown to staff) rather than refused.
     pub event_type: String,
+    /// The status the line moved the order from, if it moved it.
     pub from_status: Option<OrderStatus>,
+    /// The status the line moved the order to, if it moved it.
     pub to_status: Option<OrderStatus>,
     /// Who did it, as recorded: their email at the time, or [`SYSTEM_ACTOR`].
     pub actor: String,
@@ -88,6 +107,7 @@ pub struct OrderEvent {
     pub channel: Option<Channel>,
     /// Free text: a staff member's note on a status change, a provider's error on a failed delivery...
     pub note: String,
+    /// When it happened.
     pub created_at: DateTime<Utc>,
 }
 

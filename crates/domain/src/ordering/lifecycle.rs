@@ -3,19 +3,86 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// Where an order stands. Stock is taken when the order is placed; only a cancel, or a refund with restock, gives
+/// it back.
+///
+/// The moves, and who may make them ([`OrderStatus::transition`]):
+///
+/// | from         | to           | who                                   | stock                         |
+/// |--------------|--------------|---------------------------------------|-------------------------------|
+/// | `pending`    | `confirmed`  | staff                                 | —                             |
+/// | `confirmed`  | `processing` | staff                                 | —                             |
+/// | `processing` | `shipped`    | staff                                 | —                             |
+/// | `shipped`    | `delivered`  | staff                                 | —                             |
+/// | `pending`, `confirmed`  | `cancelled` | staff or the owner         | returned                      |
+/// | `processing` | `cancelled`  | staff                                 | returned                      |
+/// | `delivered`  | `refunded`   | staff                                 | returned only with `restock`  |
+///
+/// Every other move, staying put included, is refused.
+///
+/// ```
+/// use orderflow_domain::ordering::{Actor, IllegalTransition, OrderStatus, StockEffect};
+///
+/// // Moving along the lifecycle leaves stock alone: it was taken at placement.
+/// assert_eq!(
+///     OrderStatus::Pending.transition(OrderStatus::Confirmed, Actor::Staff, false),
+///     Ok(StockEffect::None)
+/// );
+/// // The owner may cancel until the order is being processed; the stock comes back.
+/// assert_eq!(
+///     OrderStatus::Confirmed.transition(OrderStatus::Cancelled, Actor::Owner, false),
+///     Ok(StockEffect::Return)
+/// );
+/// assert_eq!(
+///     OrderStatus::Processing.transition(OrderStatus::Cancelled, Actor::Owner, false),
+///     Err(IllegalTransition::NotPermitted {
+///         from: OrderStatus::Processing,
+///         to: OrderStatus::Cancelled,
+///     })
+/// );
+/// // A refund returns stock only when the goods are restocked.
+/// assert_eq!(
+///     OrderStatus::Delivered.transition(OrderStatus::Refunded, Actor::Staff, true),
+///     Ok(StockEffect::Return)
+/// );
+/// assert_eq!(
+///     OrderStatus::Delivered.transition(OrderStatus::Refunded, Actor::Staff, false),
+///     Ok(StockEffect::None)
+/// );
+/// // No skipping ahead, no way back.
+/// let refused = OrderStatus::Pending.transition(OrderStatus::Shipped, Actor::Staff, false);
+/// assert_eq!(
+///     refused.unwrap_err().to_string(),
+///     "Cannot transition from pending to shipped."
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+#[non_exhaustive]
 pub enum OrderStatus {
+    /// Just placed, its stock taken; waits for staff to confirm it.
     Pending,
+    /// Accepted by staff; the owner may still cancel.
     Confirmed,
+    /// Being prepared; only staff may cancel now.
     Processing,
+    /// On its way to the customer.
     Shipped,
+    /// Received; may still be refunded.
     Delivered,
+    /// Called off before shipping; its stock came back. Final.
     Cancelled,
+    /// Paid back after delivery. Final.
     Refunded,
 }
 
 /// Who asks for a move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Actor {
     /// The customer who placed the order.
     Owner,
@@ -25,21 +92,37 @@ pub enum Actor {
 
 /// What a move does to the stock of the order's products. Stock is taken once, when the order is placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StockEffect {
+    /// Stock stays as it is.
     None,
     /// Give every line's quantity back.
     Return,
 }
 
+/// Why a status move was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IllegalTransition {
+    /// The lifecycle has no such move.
     #[error("Cannot transition from {from} to {to}.")]
-    NotAllowed { from: OrderStatus, to: OrderStatus },
+    NotAllowed {
+        /// The order's status.
+        from: OrderStatus,
+        /// The status asked for.
+        to: OrderStatus,
+    },
     /// The move exists, but not for this actor.
     #[error("Only staff can move an order from {from} to {to}.")]
-    NotPermitted { from: OrderStatus, to: OrderStatus },
+    NotPermitted {
+        /// The order's status.
+        from: OrderStatus,
+        /// The status asked for.
+        to: OrderStatus,
+    },
 }
 
+/// A status name that is not one of [`OrderStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not a valid choice.")]
 pub struct UnknownOrderStatus(pub String);
@@ -59,10 +142,12 @@ const TRANSITIONS: &[(OrderStatus, OrderStatus)] = &[
 ];
 
 impl OrderStatus {
+    /// Every status, in lifecycle order.
     pub const ALL: [OrderStatus; 7] = [
         Pending, Confirmed, Processing, Shipped, Delivered, Cancelled, Refunded,
     ];
 
+    /// The name clients and the database use (`pending`, `confirmed`...).
     pub fn as_str(self) -> &'static str {
         match self {
             Pending => "pending",

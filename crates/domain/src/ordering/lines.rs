@@ -6,27 +6,39 @@ use rust_decimal::Decimal;
 
 use crate::catalogue::{Price, ProductId};
 
+/// The most different products one order holds.
 pub const MAX_LINES: usize = 100;
+/// The most units of one product one order holds.
 pub const MAX_QUANTITY: i64 = 10_000;
 
 /// A line as the customer asked for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RequestedLine {
+    /// The product asked for.
     pub product_id: ProductId,
+    /// Units asked for: 1 to [`MAX_QUANTITY`].
     pub quantity: i64,
 }
 
 /// A line with the product's name, SKU and price as they were when the order was placed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrderLine {
+    /// The product ordered.
     pub product_id: ProductId,
+    /// The product's name at placement.
     pub product_name: String,
+    /// The product's SKU at placement.
     pub product_sku: String,
+    /// Units ordered.
     pub quantity: i64,
+    /// The product's price at placement.
     pub unit_price: Price,
 }
 
 impl OrderLine {
+    /// Unit price times quantity, exact.
     pub fn subtotal(&self) -> Decimal {
         self.unit_price.amount() * Decimal::from(self.quantity)
     }
@@ -37,10 +49,14 @@ impl OrderLine {
     }
 }
 
+/// What is wrong with the requested lines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum LineError {
+    /// No line at all.
     #[error("Order must contain at least one item.")]
     NoLines,
+    /// More than [`MAX_LINES`] products once merged.
     #[error("An order holds at most {MAX_LINES} different products.")]
     TooManyLines,
     /// The quantity of the line at this index (as sent) is out of range.

@@ -4,6 +4,23 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+/// The number people quote for an order: `ORD-`, the UTC day it was placed (`YYYYMMDD`), `-`, and that day's
+/// counter, zero-padded to four digits.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use orderflow_domain::ordering::OrderNumber;
+///
+/// let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+/// assert_eq!(OrderNumber::new(day, 7).as_str(), "ORD-20261124-0007");
+/// // Past 9,999 orders in a day the counter grows a digit rather than wrap.
+/// assert_eq!(OrderNumber::new(day, 10_000).as_str(), "ORD-20261124-10000");
+/// assert_eq!(OrderNumber::prefix(day), "ORD-20261124-");
+///
+/// assert!(OrderNumber::parse("ORD-20261124-0007").is_some());
+/// assert!(OrderNumber::parse("ORD-20261324-0007").is_none(), "no 13th month");
+/// assert!(OrderNumber::parse("ORD-20261124-07").is_none(), "four digits at least");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrderNumber(String);
 
@@ -31,6 +48,7 @@ impl OrderNumber {
         Self::new(day, 0)
     }
 
+    /// A number read back, if well formed: `ORD-`, a real date, `-` and at least four digits.
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix("ORD-")?;
         let (date, counter) = rest.split_once('-')?;
@@ -41,6 +59,7 @@ impl OrderNumber {
         valid.then(|| Self(raw.to_owned()))
     }
 
+    /// The number as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
