@@ -1,4 +1,4 @@
-//! The service's Prometheus metrics (`docs/metrics.md` is their catalogue).
+//! The service's Prometheus metrics (their catalogue: "Metrics" in `docs/operations.md`).
 //!
 //! One [`Metrics`] per application, each with a registry of its own rather than the process-wide default: tests
 //! run several servers in one process, whose counts must not mix. What is counted as it happens (requests, pool
