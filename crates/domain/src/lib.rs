@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 pub mod identity;
+mod named_values;
 pub mod notifications;
 pub mod ordering;
 pub mod text;

@@ -1,10 +1,10 @@
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{CategoryId, Price};
+use crate::named_values::named_values;
 use crate::text::{self, limits, TextError};
 
 /// Products are identified by UUID.
@@ -128,40 +128,13 @@ pub enum ProductStatus {
 #[error("\"{0}\" is not a valid choice. Choose one of: active, inactive, discontinued.")]
 pub struct UnknownStatus(pub String);
 
-impl ProductStatus {
-    /// Every status.
-    pub const ALL: [ProductStatus; 3] = [
-        ProductStatus::Active,
-        ProductStatus::Inactive,
-        ProductStatus::Discontinued,
-    ];
+impl ProductStatus {}
 
-    /// The name clients and the database use (`active`, `inactive`, `discontinued`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductStatus::Active => "active",
-            ProductStatus::Inactive => "inactive",
-            ProductStatus::Discontinued => "discontinued",
-        }
-    }
-}
-
-impl FromStr for ProductStatus {
-    type Err = UnknownStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownStatus(s.to_owned()))
-    }
-}
-
-impl fmt::Display for ProductStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_values!(ProductStatus, unknown: UnknownStatus, {
+    Active => "active",
+    Inactive => "inactive",
+    Discontinued => "discontinued",
+});
 
 /// A stock-keeping unit: given by the shop, or generated as `SKU-` and 8 upper-case hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

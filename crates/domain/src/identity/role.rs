@@ -1,7 +1,6 @@
 //! Roles, ordered by what they may do: `customer < staff < admin < super_admin`.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::named_values::named_values;
 
 /// What an account may do. Each role includes every power of the roles below it, so a gate is one comparison:
 /// `user.role >= Role::Staff`.
@@ -29,19 +28,6 @@ pub enum Role {
 pub struct UnknownRole(pub String);
 
 impl Role {
-    /// Every role, from the least powerful up.
-    pub const ALL: [Role; 4] = [Role::Customer, Role::Staff, Role::Admin, Role::SuperAdmin];
-
-    /// The name clients and the database use (`customer`, `staff`, `admin`, `super_admin`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Customer => "customer",
-            Role::Staff => "staff",
-            Role::Admin => "admin",
-            Role::SuperAdmin => "super_admin",
-        }
-    }
-
     /// Staff or above: what the API reports as `is_staff`.
     pub fn is_staff(self) -> bool {
         self >= Role::Staff
@@ -53,22 +39,13 @@ impl Role {
     }
 }
 
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// `ALL` runs from the least powerful role up.
+named_values!(Role, unknown: UnknownRole, {
+    Customer => "customer",
+    Staff => "staff",
+    Admin => "admin",
+    SuperAdmin => "super_admin",
+});
 
 #[cfg(test)]
 mod tests {

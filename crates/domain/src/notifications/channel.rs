@@ -1,5 +1,4 @@
-use std::fmt;
-use std::str::FromStr;
+use crate::named_values::named_values;
 
 /// How a message travels.
 // Not #[non_exhaustive]: the delivery worker picks a sender with an exhaustive match on it, so that a new
@@ -46,72 +45,17 @@ pub struct UnknownChannel(pub String);
 #[error("\"{0}\" is not a valid choice.")]
 pub struct UnknownDeliveryStatus(pub String);
 
-impl Channel {
-    /// Every channel.
-    pub const ALL: [Channel; 2] = [Channel::Sms, Channel::Email];
+named_values!(Channel, unknown: UnknownChannel, {
+    Sms => "sms",
+    Email => "email",
+});
 
-    /// The name clients and the database use (`sms`, `email`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-        }
-    }
-}
-
-impl DeliveryStatus {
-    /// Every status.
-    pub const ALL: [DeliveryStatus; 4] = [
-        DeliveryStatus::Pending,
-        DeliveryStatus::Sent,
-        DeliveryStatus::Failed,
-        DeliveryStatus::Suppressed,
-    ];
-
-    /// The name clients and the database use (`pending`, `sent`, `failed`, `suppressed`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Sent => "sent",
-            DeliveryStatus::Failed => "failed",
-            DeliveryStatus::Suppressed => "suppressed",
-        }
-    }
-}
-
-impl FromStr for Channel {
-    type Err = UnknownChannel;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.as_str() == raw)
-            .ok_or_else(|| UnknownChannel(raw.to_owned()))
-    }
-}
-
-impl FromStr for DeliveryStatus {
-    type Err = UnknownDeliveryStatus;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        DeliveryStatus::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw)
-            .ok_or_else(|| UnknownDeliveryStatus(raw.to_owned()))
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_values!(DeliveryStatus, unknown: UnknownDeliveryStatus, {
+    Pending => "pending",
+    Sent => "sent",
+    Failed => "failed",
+    Suppressed => "suppressed",
+});
 
 #[cfg(test)]
 mod tests {

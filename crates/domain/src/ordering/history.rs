@@ -1,12 +1,10 @@
 //! An order's history, and what its owner may see of it.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 
 use super::{OrderId, OrderStatus};
 use crate::identity::{Customer, CustomerId};
+use crate::named_values::named_values;
 use crate::notifications::Channel;
 
 /// The kinds of lines the service writes to an order's history (`type` in the API).
@@ -32,51 +30,19 @@ pub enum EventType {
     NotificationFailed,
 }
 
-impl EventType {
-    /// Every type the service writes.
-    pub const ALL: [EventType; 6] = [
-        EventType::Placed,
-        EventType::StatusChanged,
-        EventType::Paid,
-        EventType::DetailsChanged,
-        EventType::NotificationSent,
-        EventType::NotificationFailed,
-    ];
-
-    /// The name stored and shown in the API (`placed`, `status_changed`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Placed => "placed",
-            EventType::StatusChanged => "status_changed",
-            EventType::Paid => "paid",
-            EventType::DetailsChanged => "details_changed",
-            EventType::NotificationSent => "notification_sent",
-            EventType::NotificationFailed => "notification_failed",
-        }
-    }
-}
+named_values!(EventType, unknown: UnknownEventType, {
+    Placed => "placed",
+    StatusChanged => "status_changed",
+    Paid => "paid",
+    DetailsChanged => "details_changed",
+    NotificationSent => "notification_sent",
+    NotificationFailed => "notification_failed",
+});
 
 /// A name that is not one of [`EventType::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" is not an order event type.")]
 pub struct UnknownEventType(pub String);
-
-impl FromStr for EventType {
-    type Err = UnknownEventType;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        EventType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == raw)
-            .ok_or_else(|| UnknownEventType(raw.to_owned()))
-    }
-}
-
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// The actor recorded for what the service did by itself (deliveries of notifications).
 pub const SYSTEM_ACTOR: &str = "system";

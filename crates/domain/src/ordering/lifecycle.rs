@@ -1,7 +1,6 @@
 //! The order lifecycle as an explicit table: which moves exist, who may make them, and what each does to stock.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::named_values::named_values;
 
 /// Where an order stands. Stock is taken when the order is placed; only a cancel, or a refund with restock, gives
 /// it back.
@@ -142,24 +141,6 @@ const TRANSITIONS: &[(OrderStatus, OrderStatus)] = &[
 ];
 
 impl OrderStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [OrderStatus; 7] = [
-        Pending, Confirmed, Processing, Shipped, Delivered, Cancelled, Refunded,
-    ];
-
-    /// The name clients and the database use (`pending`, `confirmed`...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Pending => "pending",
-            Confirmed => "confirmed",
-            Processing => "processing",
-            Shipped => "shipped",
-            Delivered => "delivered",
-            Cancelled => "cancelled",
-            Refunded => "refunded",
-        }
-    }
-
     /// Capitalised, for messages to people ("Your order is now Shipped").
     pub fn label(self) -> &'static str {
         match self {
@@ -205,22 +186,16 @@ impl OrderStatus {
     }
 }
 
-impl FromStr for OrderStatus {
-    type Err = UnknownOrderStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownOrderStatus(s.to_owned()))
-    }
-}
-
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+// `ALL` is in lifecycle order.
+named_values!(OrderStatus, unknown: UnknownOrderStatus, {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Processing => "processing",
+    Shipped => "shipped",
+    Delivered => "delivered",
+    Cancelled => "cancelled",
+    Refunded => "refunded",
+});
 
 #[cfg(test)]
 mod tests {
