@@ -7,7 +7,9 @@ mod lines;
 mod number;
 mod order;
 
-pub use history::{EventType, OrderEvent, UnknownEventType, STAFF_ACTOR, SYSTEM_ACTOR};
+pub use history::{
+    delivery_note, EventType, OrderEvent, UnknownEventType, STAFF_ACTOR, SYSTEM_ACTOR,
+};
 pub use lifecycle::{Actor, IllegalTransition, OrderStatus, StockEffect, UnknownOrderStatus};
 pub use lines::{merge_lines, LineError, OrderLine, RequestedLine, MAX_LINES, MAX_QUANTITY};
 pub use number::OrderNumber;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use orderflow_domain::notifications::{Channel, RetryPolicy};
-use orderflow_domain::ordering::EventType;
+use orderflow_domain::ordering::{delivery_note, EventType};
 
 use chrono::{DateTime, Utc};
 
@@ -140,10 +140,7 @@ fn delivery_event(
     at: DateTime<Utc>,
 ) -> Option<NewOrderEvent> {
     let message = &notification.message;
-    let what = format!(
-        "{} to {}: {}",
-        message.channel, message.address, message.subject
-    );
+    let what = delivery_note(message.channel, &message.address, &message.subject);
     let attempt = notification.attempt;
     let (event_type, note) = match outcome {
         DeliveryOutcome::Sent(_) => (EventType::NotificationSent, what),

@@ -44,6 +44,23 @@ named_values!(EventType, unknown: UnknownEventType, {
 #[error("\"{0}\" is not an order event type.")]
 pub struct UnknownEventType(pub String);
 
+/// How an order's history names a message about it: `email to alice@x.com: Order Confirmation - #ORD-...`. The
+/// line of every delivery event starts with it, whoever writes the event (the worker that sent or failed it, or the
+/// queue that gave up on a message whose worker vanished).
+///
+/// ```
+/// use orderflow_domain::notifications::Channel;
+/// use orderflow_domain::ordering::delivery_note;
+///
+/// assert_eq!(
+///     delivery_note(Channel::Sms, "+254700000001", "Order shipped"),
+///     "sms to +254700000001: Order shipped"
+/// );
+/// ```
+pub fn delivery_note(channel: Channel, address: &str, subject: &str) -> String {
+    format!("{channel} to {address}: {subject}")
+}
+
 /// The actor recorded for what the service did by itself (deliveries of notifications).
 pub const SYSTEM_ACTOR: &str = "system";
 /// What the owner's view shows in place of any account but the owner's.

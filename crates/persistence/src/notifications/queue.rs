@@ -14,7 +14,7 @@ use orderflow_application::ports::{
 };
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::{Channel, NotificationId};
-use orderflow_domain::ordering::{EventType, OrderId};
+use orderflow_domain::ordering::{delivery_note, EventType, OrderId};
 use uuid::Uuid;
 
 use crate::error::{corrupt_row, storage_error};
@@ -135,8 +135,8 @@ impl DeliveryQueue for PgDeliveryQueue {
                             channel,
                             row.recipient_id.map(CustomerId),
                             format!(
-                                "{} to {}: {}; {LOST_LAST_ATTEMPT}",
-                                row.channel, row.address, row.subject
+                                "{}; {LOST_LAST_ATTEMPT}",
+                                delivery_note(channel, &row.address, &row.subject)
                             ),
                             now,
                         );
