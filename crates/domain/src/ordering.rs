@@ -8,7 +8,8 @@ mod number;
 mod order;
 
 pub use history::{
-    delivery_note, EventType, OrderEvent, UnknownEventType, STAFF_ACTOR, SYSTEM_ACTOR,
+    delivery_note, EventType, OrderEvent, OrderEventKind, UnknownEventType, STAFF_ACTOR,
+    SYSTEM_ACTOR,
 };
 pub use lifecycle::{Actor, IllegalTransition, OrderStatus, StockEffect, UnknownOrderStatus};
 pub use lines::{merge_lines, LineError, OrderLine, RequestedLine, MAX_LINES, MAX_QUANTITY};

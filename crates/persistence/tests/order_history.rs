@@ -56,7 +56,15 @@ fn lines(db: &TestDatabase, order: OrderId) -> Vec<Line> {
         .events(order)
         .unwrap()
         .into_iter()
-        .map(|e| (e.event_type, e.actor, e.actor_id, e.recipient_id, e.channel))
+        .map(|e| {
+            (
+                e.event_type.into(),
+                e.actor,
+                e.actor_id,
+                e.recipient_id,
+                e.channel,
+            )
+        })
         .collect()
 }
 

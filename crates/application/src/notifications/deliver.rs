@@ -393,7 +393,7 @@ mod tests {
                 n.id == NotificationId(Uuid::from_u128(1))
                     && event.as_ref().is_some_and(|e| {
                         e.order_id == order
-                            && e.event_type == "notification_failed"
+                            && e.event_type == EventType::NotificationFailed
                             && e.actor == "system"
                             && e.actor_id.is_none()
                             && e.recipient_id == Some(orderflow_domain::identity::CustomerId(1))

@@ -660,7 +660,7 @@ mod tests {
         orders
             .expect_add_event()
             .withf(|e| {
-                e.event_type == "paid"
+                e.event_type == EventType::Paid
                     && (e.actor.as_str(), e.actor_id) == ("staff@example.com", Some(staff().id))
                     && e.note == "mpesa QX1"
             })

@@ -562,7 +562,7 @@ mod tests {
                         ]
                     && order.total_amount == rust_decimal::Decimal::from(40)
                     && event.order_id == order.id
-                    && event.event_type == "placed"
+                    && event.event_type == EventType::Placed
                     && event.to_status == Some(OrderStatus::Pending)
                     && event.actor == "alice@example.com"
                     && event.actor_id == Some(owner().id)

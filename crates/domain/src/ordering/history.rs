@@ -61,6 +61,79 @@ pub fn delivery_note(channel: Channel, address: &str, subject: &str) -> String {
     format!("{channel} to {address}: {subject}")
 }
 
+/// The kind of a line of an order's history: one this build writes, or one it does not know, read back as its name.
+///
+/// A newer version may add a kind while an older one still serves (a rolling deploy): the older one reads the line
+/// and shows it to staff by name instead of failing the whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(from = "String", into = "String")
+)]
+pub enum OrderEventKind {
+    /// A kind this build writes.
+    Known(EventType),
+    /// A kind this build does not know, by its name.
+    Unknown(String),
+}
+
+impl OrderEventKind {
+    /// The kind named `name`: known if it is one of [`EventType::ALL`].
+    pub fn from_name(name: &str) -> Self {
+        name.parse::<EventType>().map_or_else(
+            |_| OrderEventKind::Unknown(name.to_owned()),
+            OrderEventKind::Known,
+        )
+    }
+
+    /// The name stored and shown in the API.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderEventKind::Known(kind) => kind.as_str(),
+            OrderEventKind::Unknown(name) => name,
+        }
+    }
+
+    /// The kind, if this build knows it.
+    pub fn known(&self) -> Option<EventType> {
+        match self {
+            OrderEventKind::Known(kind) => Some(*kind),
+            OrderEventKind::Unknown(_) => None,
+        }
+    }
+}
+
+impl From<EventType> for OrderEventKind {
+    fn from(kind: EventType) -> Self {
+        OrderEventKind::Known(kind)
+    }
+}
+
+impl From<String> for OrderEventKind {
+    fn from(name: String) -> Self {
+        OrderEventKind::from_name(&name)
+    }
+}
+
+impl From<OrderEventKind> for String {
+    fn from(kind: OrderEventKind) -> Self {
+        kind.as_str().to_owned()
+    }
+}
+
+impl PartialEq<EventType> for OrderEventKind {
+    fn eq(&self, other: &EventType) -> bool {
+        self.known() == Some(*other)
+    }
+}
+
+impl std::fmt::Display for OrderEventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The actor recorded for what the service did by itself (deliveries of notifications).
 pub const SYSTEM_ACTOR: &str = "system";
 /// What the owner's view shows in place of any account but the owner's.
@@ -72,9 +145,8 @@ pub const STAFF_ACTOR: &str = "staff";
 pub struct OrderEvent {
     /// The order it belongs to.
     pub order_id: OrderId,
-    /// An [`EventType`] by name. Kept as text, so that a line of a type this code does not know is read (and
-    /// shown to staff) rather than refused.
-    pub event_type: String,
+    /// What kind of line it is (a kind this build does not know is read, and shown to staff, rather than refused).
+    pub event_type: OrderEventKind,
     /// The status the line moved the order from, if it moved it.
     pub from_status: Option<OrderStatus>,
     /// The status the line moved the order to, if it moved it.
@@ -137,7 +209,7 @@ impl OrderEvent {
     ) -> Self {
         Self {
             order_id,
-            event_type: event_type.as_str().into(),
+            event_type: event_type.into(),
             from_status: None,
             to_status: None,
             actor,
@@ -163,7 +235,7 @@ impl OrderEvent {
     ///   which the order itself shows the owner); a notification's note becomes its channel and outcome only
     ///   (`sms sent`, `email failed`), without the address, the attempt or the provider's words.
     pub fn as_seen_by_owner(self, owner: CustomerId) -> Option<OrderEvent> {
-        let kind = self.event_type.parse::<EventType>().ok()?;
+        let kind = self.event_type.known()?;
         let by_owner = self.actor_id == Some(owner);
         let note = match kind {
             EventType::Placed | EventType::Paid => self.note,
@@ -214,10 +286,25 @@ mod tests {
 
     fn event(kind: &str, actor: &str, actor_id: Option<CustomerId>, note: &str) -> OrderEvent {
         OrderEvent {
-            event_type: kind.into(),
+            event_type: OrderEventKind::from_name(kind),
             note: note.into(),
             ..OrderEvent::line(ORDER, EventType::Placed, actor.into(), actor_id, at())
         }
+    }
+
+    #[test]
+    fn a_kind_this_build_does_not_know_is_kept_by_name() {
+        let known = OrderEventKind::from_name("paid");
+        assert_eq!(known, EventType::Paid);
+        assert_eq!(known.as_str(), "paid");
+        let newer = OrderEventKind::from_name("refund_requested");
+        assert_eq!(newer, OrderEventKind::Unknown("refund_requested".into()));
+        assert_eq!(newer.known(), None);
+        assert_eq!(String::from(newer), "refund_requested");
+        // The owner's view leaves out what this build cannot judge.
+        assert!(by_owner("refund_requested", "why")
+            .as_seen_by_owner(OWNER)
+            .is_none());
     }
 
     fn by_owner(kind: &str, note: &str) -> OrderEvent {

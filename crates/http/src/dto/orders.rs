@@ -110,7 +110,7 @@ pub struct OrderEventBody {
 impl From<OrderEvent> for OrderEventBody {
     fn from(event: OrderEvent) -> Self {
         Self {
-            event_type: event.event_type,
+            event_type: event.event_type.into(),
             from_status: event.from_status.map(|s| s.as_str().to_owned()),
             to_status: event.to_status.map(|s| s.as_str().to_owned()),
             actor: event.actor,

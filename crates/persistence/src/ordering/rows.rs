@@ -4,7 +4,7 @@ use orderflow_domain::catalogue::ProductId;
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::Channel;
 use orderflow_domain::ordering::{
-    Order, OrderEvent, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+    Order, OrderEvent, OrderEventKind, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -73,7 +73,7 @@ impl OrderEventRow {
         };
         Ok(OrderEvent {
             order_id: OrderId(self.order_id),
-            event_type: self.event_type,
+            event_type: OrderEventKind::from_name(&self.event_type),
             from_status: status(self.from_status)?,
             to_status: status(self.to_status)?,
             actor: self.actor,

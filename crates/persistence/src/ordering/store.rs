@@ -117,7 +117,7 @@ impl OrderStore for PgTransaction<'_> {
             .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.id).collect::<Vec<_>>())
             .bind::<Array<Numeric>, _>(items.iter().map(|i| i.subtotal).collect::<Vec<_>>())
             .bind::<Array<Timestamptz>, _>(items.iter().map(|i| i.created_at).collect::<Vec<_>>())
-            .bind::<Text, _>(&placed.event_type)
+            .bind::<Text, _>(placed.event_type.as_str())
             .bind::<Nullable<Text>, _>(placed.from_status.map(|s| s.as_str()))
             .bind::<Nullable<Text>, _>(placed.to_status.map(|s| s.as_str()))
             .bind::<Text, _>(&placed.actor)
@@ -273,7 +273,7 @@ pub(crate) fn insert_event(
     diesel::insert_into(order_events::table)
         .values((
             order_events::order_id.eq(event.order_id.0),
-            order_events::event_type.eq(&event.event_type),
+            order_events::event_type.eq(event.event_type.as_str()),
             order_events::from_status.eq(event.from_status.map(|s| s.as_str())),
             order_events::to_status.eq(event.to_status.map(|s| s.as_str())),
             order_events::actor.eq(&event.actor),
