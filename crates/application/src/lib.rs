@@ -11,5 +11,6 @@ pub mod listing;
 pub mod notifications;
 pub mod ordering;
 pub mod ports;
+pub mod validation;
 
 pub use orderflow_domain as domain;

@@ -9,7 +9,6 @@ mod named_values;
 pub mod notifications;
 pub mod ordering;
 pub mod text;
-pub mod validation;
 
 #[cfg(feature = "serde")]
 mod serde_impls;

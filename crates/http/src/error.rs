@@ -5,7 +5,7 @@ mod from_application;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use orderflow_application::ports::RepositoryError;
-use orderflow_domain::validation::FieldErrors;
+use orderflow_application::validation::FieldErrors;
 use paperclip::actix::api_v2_errors;
 use serde_json::{json, Map, Value};
 

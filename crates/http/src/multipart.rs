@@ -154,7 +154,7 @@ pub async fn read_form(
             })?;
             if has_forbidden_control(&text) {
                 return Err(
-                    orderflow_domain::validation::FieldErrors::single(&name, IN_TEXT).into(),
+                    orderflow_application::validation::FieldErrors::single(&name, IN_TEXT).into(),
                 );
             }
             form.fields.insert(name, text);

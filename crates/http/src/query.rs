@@ -1,7 +1,7 @@
 //! Parsing of query-string filter values, with the messages DRF clients know.
 
 use orderflow_application::listing::{parse_ordering, search_terms, SortDirection};
-use orderflow_domain::validation::FieldErrors;
+use orderflow_application::validation::FieldErrors;
 
 /// `?search=`: its terms, or the bound it breaks recorded against `search`.
 pub fn search_param(errors: &mut FieldErrors, raw: Option<&str>) -> Vec<String> {

@@ -4,8 +4,8 @@
 //! character; query parameters hold none at all. Single-line fields (names, SKUs...) are held to the stricter
 //! rule by the domain's text types. A NUL that reached Postgres would otherwise be a server error.
 
+use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
 use orderflow_domain::text::allowed_in_free_text;
-use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 use serde_json::Value;
 
 pub const IN_TEXT: &str =

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::{Customer, NewCustomer, PasswordPolicy, Role, DEFAULT_COUNTRY};
-use orderflow_domain::validation::FieldErrors;
 
 use crate::identity::{fields, REQUIRED};
 use crate::ports::{

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::{EmailAddress, PasswordPolicy};
-use orderflow_domain::validation::FieldErrors;
 
 use crate::identity::fields;
 

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::catalogue::{Category, CategoryId, PriceStats, ProductId};
-use orderflow_domain::validation::FieldErrors;
 
 use super::{CatalogueError, CatalogueTree, TreeNode};
 use crate::identity::REQUIRED;

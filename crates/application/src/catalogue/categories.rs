@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::catalogue::{
     category_description, next_free_slug, slugify, Category, CategoryId, CategoryName,
     CategoryPath, MoveError,
 };
-use orderflow_domain::validation::FieldErrors;
 
 use super::errors::invalid_pk;
 use super::retry::with_slug_retries;
@@ -253,9 +253,9 @@ mod tests {
         CategoryWriteError, MockCatalogueQueries, MockCategoryStore, MockImageStore,
         MockProductStore,
     };
+    use crate::validation::FieldErrors;
     use mockall::predicate::eq;
     use orderflow_domain::catalogue::CategoryPath;
-    use orderflow_domain::validation::FieldErrors;
 
     fn queries_returning(id: i64) -> MockCatalogueQueries {
         let mut queries = MockCatalogueQueries::new();

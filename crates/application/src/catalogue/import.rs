@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::catalogue::{
     next_free_slug, product_description, slugify, Category, CategoryName, CategoryPath, Price,
     Product, ProductId, ProductName, ProductStatus, Sku, StockError, StockQuantity,
 };
-use orderflow_domain::validation::FieldErrors;
 use uuid::Uuid;
 
 use super::CatalogueError;

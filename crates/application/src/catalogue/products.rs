@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::catalogue::{
     next_free_slug, product_description, slugify, CategoryId, ImageFormat, Price, Product,
     ProductId, ProductName, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
 };
-use orderflow_domain::validation::FieldErrors;
 use uuid::Uuid;
 
 use super::errors::invalid_pk;
@@ -295,7 +295,7 @@ mod tests {
         MockCatalogueQueries, MockCategoryStore, MockImageStore, MockProductStore,
         ProductWriteError,
     };
-    use orderflow_domain::validation::FieldErrors;
+    use crate::validation::FieldErrors;
 
     fn input() -> ProductInput {
         ProductInput {

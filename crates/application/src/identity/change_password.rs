@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::PasswordPolicy;
-use orderflow_domain::validation::FieldErrors;
 
 use super::attempts::{AttemptCounter, Throttled};
 use super::fields::{self, required};

@@ -1,8 +1,8 @@
 //! Validation of the account fields shared by registration, profile updates and admin creation.
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::{EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
 use orderflow_domain::text::{self, limits};
-use orderflow_domain::validation::FieldErrors;
 
 pub const REQUIRED: &str = "This field is required.";
 

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::validation::{FieldErrors, NON_FIELD_ERRORS};
 use orderflow_domain::identity::{NewCustomer, PasswordPolicy, Role};
-use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 
 use super::attempts::{AttemptCounter, Throttled};
 use super::fields::{self, required};

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::{Customer, CustomerId, PersonName, ProfileChanges};
 use orderflow_domain::text::{self, limits};
-use orderflow_domain::validation::FieldErrors;
 
 use super::{fields, Principal};
 use crate::ports::{Clock, CustomerRepository, RepositoryError};

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::notifications;
 use orderflow_domain::text::{self, limits};
-use orderflow_domain::validation::FieldErrors;
 
 use super::NotificationError;
 use crate::identity::REQUIRED;

@@ -1,4 +1,4 @@
-use orderflow_domain::validation::FieldErrors;
+use crate::validation::FieldErrors;
 
 use crate::listing::InvalidPage;
 use crate::ports::RepositoryError;

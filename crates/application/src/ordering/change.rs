@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::validation::FieldErrors;
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{Actor, EventType, Order, OrderId, OrderStatus, StockEffect};
 use orderflow_domain::text::{self, limits};
-use orderflow_domain::validation::FieldErrors;
 
 use super::OrderError;
 use crate::identity::REQUIRED;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::validation::{FieldErrors, NON_FIELD_ERRORS};
 use chrono::Duration;
 use orderflow_domain::catalogue::{Product, ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
@@ -11,7 +12,6 @@ use orderflow_domain::ordering::{
     OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::text::{self, limits, TextError};
-use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 

@@ -7,7 +7,7 @@ use orderflow_application::identity::{
 };
 use orderflow_application::listing::InvalidPage;
 use orderflow_application::ports::PasswordHashError;
-use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
 
 use super::ApiError;
 

@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
-use orderflow_domain::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
 
 use crate::error::ApiError;
 use crate::text_guard::IN_QUERY;

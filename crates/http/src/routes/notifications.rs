@@ -3,9 +3,9 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::ports::{NotificationFilter, NotificationSort};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::notifications::{Channel, DeliveryStatus, NotificationId};
 use orderflow_domain::ordering::OrderId;
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, AcceptedJson, Apiv2Schema};
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::identity::LogInInput;
-use orderflow_domain::validation::FieldErrors;
+use orderflow_application::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::ports::{CategoryFilter, CategorySort};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::catalogue::CategoryId;
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 

@@ -1,8 +1,8 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::catalogue::{CategoryInput, NewImage};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::catalogue::CategoryId;
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema, CreatedJson, NoContent};
 use serde::Deserialize;
 

@@ -5,8 +5,8 @@ use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::listing::PageRequest;
 use orderflow_application::ports::{CustomerQuery, CustomerSort};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::identity::CustomerId;
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema, NoContent};
 use serde::Deserialize;
 

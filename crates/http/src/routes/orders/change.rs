@@ -1,6 +1,6 @@
 use actix_web::web::Data;
 use orderflow_application::ordering::{DetailsInput, StatusInput};
-use orderflow_domain::validation::FieldErrors;
+use orderflow_application::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 use serde_json::{Map, Value};

@@ -1,9 +1,9 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::ports::{OrderFilter, OrderSort};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::OrderStatus;
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 

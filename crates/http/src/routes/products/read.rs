@@ -2,8 +2,8 @@ use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::listing::SortDirection;
 use orderflow_application::ports::{ProductFilter, ProductSort};
+use orderflow_application::validation::FieldErrors;
 use orderflow_domain::catalogue::{CategoryId, ProductStatus};
-use orderflow_domain::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 

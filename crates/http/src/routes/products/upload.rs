@@ -5,7 +5,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use orderflow_application::catalogue::{NewImage, ProductInput};
-use orderflow_domain::validation::FieldErrors;
+use orderflow_application::validation::FieldErrors;
 use paperclip::actix::{api_v2_operation, CreatedJson, OperationModifier};
 use paperclip::v2::models::{
     DataType, DefaultOperationRaw, DefaultSchemaRaw, Either, MediaRange, Parameter, ParameterIn,
