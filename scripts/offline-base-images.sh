@@ -58,26 +58,31 @@ cleanup() {
     exit "$status"
 }
 
-# The toolchain to copy: RUST_SYSROOT, else the sysroot of the rustc on PATH (or in ~/.cargo/bin).
+# The toolchain to copy: RUST_SYSROOT, else the sysroot of the rustc on PATH (or in ~/.cargo/bin). Fails (with
+# no output) when there is none.
 rust_sysroot() {
     if [[ -n "${RUST_SYSROOT:-}" ]]; then
         printf '%s\n' "$RUST_SYSROOT"
         return 0
     fi
     local rustc
-    rustc="$(PATH="$PATH:$HOME/.cargo/bin" type -P rustc)" || die "no rustc on PATH: set RUST_SYSROOT"
+    rustc="$(PATH="$PATH:$HOME/.cargo/bin" type -P rustc)" || return 1
     "$rustc" --print sysroot
 }
 
 # "1.95.0" for the toolchain in a sysroot.
 rust_version() {
-    local sysroot=$1
-    "$sysroot/bin/rustc" --version | awk '{ print $2 }'
+    local sysroot=$1 version
+    version="$("$sysroot/bin/rustc" --version)" || return 1
+    version="${version#rustc }"
+    printf '%s\n' "${version%% *}"
 }
 
+# The stand-in's name, which follows the toolchain's version (1.95.0: orderflow/rust:1.95-slim-bookworm-offline).
 rust_image() {
-    local version
-    version="$(rust_version "$(rust_sysroot)")"
+    local sysroot version
+    sysroot="$(rust_sysroot)" || return 1
+    version="$(rust_version "$sysroot")" || return 1
     printf 'orderflow/rust:%s-slim-bookworm-offline\n' "${version%.*}"
 }
 
@@ -97,6 +102,30 @@ write_apt_sources() {
     } >"$rootfs/etc/apt/sources.list.d/debian.sources"
 }
 
+# Like the official Debian images (debuerreotype's "slimify" and apt settings): dpkg leaves out documentation,
+# manuals and translations of what is installed later, and apt keeps no package cache.
+write_slim_config() {
+    local rootfs=$1
+    cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker" <<'EOF_DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+EOF_DPKG
+    cat >"$rootfs/etc/apt/apt.conf.d/docker-clean" <<'EOF_APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF_APT
+    printf 'Acquire::Languages "none";\n' >"$rootfs/etc/apt/apt.conf.d/docker-no-languages"
+    printf 'APT::AutoRemove::SuggestsImportant "false";\n' >"$rootfs/etc/apt/apt.conf.d/docker-autoremove-suggests"
+}
+
 build_base_rootfs() {
     local rootfs=$1 mirror=$2
     log "debootstrap --variant=minbase $SUITE into $rootfs (takes a minute or two)"
@@ -106,6 +135,7 @@ build_base_rootfs() {
         die "debootstrap failed"
     }
     write_apt_sources "$rootfs" "$mirror"
+    write_slim_config "$rootfs"
     # Security and point-release updates of what debootstrap installed, like a freshly published slim image.
     rootfs_apt "$rootfs" update
     rootfs_apt "$rootfs" upgrade
@@ -153,8 +183,8 @@ build_haproxy() {
 
 build_rust() {
     local base=$1 image=$2 rootfs sysroot version
-    sysroot="$(rust_sysroot)"
-    version="$(rust_version "$sysroot")"
+    sysroot="$(rust_sysroot)" || die "no rustc on PATH: set RUST_SYSROOT"
+    version="$(rust_version "$sysroot")" || die "$sysroot/bin/rustc does not run"
     rootfs="$(variant_rootfs "$base" rust)"
     log "rust: installing ${RUST_PACKAGES[*]}"
     rootfs_apt_install "$rootfs" "${RUST_PACKAGES[@]}"
@@ -200,7 +230,8 @@ main() {
     ((${#wanted[@]} > 0)) || wanted=(runtime rust haproxy)
 
     local rust
-    rust="$(rust_image)"
+    # Printed empty when this machine has no Rust toolchain.
+    rust="$(rust_image)" || rust=
     if ((print == 1)); then
         printf 'RUNTIME_IMAGE=%s\nRUST_IMAGE=%s\nHAPROXY_IMAGE=%s\nPOSTGRES_IMAGE=%s\n' \
             "$RUNTIME_IMAGE" "$rust" "$HAPROXY_IMAGE" "$POSTGRES_IMAGE"
@@ -215,7 +246,10 @@ main() {
     for name in "${wanted[@]}"; do
         case "$name" in
             runtime) image=$RUNTIME_IMAGE ;;
-            rust) image=$rust ;;
+            rust)
+                [[ -n "$rust" ]] || die "no Rust toolchain here to copy into the builder image: set RUST_SYSROOT"
+                image=$rust
+                ;;
             haproxy) image=$HAPROXY_IMAGE ;;
         esac
         if image_exists "$image" && ((force == 0)); then
