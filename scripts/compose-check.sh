@@ -93,10 +93,13 @@ finish() {
     fi
     print_timings
     rm -rf "$WORK"
+    # Each step is a check; on failure the last one begun failed (down -v, if reached, comes after it).
+    local steps=${#TIMINGS[@]}
     if ((status == 0)); then
-        log "passed"
+        printf 'compose-check: %d passed, 0 failed\n' "$steps"
     else
-        log "failed (exit $status)"
+        ((UP == 1 && ${KEEP_UP:-0} != 1)) && steps=$((steps - 1))
+        printf 'compose-check: %d passed, 1 failed\n' "$((steps > 0 ? steps - 1 : 0))"
     fi
     exit "$status"
 }
@@ -123,7 +126,8 @@ expect() {
 
 json() { jq -r "$1" <<<"$BODY"; }
 
-# The load balancer's view of a replica: its status (UP, DOWN, MAINT, ...) or its total sessions.
+# A column of the load balancer's statistics for a replica (or BACKEND: all of them): status (UP, DOWN,
+# MAINT, ...), stot (requests), wretr (retried), wredis (redispatched), hrsp_5xx (5xx answers), ...
 lb_stat() {
     local server=$1 column=$2
     curl -sS --max-time 5 "$STATS" 2>/dev/null \
@@ -270,6 +274,8 @@ main() {
     for ((n = 1; n <= ORDERS; n++)); do place_order "c$n"; done
     all_created
     log "$(wc -l <"$WORK/orders") orders, all 201; api-2 served $(lb_stat api-2 stot) requests in all"
+    log "balancer: requests retried $(lb_stat BACKEND wretr), redispatched $(lb_stat BACKEND wredis), answered 5xx $(lb_stat BACKEND hrsp_5xx)"
+    [[ "$(lb_stat BACKEND hrsp_5xx)" == 0 ]] || die "the balancer answered 5xx"
 
     step "worker delivers every order's messages"
     local order
