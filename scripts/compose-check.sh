@@ -10,8 +10,8 @@
 #     balancer answers GET /health/ready/ with 200 and has both replicas in rotation;
 #  4. an admin made with `run --rm migrate create-admin`; a customer registered, a category and a product
 #     created, orders placed, all through the load balancer, which must have sent orders to both replicas;
-#  5. api-1 stopped while orders keep coming: every order must be 201 (none 5xx), the balancer must take api-1
-#     out of rotation, and more orders go through api-2 alone;
+#  5. api-1 stopped while orders keep coming: every order must be 201 (none 5xx), api-1 must exit 0, the balancer
+#     must take it out of rotation, and more orders go through api-2 alone;
 #  6. the worker must deliver every order's messages (the log backends): each order has a `sent` notification and
 #     none `pending` or `failed`, and the worker logged the deliveries;
 #  7. everything torn down (`down -v`), also on failure (after the services' logs are shown).
@@ -20,7 +20,6 @@
 #
 # Environment: LB_PORT (default 18080) and LB_STATS_PORT (18404) on 127.0.0.1; ORDERFLOW_IMAGE (orderflow:latest);
 # COMPOSE_CHECK_ORDERS (orders before and after the stop, default 10); KEEP_UP=1 leaves the topology running.
-# Until the API has /health/ready/, /health/ is used for readiness (said in the output).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -147,7 +146,7 @@ wait_for() {
     done
 }
 
-lb_ready() { api GET "$HEALTH_PATH"; [[ "$STATUS" == 200 ]]; }
+lb_ready() { api GET /health/ready/; [[ "$STATUS" == 200 ]]; }
 both_up() { [[ "$(lb_stat api-1 status)" == UP && "$(lb_stat api-2 status)" == UP ]]; }
 api1_out() { [[ "$(lb_stat api-1 status)" != UP* ]]; }
 
@@ -210,22 +209,13 @@ main() {
     docker image inspect "$ORDERFLOW_IMAGE" >/dev/null 2>&1 || die "no image $ORDERFLOW_IMAGE"
     log "$ORDERFLOW_IMAGE: $(docker run --rm "$ORDERFLOW_IMAGE" --version)"
 
-    # Readiness: /health/ready/ once the API has it (its OpenAPI document says), /health/ until then.
-    if docker run --rm "$ORDERFLOW_IMAGE" openapi | jq -e '.paths["/health/ready/"]' >/dev/null; then
-        HEALTH_PATH=/health/ready/
-    else
-        HEALTH_PATH=/health/
-        log "WARNING: this API has no /health/ready/ yet: the balancer and this check use $HEALTH_PATH"
-    fi
-    export ORDERFLOW_HEALTH_PATH=$HEALTH_PATH
-
     step "up"
     # Leftovers of an interrupted run.
     compose down -v --remove-orphans >/dev/null 2>&1 || true
     UP=1
     compose up -d
-    log "waiting for $HEALTH_PATH through the balancer and both replicas in rotation"
-    wait_for "GET $HEALTH_PATH = 200 through the balancer" 180 lb_ready
+    log "waiting for /health/ready/ through the balancer and both replicas in rotation"
+    wait_for "GET /health/ready/ = 200 through the balancer" 180 lb_ready
     wait_for "api-1 and api-2 UP at the balancer" 60 both_up
     compose ps
 
@@ -269,6 +259,10 @@ main() {
     sleep 0.5
     compose stop api-1
     wait "$placing"
+    local exit_code
+    exit_code="$(docker inspect --format '{{.State.ExitCode}}' "$(compose ps -q api-1)")"
+    log "api-1 stopped, exit code $exit_code"
+    [[ "$exit_code" == 0 ]] || die "api-1 did not stop cleanly (exit code $exit_code)"
     wait_for "the balancer to take api-1 out of rotation" 30 api1_out
     log "api-1 at the balancer: $(lb_stat api-1 status)"
     for ((n = 1; n <= ORDERS; n++)); do place_order "c$n"; done
