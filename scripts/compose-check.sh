@@ -148,6 +148,13 @@ wait_for() {
 
 lb_ready() { api GET /health/ready/; [[ "$STATUS" == 200 ]]; }
 both_up() { [[ "$(lb_stat api-1 status)" == UP && "$(lb_stat api-2 status)" == UP ]]; }
+# Docker's view of both replicas (compose.yaml's health check, run inside them).
+both_healthy() {
+    local service
+    for service in api-1 api-2; do
+        [[ "$(docker inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$service")")" == healthy ]] || return 1
+    done
+}
 api1_out() { [[ "$(lb_stat api-1 status)" != UP* ]]; }
 
 ORDER_BODY=
@@ -199,6 +206,8 @@ main() {
     bash "$SCRIPT_DIR/ensure-docker.sh"
     ensure_compose
     log "compose: ${COMPOSE_CMD[*]} ($("${COMPOSE_CMD[@]}" version --short 2>/dev/null || echo '?'))"
+    # All the missing bases at once: one debootstrap for them all.
+    bash "$SCRIPT_DIR/offline-base-images.sh"
     use_offline_images
     log "POSTGRES_IMAGE=$POSTGRES_IMAGE HAPROXY_IMAGE=$HAPROXY_IMAGE"
 
@@ -217,6 +226,7 @@ main() {
     log "waiting for /health/ready/ through the balancer and both replicas in rotation"
     wait_for "GET /health/ready/ = 200 through the balancer" 180 lb_ready
     wait_for "api-1 and api-2 UP at the balancer" 60 both_up
+    wait_for "api-1 and api-2 healthy (their own health check)" 60 both_healthy
     compose ps
 
     step "admin, customer, catalogue"
