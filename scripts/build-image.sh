@@ -8,7 +8,7 @@
 # (rust:1.95-slim-bookworm, debian:bookworm-slim) from Docker Hub instead. RUST_IMAGE and RUNTIME_IMAGE in the
 # environment override either choice.
 #
-# Tags the image ORDERFLOW_IMAGE (default orderflow:latest); GIT_COMMIT is `git rev-parse --short HEAD` (or
+# Tags the image ORDERFLOW_IMAGE (default orderflow:latest); GIT_COMMIT is `git rev-parse --short=12 HEAD` (or
 # ORDERFLOW_GIT_COMMIT when set), for `orderflow --version` and the image's revision label. Certificates added to
 # this machine's trust store (/usr/local/share/ca-certificates/*.crt, e.g. a TLS-inspecting proxy's) are passed to
 # the build stages (EXTRA_CA_CERTS) so that cargo reaches crates.io as it does here; they are not in the final
@@ -79,7 +79,7 @@ main() {
 
     local commit="${ORDERFLOW_GIT_COMMIT:-}"
     if [[ -z "$commit" ]]; then
-        commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+        commit="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
     fi
     build_args+=(--build-arg "GIT_COMMIT=$commit")
 

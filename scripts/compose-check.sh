@@ -5,9 +5,11 @@
 #
 #  1. Docker (scripts/ensure-docker.sh), Compose and the offline base images (scripts/compose.sh,
 #     scripts/offline-base-images.sh, scripts/offline-postgres-image.sh): each skipped when already there;
-#  2. the image (scripts/build-image.sh; --no-build uses ORDERFLOW_IMAGE as it is);
+#  2. the image (scripts/build-image.sh; --no-build uses ORDERFLOW_IMAGE as it is), whose `orderflow --version`
+#     must name the commit it was built from;
 #  3. the topology up (project orderflow-check: db, migrate, api-1, api-2, worker, lb), waiting until the load
-#     balancer answers GET /health/ready/ with 200 and has both replicas in rotation;
+#     balancer answers GET /health/ready/ with 200 and has both replicas in rotation, and Docker says they are
+#     healthy; /metrics answered by the replicas' own listener, 404 through the balancer;
 #  4. an admin made with `run --rm migrate create-admin`; a customer registered, a category and a product
 #     created, orders placed, all through the load balancer, which must have sent orders to both replicas;
 #  5. api-1 stopped while orders keep coming: every order must be 201 (none 5xx), api-1 must exit 0, the balancer
@@ -216,7 +218,12 @@ main() {
         bash "$SCRIPT_DIR/build-image.sh"
     fi
     docker image inspect "$ORDERFLOW_IMAGE" >/dev/null 2>&1 || die "no image $ORDERFLOW_IMAGE"
-    log "$ORDERFLOW_IMAGE: $(docker run --rm "$ORDERFLOW_IMAGE" --version)"
+    # The commit the image was built from (its label) is the one the binary reports.
+    local version revision
+    version="$(docker run --rm "$ORDERFLOW_IMAGE" --version)"
+    revision="$(docker image inspect --format '{{index .Config.Labels "org.opencontainers.image.revision"}}' "$ORDERFLOW_IMAGE")"
+    log "$ORDERFLOW_IMAGE: $version (revision label $revision)"
+    [[ "$version" == *"$revision"* ]] || die "orderflow --version does not name the commit $revision"
 
     step "up"
     # Leftovers of an interrupted run.
@@ -227,6 +234,13 @@ main() {
     wait_for "GET /health/ready/ = 200 through the balancer" 180 lb_ready
     wait_for "api-1 and api-2 UP at the balancer" 60 both_up
     wait_for "api-1 and api-2 healthy (their own health check)" 60 both_healthy
+    # The metrics are on the replicas' own listener (METRICS_ADDR), not served to the balancer's clients.
+    api GET /metrics
+    [[ "$STATUS" == 404 ]] || die "GET /metrics through the balancer: expected 404, got $STATUS"
+    compose exec -T api-2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && cat <&3' \
+        >"$WORK/metrics" || die "api-2 serves no metrics on its METRICS_ADDR listener"
+    grep -q '^orderflow_build_info' "$WORK/metrics" || die "no orderflow_build_info in api-2's metrics: $(head -c 300 "$WORK/metrics")"
+    log "metrics: 404 through the balancer, $(grep -c '^orderflow_' "$WORK/metrics") orderflow_ samples on api-2:9100"
     compose ps
 
     step "admin, customer, catalogue"
