@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run bench loadtest test test-containers lint fmt build migrate seed stop-postgres postgres-image
+.PHONY: help run bench loadtest test test-containers lint fmt build migrate seed stop-postgres postgres-image \
+	base-images image compose-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -18,6 +19,15 @@ test-containers: ## The integration suites with Postgres started by testcontaine
 
 postgres-image: ## Build the offline Postgres image testcontainers uses (no registry needed)
 	@scripts/offline-postgres-image.sh
+
+base-images: ## Build the offline stand-ins for the Dockerfile's and compose.yaml's base images (no registry needed)
+	@scripts/offline-base-images.sh
+
+image: ## Build the orderflow:latest container image (Dockerfile) on the offline base images
+	@scripts/build-image.sh
+
+compose-check: ## Build the image, bring compose.yaml up, place orders through the balancer with a replica stopped, tear down
+	@scripts/compose-check.sh
 
 loadtest: ## The release build under HTTP load (wrk): req/s, p50, p99, errors per scenario and the ratio to the tree
 	@scripts/loadtest.sh
