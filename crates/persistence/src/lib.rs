@@ -9,13 +9,13 @@ mod catalogue;
 mod dashboard;
 mod error;
 mod health;
+mod identity;
 mod listing;
 mod media;
 mod migrations;
 mod notifications;
 mod ordering;
 mod pool;
-mod repositories;
 mod schema;
 mod session;
 mod sql;
@@ -25,6 +25,7 @@ pub use catalogue::PgCatalogueQueries;
 pub use dashboard::PgDashboardQueries;
 pub use error::storage_error;
 pub use health::PgHealthProbe;
+pub use identity::{PgAttemptLedger, PgCustomerRepository, PgOidcStore, PgTokenRepository};
 pub use listing::listing_snapshot;
 pub use media::FsImageStore;
 pub use migrations::{pending_migrations, run_migrations, MigrationError};
@@ -33,7 +34,6 @@ pub use ordering::PgOrderQueries;
 pub use pool::{
     connect, create_database_if_missing, ping, CheckoutObserver, DbPool, PoolOptions, SetupError,
 };
-pub use repositories::{PgAttemptLedger, PgCustomerRepository, PgOidcStore, PgTokenRepository};
 pub use session::SessionManager;
 pub use unit_of_work::{PgTransaction, PgUnitOfWork};
 

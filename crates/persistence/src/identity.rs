@@ -1,4 +1,5 @@
-//! One adapter per repository port.
+//! The identity area's adapters (accounts, tokens, login throttling, OpenID Connect links), like `catalogue`,
+//! `ordering` and `notifications`: one adapter per port.
 
 mod attempt_ledger;
 mod customer_store;
