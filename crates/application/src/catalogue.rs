@@ -14,6 +14,3 @@ pub use errors::CatalogueError;
 pub use import::{ImportOutcome, ImportProducts, ImportRow, MAX_ROWS};
 pub use products::{ManageProducts, NewImage, ProductInput};
 pub use tree::{CatalogueTree, TreeNode};
-
-#[cfg(test)]
-pub(crate) mod fakes;

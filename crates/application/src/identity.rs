@@ -31,6 +31,3 @@ pub struct Session {
     pub customer: Customer,
     pub token: String,
 }
-
-#[cfg(test)]
-pub(crate) mod fixtures;

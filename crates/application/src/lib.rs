@@ -11,6 +11,8 @@ pub mod listing;
 pub mod notifications;
 pub mod ordering;
 pub mod ports;
+#[cfg(test)]
+mod test_support;
 pub mod validation;
 
 pub use orderflow_domain as domain;

@@ -4,8 +4,6 @@ mod browse;
 mod change;
 mod errors;
 mod place;
-#[cfg(test)]
-pub(crate) mod tests_support;
 
 pub use browse::BrowseOrders;
 pub use change::{ChangeOrders, DetailsInput, StatusInput};

@@ -161,8 +161,8 @@ impl CreateAdmin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, customer_from, fixed_clock};
     use crate::ports::{MockCustomerRepository, MockPasswordHasher, StoredCredentials};
+    use crate::test_support::{customer, customer_from, fixed_clock};
 
     fn input(role: Option<&str>) -> CreateAdminInput {
         CreateAdminInput {

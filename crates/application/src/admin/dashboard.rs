@@ -30,8 +30,8 @@ impl AdminDashboard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{fixed_clock, now};
     use crate::ports::MockDashboardQueries;
+    use crate::test_support::{fixed_clock, now};
     use mockall::predicate::eq;
 
     #[test]

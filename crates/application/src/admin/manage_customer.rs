@@ -87,8 +87,8 @@ impl ManageCustomer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock};
     use crate::ports::MockCustomerRepository;
+    use crate::test_support::{customer, fixed_clock};
     use mockall::predicate::{always, eq};
 
     fn repository_with(target: Customer) -> MockCustomerRepository {

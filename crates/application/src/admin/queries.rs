@@ -48,8 +48,8 @@ impl CustomerDirectory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::customer;
     use crate::ports::MockCustomerRepository;
+    use crate::test_support::customer;
     use mockall::predicate::eq;
 
     #[test]

@@ -76,8 +76,8 @@ impl SetPassword {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock};
     use crate::ports::{MockCustomerRepository, MockPasswordHasher, StoredCredentials};
+    use crate::test_support::{customer, fixed_clock};
     use orderflow_domain::identity::Role;
 
     #[test]

@@ -106,8 +106,8 @@ impl BrowseCatalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::category_at;
     use crate::ports::MockCatalogueQueries;
+    use crate::test_support::category_at;
     use mockall::predicate::eq;
     use orderflow_domain::catalogue::CategoryPath;
 

@@ -247,12 +247,12 @@ fn move_category(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{category, category_at, FakeUnitOfWork};
-    use crate::identity::fixtures::fixed_clock;
     use crate::ports::{
         CategoryWriteError, MockCatalogueQueries, MockCategoryStore, MockImageStore,
         MockProductStore,
     };
+    use crate::test_support::fixed_clock;
+    use crate::test_support::{category, category_at, FakeUnitOfWork};
     use crate::validation::FieldErrors;
     use mockall::predicate::eq;
     use orderflow_domain::catalogue::CategoryPath;

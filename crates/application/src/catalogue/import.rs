@@ -416,9 +416,9 @@ fn duplicate_skus(rows: &[(usize, ValidRow)], rejected: &mut BTreeMap<usize, Fie
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{category, product, FakeUnitOfWork};
-    use crate::identity::fixtures::fixed_clock;
     use crate::ports::{MockCategoryStore, MockProductStore};
+    use crate::test_support::fixed_clock;
+    use crate::test_support::{category, product, FakeUnitOfWork};
 
     fn row(name: &str, price: &str, path: &str) -> ImportRow {
         ImportRow {

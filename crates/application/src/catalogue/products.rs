@@ -289,12 +289,12 @@ fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), Cat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{category, product, FakeUnitOfWork};
-    use crate::identity::fixtures::fixed_clock;
     use crate::ports::{
         MockCatalogueQueries, MockCategoryStore, MockImageStore, MockProductStore,
         ProductWriteError,
     };
+    use crate::test_support::fixed_clock;
+    use crate::test_support::{category, product, FakeUnitOfWork};
     use crate::validation::FieldErrors;
 
     fn input() -> ProductInput {

@@ -139,7 +139,7 @@ impl CatalogueTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::category_at;
+    use crate::test_support::category_at;
     use orderflow_domain::catalogue::Price;
 
     fn entry(id: i64, ancestors: &[i64], name: &str, prices: &[&str]) -> TreeEntry {

@@ -69,8 +69,8 @@ impl Authenticate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, generator_of, now, token_hash};
     use crate::ports::{MockTokenRepository, TokenOwner};
+    use crate::test_support::{customer, fixed_clock, generator_of, now, token_hash};
     use chrono::Duration;
     use mockall::predicate::eq;
     use orderflow_domain::identity::Role;

@@ -138,12 +138,12 @@ impl ChangePassword {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, token_hash};
     use crate::identity::AttemptLimits;
     use crate::ports::{
         AttemptId, MockAttemptLedger, MockCustomerRepository, MockPasswordHasher, Reservation,
         StoredCredentials,
     };
+    use crate::test_support::{customer, fixed_clock, token_hash};
 
     const ATTEMPT: AttemptId = AttemptId(uuid::Uuid::from_u128(5));
 

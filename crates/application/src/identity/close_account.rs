@@ -42,8 +42,8 @@ impl CloseAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, now, token_hash};
     use crate::ports::MockCustomerRepository;
+    use crate::test_support::{customer, fixed_clock, now, token_hash};
     use mockall::predicate::eq;
     use orderflow_domain::identity::Role;
 

@@ -132,12 +132,12 @@ impl LogIn {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, fixed_issuer, now};
     use crate::identity::AttemptLimits;
     use crate::ports::{
         AttemptId, MockAttemptLedger, MockCustomerRepository, MockPasswordHasher,
         MockTokenRepository, Reservation, StoredCredentials,
     };
+    use crate::test_support::{customer, fixed_clock, fixed_issuer, now};
     use chrono::Duration;
     use mockall::predicate::eq;
     use orderflow_domain::identity::Role;

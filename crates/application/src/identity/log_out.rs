@@ -22,8 +22,8 @@ impl LogOut {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, now, token_hash};
     use crate::ports::MockTokenRepository;
+    use crate::test_support::{customer, fixed_clock, now, token_hash};
     use mockall::predicate::eq;
     use orderflow_domain::identity::Role;
 

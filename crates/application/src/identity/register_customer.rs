@@ -167,11 +167,11 @@ impl RegisterCustomer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer_from, fixed_clock, fixed_issuer, valid_registration};
     use crate::identity::AttemptLimits;
     use crate::ports::{
         AttemptId, MockAttemptLedger, MockCustomerRepository, MockPasswordHasher, Reservation,
     };
+    use crate::test_support::{customer_from, fixed_clock, fixed_issuer, valid_registration};
 
     fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> RegisterCustomer {
         use_case_counting(customers, hasher, MockAttemptLedger::new())

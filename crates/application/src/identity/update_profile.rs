@@ -96,8 +96,8 @@ fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, fixed_clock, now, token_hash};
     use crate::ports::MockCustomerRepository;
+    use crate::test_support::{customer, fixed_clock, now, token_hash};
     use orderflow_domain::identity::Role;
 
     fn principal() -> Principal {

@@ -64,11 +64,11 @@ impl SendSystemAlert {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{FakeTransaction, FakeUnitOfWork};
-    use crate::identity::fixtures::{customer, fixed_clock};
     use crate::ports::{
         MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
     };
+    use crate::test_support::{customer, fixed_clock};
+    use crate::test_support::{FakeTransaction, FakeUnitOfWork};
     use orderflow_domain::identity::Role;
     use orderflow_domain::notifications::Channel;
 

@@ -54,8 +54,8 @@ impl BrowseNotifications {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::customer;
     use crate::ports::MockNotificationQueries;
+    use crate::test_support::customer;
     use orderflow_domain::identity::CustomerId;
 
     #[test]

@@ -175,11 +175,11 @@ fn delivery_event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{fixed_clock, now};
     use crate::ports::{
         DeliveryFailure, DeliveryReceipt, MockDeliveryQueue, MockJitter, MockNotifier,
         OutgoingMessage,
     };
+    use crate::test_support::{fixed_clock, now};
     use orderflow_domain::notifications::{NotificationId, SmsCost};
     use rust_decimal::Decimal;
     use uuid::Uuid;

@@ -82,12 +82,12 @@ impl ExpandOutboxEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{FakeTransaction, FakeUnitOfWork};
-    use crate::identity::fixtures::{customer, fixed_clock, now};
-    use crate::ordering::tests_support::order;
     use crate::ports::{
         MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
     };
+    use crate::test_support::order;
+    use crate::test_support::{customer, fixed_clock, now};
+    use crate::test_support::{FakeTransaction, FakeUnitOfWork};
     use orderflow_domain::identity::{CustomerId, Role};
     use orderflow_domain::notifications::Channel;
     use orderflow_domain::ordering::{OrderId, OrderStatus};

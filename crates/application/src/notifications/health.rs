@@ -58,8 +58,8 @@ pub(super) fn current_queue(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{fixed_clock, now};
     use crate::ports::MockDeliveryQueue;
+    use crate::test_support::{fixed_clock, now};
 
     fn report(oldest_minutes_ago: Option<i64>) -> DeliveryReport {
         let mut queue = MockDeliveryQueue::new();

@@ -56,8 +56,8 @@ impl MonitorDelivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{fixed_clock, now};
     use crate::ports::{MockDeliveryQueue, MockNotificationQueries, QueueSnapshot};
+    use crate::test_support::{fixed_clock, now};
     use orderflow_domain::notifications::Channel;
 
     #[test]

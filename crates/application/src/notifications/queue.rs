@@ -45,8 +45,8 @@ pub(crate) fn queue(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::FakeUnitOfWork;
     use crate::ports::{transaction, MockOutbox};
+    use crate::test_support::FakeUnitOfWork;
     use orderflow_domain::identity::CustomerId;
     use orderflow_domain::notifications::{Message, RecentSms, SmsSuppression};
 
@@ -73,7 +73,7 @@ mod tests {
     }
 
     fn now() -> DateTime<Utc> {
-        crate::identity::fixtures::now()
+        crate::test_support::now()
     }
 
     #[test]

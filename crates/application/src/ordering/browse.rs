@@ -81,8 +81,8 @@ impl BrowseOrders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::fixtures::{customer, now};
-    use crate::ordering::tests_support::{owner, queries_returning, staff, stranger};
+    use crate::test_support::{customer, now};
+    use crate::test_support::{owner, queries_returning, staff, stranger};
     use orderflow_domain::identity::Role;
     use orderflow_domain::notifications::Channel;
     use orderflow_domain::ordering::EventType;

@@ -323,12 +323,12 @@ impl ChangeOrders {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{FakeTransaction, FakeUnitOfWork};
-    use crate::identity::fixtures::fixed_clock;
-    use crate::ordering::tests_support::{order, owner, queries_returning, staff, stranger};
     use crate::ports::{
         MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox, MockProductStore,
     };
+    use crate::test_support::fixed_clock;
+    use crate::test_support::{order, owner, queries_returning, staff, stranger};
+    use crate::test_support::{FakeTransaction, FakeUnitOfWork};
     use mockall::Sequence;
     use orderflow_domain::catalogue::ProductId;
     use uuid::Uuid;

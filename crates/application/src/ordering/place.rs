@@ -483,10 +483,10 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::fakes::{product, FakeUnitOfWork};
-    use crate::identity::fixtures::{fixed_clock, now};
-    use crate::ordering::tests_support::{owner, queries_returning};
     use crate::ports::{MockCategoryStore, MockOrderStore, MockProductStore};
+    use crate::test_support::{fixed_clock, now};
+    use crate::test_support::{owner, queries_returning};
+    use crate::test_support::{product, FakeUnitOfWork};
     use mockall::Sequence;
     use orderflow_domain::catalogue::StockQuantity;
 

@@ -6,13 +6,13 @@ use chrono::Duration;
 use orderflow_domain::identity::{CustomerId, Role};
 
 use super::*;
-use crate::identity::fixtures::{customer, customer_from, fixed_clock, fixed_issuer, now};
 use crate::identity::{AttemptCounter, AttemptLimits, Throttled};
 use crate::ports::{
     AttemptKey, AuthorizationRequest, IdentityClaims, MockAttemptLedger, MockCustomerRepository,
     MockIdentityProvider, MockOidcStore, MockTokenRepository, PendingLogin, PriorAccess,
     ProviderError, ProviderTokens, Reservation, StoredCredentials,
 };
+use crate::test_support::{customer, customer_from, fixed_clock, fixed_issuer, now};
 
 fn claims(email: Option<&str>, verified: bool) -> IdentityClaims {
     IdentityClaims {

@@ -1,13 +1,6 @@
-//! Test doubles for the catalogue use cases: a unit of work that hands mocked stores to the work.
+//! A unit of work that hands mocked stores to the work, for every use case that runs one.
 
 use std::sync::Mutex;
-
-use chrono::{TimeZone, Utc};
-use orderflow_domain::catalogue::{
-    Category, CategoryId, CategoryPath, Price, Product, ProductId, ProductStatus, Sku,
-    StockQuantity,
-};
-use uuid::Uuid;
 
 use crate::ports::{
     CategoryStore, CustomerStore, MockCategoryStore, MockCustomerStore, MockOrderStore, MockOutbox,
@@ -69,7 +62,7 @@ impl FakeUnitOfWork {
         let mut customers = MockCustomerStore::new();
         customers.expect_active_admins().returning(|| Ok(vec![]));
         customers.expect_find().returning(|id| {
-            Ok(Some(crate::identity::fixtures::customer(
+            Ok(Some(crate::test_support::customer(
                 id.0,
                 "owner@example.com",
                 orderflow_domain::identity::Role::Customer,
@@ -141,58 +134,5 @@ impl UnitOfWork for FakeUnitOfWork {
     ) -> Result<(), RepositoryError> {
         *self.single_writes.lock().unwrap() += 1;
         self.run(work)
-    }
-}
-
-/// A category whose path is the chain of `parent` ids given by `ancestors` (root first).
-pub fn category_at(id: i64, ancestors: &[i64], name: &str) -> Category {
-    let mut path = None::<CategoryPath>;
-    for ancestor in ancestors {
-        path = Some(match path {
-            None => CategoryPath::root(CategoryId(*ancestor)),
-            Some(p) => p.child(CategoryId(*ancestor)).unwrap(),
-        });
-    }
-    let path = match path {
-        None => CategoryPath::root(CategoryId(id)),
-        Some(p) => p.child(CategoryId(id)).unwrap(),
-    };
-    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    Category {
-        id: CategoryId(id),
-        name: name.into(),
-        slug: name.to_lowercase(),
-        description: String::new(),
-        parent_id: ancestors.last().copied().map(CategoryId),
-        path,
-        image: None,
-        is_active: true,
-        created_at: at,
-        updated_at: at,
-    }
-}
-
-/// A category directly under `parent` (its path only names the parent).
-pub fn category(id: i64, parent: Option<i64>, name: &str) -> Category {
-    category_at(id, &parent.into_iter().collect::<Vec<_>>(), name)
-}
-
-pub fn product(name: &str, category_id: i64) -> Product {
-    let id = Uuid::new_v4();
-    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    Product {
-        id: ProductId(id),
-        name: name.into(),
-        slug: name.to_lowercase(),
-        description: String::new(),
-        price: Price::parse("10.00").unwrap(),
-        category_id: CategoryId(category_id),
-        sku: Sku::generated(id),
-        stock_quantity: StockQuantity(5),
-        image: None,
-        status: ProductStatus::Active,
-        is_featured: false,
-        created_at: at,
-        updated_at: at,
     }
 }

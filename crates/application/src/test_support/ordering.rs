@@ -9,7 +9,7 @@ use orderflow_domain::ordering::{
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::identity::fixtures::{customer, now};
+use super::identity::{customer, now};
 use crate::ports::{MockOrderQueries, OrderView};
 
 pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {

@@ -7,7 +7,7 @@ use orderflow_domain::identity::{
     Customer, CustomerId, EmailAddress, NewCustomer, Role, TokenLifetime, DEFAULT_COUNTRY,
 };
 
-use super::{RegisterCustomerInput, TokenIssuer};
+use crate::identity::{RegisterCustomerInput, TokenIssuer};
 use crate::ports::{GeneratedToken, MockClock, MockTokenGenerator, TokenHash};
 
 pub fn now() -> DateTime<Utc> {
