@@ -29,11 +29,12 @@ use orderflow_application::ports::{
 use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
 use orderflow_http::{AppState, HttpSettings, Lifecycle, Metrics, PublicOrigin};
+use orderflow_media::FsImageStore;
 use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
 use orderflow_persistence::{
-    CheckoutObserver, DbPool, FsImageStore, PgAttemptLedger, PgCatalogueQueries,
-    PgCustomerRepository, PgDashboardQueries, PgDeliveryQueue, PgHealthProbe,
-    PgNotificationQueries, PgOidcStore, PgOrderQueries, PgTokenRepository, PgUnitOfWork,
+    CheckoutObserver, DbPool, PgAttemptLedger, PgCatalogueQueries, PgCustomerRepository,
+    PgDashboardQueries, PgDeliveryQueue, PgHealthProbe, PgNotificationQueries, PgOidcStore,
+    PgOrderQueries, PgTokenRepository, PgUnitOfWork,
 };
 
 use crate::config::{EmailBackend, NotificationsConfig, SmsBackend};

@@ -1,4 +1,6 @@
-//! Uploaded images on the local file system, under MEDIA_ROOT.
+//! The `ImageStore` adapter: uploaded images on the local file system, under MEDIA_ROOT. A crate of its own: files
+//! are not the database, and a deployment may swap this for an object store without touching persistence.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::Write;
 use std::path::PathBuf;
