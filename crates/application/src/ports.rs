@@ -46,7 +46,7 @@ pub use health::{HealthProbe, PoolUsage};
 pub use identity_provider::{
     AuthorizationRequest, IdentityClaims, IdentityProvider, ProviderError, ProviderTokens,
 };
-pub use image_store::ImageStore;
+pub use image_store::{ImageStore, ImageStoreError};
 pub use jitter::Jitter;
 pub use notification_queries::{
     ChannelTotals, NotificationFilter, NotificationQueries, NotificationSort, NotificationStats,

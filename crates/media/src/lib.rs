@@ -3,9 +3,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use orderflow_application::ports::ImageStore;
+use orderflow_application::ports::{ImageStore, ImageStoreError};
 use orderflow_domain::catalogue::ImageFormat;
 
 pub struct FsImageStore {
@@ -19,20 +19,31 @@ impl FsImageStore {
 }
 
 impl ImageStore for FsImageStore {
-    fn save(&self, folder: &str, format: ImageFormat, bytes: &[u8]) -> Result<String, String> {
+    fn save(
+        &self,
+        folder: &str,
+        format: ImageFormat,
+        bytes: &[u8],
+    ) -> Result<String, ImageStoreError> {
+        let failed = |action, path: &Path| {
+            let path = path.display().to_string();
+            move |source| ImageStoreError {
+                action,
+                path,
+                source,
+            }
+        };
         let directory = self.root.join(folder);
-        std::fs::create_dir_all(&directory)
-            .map_err(|e| format!("cannot create {}: {e}", directory.display()))?;
+        std::fs::create_dir_all(&directory).map_err(failed("create", &directory))?;
         let name = format!("{}.{}", uuid::Uuid::new_v4().simple(), format.extension());
         // Written under a temporary name and renamed, so a half-written file is never served.
         let partial = directory.join(format!(".{name}.partial"));
-        let mut file = std::fs::File::create(&partial)
-            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        let mut file = std::fs::File::create(&partial).map_err(failed("write", &partial))?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        std::fs::rename(&partial, directory.join(&name))
-            .map_err(|e| format!("cannot store {name}: {e}"))?;
+            .map_err(failed("write", &partial))?;
+        let published = directory.join(&name);
+        std::fs::rename(&partial, &published).map_err(failed("store", &published))?;
         Ok(format!("{folder}/{name}"))
     }
 
@@ -65,5 +76,20 @@ mod tests {
         store.remove(&path);
         assert!(!root.join(&path).exists());
         let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_made_says_what_failed_where() {
+        // MEDIA_ROOT is a file: no folder can be made under it.
+        let root =
+            std::env::temp_dir().join(format!("orderflow-media-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&root, b"not a directory").unwrap();
+        let error = FsImageStore::new(&root)
+            .save("products", ImageFormat::Png, b"x")
+            .unwrap_err();
+        assert_eq!(error.action, "create");
+        assert_eq!(error.path, root.join("products").display().to_string());
+        assert!(error.to_string().starts_with("cannot create "), "{error}");
+        let _ = std::fs::remove_file(root);
     }
 }

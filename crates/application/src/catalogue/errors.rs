@@ -16,7 +16,7 @@ pub enum CatalogueError {
     #[error(transparent)]
     InvalidPage(#[from] InvalidPage),
     #[error("image storage failed: {0}")]
-    ImageStorage(String),
+    ImageStorage(#[source] crate::ports::ImageStoreError),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
 }

@@ -155,7 +155,7 @@ impl From<orderflow_application::catalogue::CatalogueError> for ApiError {
             CatalogueError::NotFound => ApiError::NotFound,
             CatalogueError::Conflict(detail) => ApiError::Conflict(detail),
             CatalogueError::InvalidPage(error) => error.into(),
-            CatalogueError::ImageStorage(message) => ApiError::Internal(message),
+            CatalogueError::ImageStorage(error) => ApiError::Internal(error.to_string()),
             CatalogueError::Storage(error) => error.into(),
         }
     }
