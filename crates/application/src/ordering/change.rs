@@ -118,9 +118,9 @@ impl ChangeOrders {
         transaction(self.uow.as_ref(), |tx| {
             let order = visible(tx.orders().find_for_update(id)?, actor)?;
             if !order.can_be_cancelled() {
-                return Err(OrderError::Refused(
-                    "Order cannot be cancelled in its current status".into(),
-                ));
+                return Err(OrderError::NotCancellable {
+                    status: order.status,
+                });
             }
             let role = if order.customer_id == actor.id {
                 Actor::Owner
@@ -130,7 +130,7 @@ impl ChangeOrders {
             let effect = order
                 .status
                 .transition(OrderStatus::Cancelled, role, false)
-                .map_err(|e| OrderError::Refused(e.to_string()))?;
+                .map_err(OrderError::IllegalMove)?;
             self.move_to(tx, order, OrderStatus::Cancelled, effect, actor, "")
         })?;
         self.view(id)
@@ -219,15 +219,12 @@ impl ChangeOrders {
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             if order.is_paid {
-                return Err(OrderError::Refused(
-                    "This order is already marked as paid.".into(),
-                ));
+                return Err(OrderError::AlreadyPaid);
             }
             if !order.status.counts_as_revenue() {
-                return Err(OrderError::Refused(format!(
-                    "A {} order cannot be marked as paid.",
-                    order.status
-                )));
+                return Err(OrderError::NotPayable {
+                    status: order.status,
+                });
             }
             let now = self.clock.now();
             order.is_paid = true;
@@ -288,10 +285,9 @@ impl ChangeOrders {
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             if !order.is_editable_by_owner() {
-                return Err(OrderError::Refused(format!(
-                    "The order is {}: its details can only be changed while it is pending.",
-                    order.status
-                )));
+                return Err(OrderError::DetailsLocked {
+                    status: order.status,
+                });
             }
             let now = self.clock.now();
             if let Some(value) = &shipping {
@@ -632,10 +628,12 @@ mod tests {
             MockProductStore::new(),
             MockOrderStore::new(),
         );
-        let Err(OrderError::Refused(detail)) = change.cancel(&owner(), id()) else {
-            panic!("expected a refusal")
-        };
-        assert_eq!(detail, "Order cannot be cancelled in its current status");
+        assert!(matches!(
+            change.cancel(&owner(), id()),
+            Err(OrderError::NotCancellable {
+                status: OrderStatus::Shipped
+            })
+        ));
         assert!(matches!(
             change.update_details(
                 &owner(),
@@ -645,7 +643,9 @@ mod tests {
                     ..DetailsInput::default()
                 }
             ),
-            Err(OrderError::Refused(_))
+            Err(OrderError::DetailsLocked {
+                status: OrderStatus::Shipped
+            })
         ));
     }
 
@@ -691,7 +691,7 @@ mod tests {
         );
         assert!(matches!(
             change.mark_paid(&staff(), id(), None, None),
-            Err(OrderError::Refused(_))
+            Err(OrderError::AlreadyPaid)
         ));
     }
 }

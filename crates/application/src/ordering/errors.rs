@@ -1,3 +1,5 @@
+use orderflow_domain::ordering::{IllegalTransition, OrderStatus};
+
 use crate::validation::FieldErrors;
 
 use crate::listing::InvalidPage;
@@ -14,9 +16,21 @@ pub enum OrderError {
     /// Someone else's order, or none: customers cannot tell the two apart.
     #[error("not found")]
     NotFound,
-    /// A valid request the order's state refuses (`detail` says why).
-    #[error("{0}")]
-    Refused(String),
+    /// The order has gone past the point where it can be cancelled.
+    #[error("a {status} order cannot be cancelled")]
+    NotCancellable { status: OrderStatus },
+    /// The move is not in the lifecycle's table, or not one this caller may make.
+    #[error(transparent)]
+    IllegalMove(#[from] IllegalTransition),
+    /// A payment is already recorded.
+    #[error("the order is already paid")]
+    AlreadyPaid,
+    /// Cancelled and refunded orders take no payment.
+    #[error("a {status} order cannot be marked as paid")]
+    NotPayable { status: OrderStatus },
+    /// The delivery details can only change while the order is pending.
+    #[error("a {status} order's details cannot change")]
+    DetailsLocked { status: OrderStatus },
     /// Putting a cancelled order's units back would take a product's stock past its maximum; nothing changed.
     #[error("returning {units} units of {product_name} would pass the stock maximum")]
     StockLimit { product_name: String, units: i64 },

@@ -169,7 +169,19 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
                 ApiError::Validation(errors)
             }
             OrderError::NotFound => ApiError::NotFound,
-            OrderError::Refused(detail) => ApiError::BadRequest(detail),
+            OrderError::NotCancellable { .. } => {
+                ApiError::BadRequest("Order cannot be cancelled in its current status".into())
+            }
+            OrderError::IllegalMove(refusal) => ApiError::BadRequest(refusal.to_string()),
+            OrderError::AlreadyPaid => {
+                ApiError::BadRequest("This order is already marked as paid.".into())
+            }
+            OrderError::NotPayable { status } => {
+                ApiError::BadRequest(format!("A {status} order cannot be marked as paid."))
+            }
+            OrderError::DetailsLocked { status } => ApiError::BadRequest(format!(
+                "The order is {status}: its details can only be changed while it is pending."
+            )),
             OrderError::StockLimit {
                 product_name,
                 units,
