@@ -10,7 +10,7 @@ use orderflow_domain::catalogue::{
 
 use super::errors::invalid_pk;
 use super::retry::with_slug_retries;
-use super::CatalogueError;
+use super::{CatalogueError, CatalogueItem};
 use crate::identity::REQUIRED;
 use crate::ports::{
     transaction, CatalogueQueries, CategoryDetails, Clock, DeleteError, ImageStore, Transaction,
@@ -196,19 +196,15 @@ impl ManageCategories {
             categories.lock_tree()?;
             categories.find(id)?.ok_or(CatalogueError::NotFound)?;
             if categories.has_children(id)? {
-                return Err(CatalogueError::Conflict(
-                    "This category has child categories: move or delete them first.".into(),
-                ));
+                return Err(CatalogueError::HasChildren);
             }
             if categories.has_products(id)? {
-                return Err(CatalogueError::Conflict(
-                    "This category holds products: move them to another category first.".into(),
-                ));
+                return Err(CatalogueError::HasProducts);
             }
             categories.delete(id).map_err(|error| match error {
-                DeleteError::InUse => {
-                    CatalogueError::Conflict("This category is still in use.".into())
-                }
+                DeleteError::InUse => CatalogueError::InUse {
+                    what: CatalogueItem::Category,
+                },
                 DeleteError::Storage(error) => error.into(),
             })
         })
@@ -505,7 +501,7 @@ mod tests {
             let (manage, _) = manage(categories, MockCatalogueQueries::new());
             assert!(matches!(
                 manage.delete(CategoryId(3)),
-                Err(CatalogueError::Conflict(_))
+                Err(CatalogueError::HasChildren | CatalogueError::HasProducts)
             ));
         }
     }

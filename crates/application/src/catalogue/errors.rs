@@ -10,15 +10,43 @@ pub enum CatalogueError {
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
-    /// The request is valid but clashes with the state of the catalogue (deleting a category that has children).
-    #[error("{0}")]
-    Conflict(String),
+    /// The category has child categories: they must be moved or deleted first.
+    #[error("the category has child categories")]
+    HasChildren,
+    /// The category holds products: they must be moved first.
+    #[error("the category holds products")]
+    HasProducts,
+    /// Something the database still refers to (a product on orders, a category referenced elsewhere).
+    #[error("the {what} is still referred to")]
+    InUse { what: CatalogueItem },
+    /// Every slug tried was taken by concurrent writes; the client may simply retry.
+    #[error("no free slug after every attempt")]
+    SlugsExhausted,
+    /// Another import or edit changed the same products meanwhile; nothing was written.
+    #[error("a concurrent write changed the same products")]
+    ConcurrentChange,
     #[error(transparent)]
     InvalidPage(#[from] InvalidPage),
     #[error("image storage failed: {0}")]
     ImageStorage(#[source] crate::ports::ImageStoreError),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
+}
+
+/// Which kind of catalogue entry an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogueItem {
+    Category,
+    Product,
+}
+
+impl std::fmt::Display for CatalogueItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CatalogueItem::Category => "category",
+            CatalogueItem::Product => "product",
+        })
+    }
 }
 
 impl From<FieldErrors> for CatalogueError {
@@ -38,9 +66,7 @@ impl From<CategoryWriteError> for CatalogueError {
             CategoryWriteError::DuplicateName => {
                 FieldErrors::single("name", "category with this name already exists.").into()
             }
-            CategoryWriteError::DuplicateSlug => {
-                CatalogueError::Conflict("Slug taken; please retry.".into())
-            }
+            CategoryWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
             CategoryWriteError::Storage(error) => error.into(),
         }
     }
@@ -52,9 +78,7 @@ impl From<ProductWriteError> for CatalogueError {
             ProductWriteError::DuplicateSku => {
                 FieldErrors::single("sku", "product with this sku already exists.").into()
             }
-            ProductWriteError::DuplicateSlug => {
-                CatalogueError::Conflict("Slug taken; please retry.".into())
-            }
+            ProductWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
             ProductWriteError::Storage(error) => error.into(),
         }
     }

@@ -175,10 +175,7 @@ impl ImportProducts {
                     return Err(Abort::Rows(errors));
                 }
                 Err(ProductWriteError::DuplicateSlug) => {
-                    return Err(Abort::Failed(CatalogueError::Conflict(
-                        "Another import or edit is changing the same products; please retry."
-                            .into(),
-                    )))
+                    return Err(Abort::Failed(CatalogueError::ConcurrentChange))
                 }
             }
         }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::errors::invalid_pk;
 use super::retry::with_slug_retries;
-use super::CatalogueError;
+use super::{CatalogueError, CatalogueItem};
 use crate::identity::REQUIRED;
 use crate::ports::{
     transaction, CatalogueQueries, Clock, DeleteError, ImageStore, ProductDetails, Transaction,
@@ -251,10 +251,9 @@ impl ManageProducts {
             let products = tx.products();
             products.find(id)?.ok_or(CatalogueError::NotFound)?;
             products.delete(id).map_err(|error| match error {
-                DeleteError::InUse => CatalogueError::Conflict(
-                    "This product appears on orders and cannot be deleted; set its status to discontinued instead."
-                        .into(),
-                ),
+                DeleteError::InUse => CatalogueError::InUse {
+                    what: CatalogueItem::Product,
+                },
                 DeleteError::Storage(error) => error.into(),
             })
         })
@@ -457,10 +456,12 @@ mod tests {
             .expect_delete()
             .returning(|_| Err(DeleteError::InUse));
         let (manage, _) = manage(products, MockImageStore::new());
-        let Err(CatalogueError::Conflict(detail)) = manage.delete(ProductId(Uuid::new_v4())) else {
-            panic!("expected a conflict")
-        };
-        assert!(detail.contains("discontinued"));
+        assert!(matches!(
+            manage.delete(ProductId(Uuid::new_v4())),
+            Err(CatalogueError::InUse {
+                what: CatalogueItem::Product
+            })
+        ));
     }
 
     #[test]

@@ -25,9 +25,7 @@ pub(crate) fn with_slug_retries<R>(
             Err(WriteFailure::Other(error)) => return Err(error),
         }
     }
-    Err(CatalogueError::Conflict(
-        "Could not find a free slug; please retry.".into(),
-    ))
+    Err(CatalogueError::SlugsExhausted)
 }
 
 impl From<CatalogueError> for WriteFailure {

@@ -149,11 +149,31 @@ impl From<ManageCustomerError> for ApiError {
 
 impl From<orderflow_application::catalogue::CatalogueError> for ApiError {
     fn from(error: orderflow_application::catalogue::CatalogueError) -> Self {
-        use orderflow_application::catalogue::CatalogueError;
+        use orderflow_application::catalogue::{CatalogueError, CatalogueItem};
         match error {
             CatalogueError::Invalid(errors) => ApiError::Validation(errors),
             CatalogueError::NotFound => ApiError::NotFound,
-            CatalogueError::Conflict(detail) => ApiError::Conflict(detail),
+            CatalogueError::HasChildren => ApiError::Conflict(
+                "This category has child categories: move or delete them first.".into(),
+            ),
+            CatalogueError::HasProducts => ApiError::Conflict(
+                "This category holds products: move them to another category first.".into(),
+            ),
+            CatalogueError::InUse {
+                what: CatalogueItem::Product,
+            } => ApiError::Conflict(
+                "This product appears on orders and cannot be deleted; set its status to discontinued instead."
+                    .into(),
+            ),
+            CatalogueError::InUse {
+                what: CatalogueItem::Category,
+            } => ApiError::Conflict("This category is still in use.".into()),
+            CatalogueError::SlugsExhausted => {
+                ApiError::Conflict("Could not find a free slug; please retry.".into())
+            }
+            CatalogueError::ConcurrentChange => ApiError::Conflict(
+                "Another import or edit is changing the same products; please retry.".into(),
+            ),
             CatalogueError::InvalidPage(error) => error.into(),
             CatalogueError::ImageStorage(error) => ApiError::Internal(error.to_string()),
             CatalogueError::Storage(error) => error.into(),
