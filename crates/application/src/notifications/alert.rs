@@ -51,9 +51,7 @@ impl SendSystemAlert {
             let now = self.clock.now();
             let alerts = notifications::system_alert(&admins, &alert_type, &message, now);
             if alerts.is_empty() {
-                return Err(NotificationError::Refused(
-                    "There is no active admin to alert.".into(),
-                ));
+                return Err(NotificationError::NoActiveAdmin);
             }
             tx.outbox().enqueue(&alerts, now)?;
             Ok(alerts.len())
@@ -145,7 +143,7 @@ mod tests {
                 message: Some("hello".into()),
                 alert_type: None
             }),
-            Err(NotificationError::Refused(_))
+            Err(NotificationError::NoActiveAdmin)
         ));
         assert_eq!(uow.rollbacks(), 1);
     }

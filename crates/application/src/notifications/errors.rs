@@ -1,3 +1,5 @@
+use orderflow_domain::notifications::DeliveryStatus;
+
 use crate::validation::FieldErrors;
 
 use crate::listing::InvalidPage;
@@ -10,9 +12,12 @@ pub enum NotificationError {
     /// Someone else's notification, or none.
     #[error("not found")]
     NotFound,
-    /// A valid request the notification's state refuses (`detail` says why).
-    #[error("{0}")]
-    Refused(String),
+    /// Only a failed notification can be retried.
+    #[error("a {status} notification cannot be retried")]
+    NotRetryable { status: DeliveryStatus },
+    /// A system alert needs someone to tell.
+    #[error("no active admin to alert")]
+    NoActiveAdmin,
     #[error(transparent)]
     InvalidPage(#[from] InvalidPage),
     #[error(transparent)]

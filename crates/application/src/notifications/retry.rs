@@ -32,11 +32,8 @@ impl RetryNotification {
             .queries
             .notification(id)?
             .ok_or(NotificationError::NotFound)?;
-        let refused = || {
-            NotificationError::Refused(format!(
-                "Only a failed notification can be retried; this one is {}.",
-                found.status
-            ))
+        let refused = || NotificationError::NotRetryable {
+            status: found.status,
         };
         if found.status != DeliveryStatus::Failed {
             return Err(refused());

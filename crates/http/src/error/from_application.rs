@@ -233,7 +233,12 @@ impl From<orderflow_application::notifications::NotificationError> for ApiError 
         match error {
             NotificationError::Invalid(errors) => ApiError::Validation(errors),
             NotificationError::NotFound => ApiError::NotFound,
-            NotificationError::Refused(detail) => ApiError::BadRequest(detail),
+            NotificationError::NotRetryable { status } => ApiError::BadRequest(format!(
+                "Only a failed notification can be retried; this one is {status}."
+            )),
+            NotificationError::NoActiveAdmin => {
+                ApiError::BadRequest("There is no active admin to alert.".into())
+            }
             NotificationError::InvalidPage(error) => error.into(),
             NotificationError::Storage(error) => error.into(),
         }
