@@ -54,6 +54,8 @@ pub struct Metrics {
     idempotent_replays: IntCounter,
     logins_failed: IntCounter,
     logins_throttled: IntCounter,
+    /// The notification queue's last reading, shared by every scrape for a moment (see `endpoint`).
+    pub(crate) delivery_reading: endpoint::DeliveryReading,
 }
 
 impl Metrics {
@@ -132,6 +134,7 @@ impl Metrics {
                 "orderflow_logins_throttled_total",
                 "Password logins refused with 429 after too many failures for the email or the client address.",
             )?,
+            delivery_reading: endpoint::DeliveryReading::default(),
             registry,
         };
         Ok(metrics)

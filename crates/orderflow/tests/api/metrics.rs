@@ -161,6 +161,8 @@ async fn orders_shortfalls_replays_and_the_messages_they_queue_are_counted() {
     }
     // What a worker does moments after a placement (the tests' server runs none): the messages are queued.
     app.expand_outbox().await;
+    // The queue is read at most once a second per instance, whoever scrapes: past that, a new reading.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
     let metrics = scrape(&app).await;
     assert_eq!(expect(&metrics, "orderflow_orders_placed_total"), 2.0);
