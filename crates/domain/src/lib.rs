@@ -9,6 +9,7 @@ mod named_values;
 pub mod notifications;
 pub mod ordering;
 pub mod text;
+pub mod webhooks;
 
 #[cfg(feature = "serde")]
 mod serde_impls;
