@@ -14,5 +14,6 @@ pub mod ports;
 #[cfg(test)]
 mod test_support;
 pub mod validation;
+pub mod webhooks;
 
 pub use orderflow_domain as domain;

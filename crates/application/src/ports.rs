@@ -24,6 +24,8 @@ mod repository_error;
 mod token_generator;
 mod token_repository;
 mod unit_of_work;
+mod webhook_queue;
+mod webhook_store;
 
 pub use attempt_ledger::{AttemptId, AttemptKey, AttemptLedger, Reservation};
 pub use catalogue_queries::{
@@ -64,6 +66,22 @@ pub use repository_error::RepositoryError;
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
 pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocation};
 pub use unit_of_work::{single_write, transaction, Rollback, Transaction, UnitOfWork};
+pub use webhook_queue::{
+    AddressResolver, ClaimedWebhook, SecretGenerator, WebhookOutcome, WebhookPayloads,
+    WebhookQueue, WebhookQueueFigures, WebhookRequest, WebhookResponse, WebhookSender,
+    WebhookSubject,
+};
+#[cfg(any(test, feature = "mocks"))]
+pub use webhook_queue::{
+    MockAddressResolver, MockSecretGenerator, MockWebhookPayloads, MockWebhookQueue,
+    MockWebhookSender,
+};
+#[cfg(any(test, feature = "mocks"))]
+pub use webhook_store::MockWebhookStore;
+pub use webhook_store::{
+    EndpointChanges, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint,
+    WebhookId, WebhookStore,
+};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use attempt_ledger::MockAttemptLedger;

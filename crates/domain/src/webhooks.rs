@@ -13,5 +13,8 @@ pub use endpoint::{
     description, events, url, EndpointError, UrlRules, WebhookUrl, DESCRIPTION_MAX, EVENTS_MAX,
     URL_MAX,
 };
-pub use events::{EventSelection, UnknownWebhookEvent, WebhookEvent, LOW_STOCK_BELOW};
+pub use events::{
+    DeliveryState, EventSelection, UnknownDeliveryState, UnknownWebhookEvent, WebhookEvent,
+    LOW_STOCK_BELOW,
+};
 pub use signature::{SecretError, WebhookSecret, SECRET_BYTES, SECRET_PREFIX};

@@ -47,6 +47,29 @@ impl WebhookEvent {
     }
 }
 
+/// Where a delivery stands. `Pending` covers waiting, in a worker's hands, and waiting to be retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryState {
+    /// Not delivered yet.
+    Pending,
+    /// Answered with a 2xx.
+    Sent,
+    /// Every attempt failed; an admin may retry it.
+    Failed,
+}
+
+/// A delivery state name that is none of [`DeliveryState`]'s (the name is kept).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a valid choice.")]
+pub struct UnknownDeliveryState(pub String);
+
+named_values!(DeliveryState, unknown: UnknownDeliveryState, {
+    Pending => "pending",
+    Sent => "sent",
+    Failed => "failed",
+});
+
 /// The events an endpoint subscribed to: every one (`*`), or a non-empty set of names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventSelection {
