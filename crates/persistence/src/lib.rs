@@ -19,6 +19,7 @@ mod schema;
 mod session;
 mod sql;
 mod unit_of_work;
+mod webhooks;
 
 pub use catalogue::PgCatalogueQueries;
 pub use dashboard::PgDashboardQueries;
@@ -34,5 +35,6 @@ pub use pool::{
 };
 pub use session::SessionManager;
 pub use unit_of_work::{PgTransaction, PgUnitOfWork};
+pub use webhooks::{PgWebhookQueue, PgWebhookStore};
 
 use orderflow_application::ports::RepositoryError;

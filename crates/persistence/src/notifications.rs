@@ -7,3 +7,4 @@ mod rows;
 
 pub use queries::PgNotificationQueries;
 pub use queue::PgDeliveryQueue;
+pub(crate) use queue::LOST_LAST_ATTEMPT;

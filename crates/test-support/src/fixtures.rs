@@ -74,3 +74,39 @@ pub fn new_category(
     categories.insert(&category).expect("insert the category");
     category
 }
+
+/// An active product with `stock` units, 10.00 each, in a new category of its own, stored in `db`.
+pub fn stored_product(
+    db: &TestDatabase,
+    name: &str,
+    stock: i32,
+) -> orderflow_domain::catalogue::ProductId {
+    use orderflow_application::ports::{transaction, RepositoryError};
+    use orderflow_domain::catalogue::{
+        Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
+    };
+    let uow = orderflow_persistence::PgUnitOfWork::new(db.pool());
+    transaction(&uow, |tx| {
+        let category = new_category(tx, &format!("{name} shelf"), None);
+        let id = uuid::Uuid::new_v4();
+        tx.products()
+            .insert(&Product {
+                id: ProductId(id),
+                name: name.into(),
+                slug: name.to_lowercase().replace(' ', "-"),
+                description: String::new(),
+                price: Price::parse("10.00").expect("a valid price"),
+                category_id: category.id,
+                sku: Sku::generated(id),
+                stock_quantity: StockQuantity(stock),
+                image: None,
+                status: ProductStatus::Active,
+                is_featured: false,
+                created_at: chrono::Utc::now(),
+                updated_at: chrono::Utc::now(),
+            })
+            .expect("insert the product");
+        Ok::<_, RepositoryError>(ProductId(id))
+    })
+    .expect("store the product")
+}

@@ -81,7 +81,8 @@ impl TakenRow {
     }
 }
 
-const LOST_LAST_ATTEMPT: &str = "The worker delivering it stopped during its last attempt.";
+pub(crate) const LOST_LAST_ATTEMPT: &str =
+    "The worker delivering it stopped during its last attempt.";
 
 impl DeliveryQueue for PgDeliveryQueue {
     fn claim(
