@@ -4,6 +4,8 @@
 mod argon2_hasher;
 mod hashing_slots;
 mod random_tokens;
+mod webhook_secrets;
 
 pub use argon2_hasher::Argon2Hasher;
 pub use random_tokens::RandomTokenGenerator;
+pub use webhook_secrets::RandomWebhookSecrets;

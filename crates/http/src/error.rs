@@ -1,6 +1,7 @@
 //! The HTTP error type: the one place where failures become status codes and DRF-shaped bodies.
 
 mod from_application;
+mod from_webhooks;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};

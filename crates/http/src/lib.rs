@@ -23,6 +23,7 @@ mod query;
 mod routes;
 mod state;
 mod text_guard;
+mod webhook_payloads;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -37,6 +38,7 @@ pub use metrics::{BuildInfo, Metrics};
 pub use orderflow_application::identity::REQUIRED;
 pub use origin::PublicOrigin;
 pub use state::{AppState, HttpSettings};
+pub use webhook_payloads::ApiPayloads;
 
 /// The whole application: routes, documentation, middleware. The binary serves it; tests serve it too.
 pub fn app(
@@ -160,6 +162,7 @@ fn spec_header() -> DefaultApiRaw {
             tag("Products", "Products, images and bulk import"),
             tag("Orders", "Placing orders, their lifecycle, history and statistics"),
             tag("Administration", "Staff roster, admin creation, account management and the dashboard"),
+            tag("Webhooks", "Signed order and product events pushed to other systems (Standard Webhooks)"),
             tag("Service", "Health and service information"),
         ],
         ..DefaultApiRaw::default()

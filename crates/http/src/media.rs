@@ -19,6 +19,13 @@ impl MediaUrls {
         }
     }
 
+    /// From a fixed origin (`https://shop.example.com`, or empty for relative URLs), where there is no request.
+    pub fn for_base(origin: &str) -> Self {
+        Self {
+            base: format!("{}{MEDIA_PREFIX}/", origin.trim_end_matches('/')),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path.trim_start_matches('/'))
     }

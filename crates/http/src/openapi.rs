@@ -49,6 +49,24 @@ const ROLE_GATES: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/customers/{id}/verify/", "admin"),
     ("post", "/api/v1/admin/send_system_alert/", "admin"),
     ("post", "/api/v1/notifications/{id}/retry/", "admin"),
+    ("get", "/api/v1/webhooks/", "admin"),
+    ("post", "/api/v1/webhooks/", "admin"),
+    ("get", "/api/v1/webhooks/{id}/", "admin"),
+    ("patch", "/api/v1/webhooks/{id}/", "admin"),
+    ("delete", "/api/v1/webhooks/{id}/", "admin"),
+    ("post", "/api/v1/webhooks/{id}/rotate_secret/", "admin"),
+    ("post", "/api/v1/webhooks/{id}/test/", "admin"),
+    ("get", "/api/v1/webhooks/{id}/deliveries/", "admin"),
+    (
+        "get",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/",
+        "admin",
+    ),
+    (
+        "post",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry/",
+        "admin",
+    ),
     ("post", "/api/v1/admin/create_admin/", "super_admin"),
 ];
 
@@ -228,6 +246,7 @@ const UUID_ID_PATHS: &[&str] = &[
     "/api/v1/products/{id}/",
     "/api/v1/orders/{id}/",
     "/api/v1/notifications/{id}/",
+    "/api/v1/webhooks/{id}/",
 ];
 
 const JSON: &str = "application/json";

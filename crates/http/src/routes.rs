@@ -8,6 +8,7 @@ mod notifications;
 mod orders;
 mod products;
 mod service;
+mod webhooks;
 
 use actix_web::web::Data;
 use paperclip::actix::web;
@@ -40,7 +41,8 @@ pub fn api_v1(config: &mut web::ServiceConfig) {
             .configure(products::routes)
             .configure(orders::routes)
             .configure(notifications::routes)
-            .configure(admin::routes),
+            .configure(admin::routes)
+            .configure(webhooks::routes),
     );
 }
 

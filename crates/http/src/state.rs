@@ -19,6 +19,7 @@ use orderflow_application::notifications::{
 };
 use orderflow_application::ordering::{BrowseOrders, ChangeOrders, PlaceOrder};
 use orderflow_application::ports::HealthProbe;
+use orderflow_application::webhooks::Webhooks;
 
 use crate::lifecycle::Lifecycle;
 use crate::metrics::Metrics;
@@ -50,6 +51,7 @@ pub struct AppState {
     pub browse_notifications: BrowseNotifications,
     pub retry_notification: RetryNotification,
     pub send_system_alert: SendSystemAlert,
+    pub webhooks: Webhooks,
     pub health: Arc<dyn HealthProbe>,
     pub lifecycle: Lifecycle,
     pub monitor_delivery: MonitorDelivery,

@@ -2,7 +2,6 @@
 //! `from` (only with a sender id), headers `apiKey` and `Accept: application/json`. A message counts as sent only
 //! when its recipient's status is `Success`.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use orderflow_application::ports::{DeliveryFailure, DeliveryReceipt, Notifier, OutgoingMessage};
@@ -12,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
+use crate::lazy_client::LazyClient;
 use crate::ProviderSetupError;
 
 pub const LIVE_BASE_URL: &str = "https://api.africastalking.com";
@@ -29,10 +29,7 @@ pub struct AfricasTalkingConfig {
 }
 
 pub struct AfricasTalkingSms {
-    /// Built on first use, on the sending thread: a blocking client owns a runtime of its own, which may be
-    /// neither created nor dropped on an async thread (the service builds its providers on one).
-    client: OnceLock<Result<reqwest::blocking::Client, String>>,
-    timeout: Duration,
+    client: LazyClient,
     endpoint: Url,
     username: String,
     api_key: SecretString,
@@ -69,8 +66,7 @@ impl AfricasTalkingSms {
             )
         })?;
         Ok(Self {
-            client: OnceLock::new(),
-            timeout: config.timeout,
+            client: LazyClient::new(config.timeout, None),
             endpoint,
             username: config.username,
             api_key: config.api_key,
@@ -83,18 +79,7 @@ impl AfricasTalkingSms {
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client, DeliveryFailure> {
-        self.client
-            .get_or_init(|| {
-                reqwest::blocking::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.timeout)
-                    // An API that redirects a POST is misconfigured; following could resend the message elsewhere.
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| format!("cannot build the HTTP client: {e}"))
-            })
-            .as_ref()
-            .map_err(|e| DeliveryFailure(e.clone()))
+        self.client.get().map_err(DeliveryFailure)
     }
 }
 
@@ -194,16 +179,5 @@ impl Notifier for AfricasTalkingSms {
             provider_message_id: recipient.message_id,
             cost: SmsCost::parse(&recipient.cost),
         })
-    }
-}
-
-impl Drop for AfricasTalkingSms {
-    fn drop(&mut self) {
-        // A blocking client shuts its own runtime down when dropped, which must not happen on an async thread.
-        if let Some(Ok(client)) = self.client.take() {
-            let _ = std::thread::Builder::new()
-                .name("sms-http-drop".into())
-                .spawn(move || drop(client));
-        }
     }
 }

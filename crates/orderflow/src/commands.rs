@@ -211,10 +211,21 @@ async fn worker(config: &Config) -> Result<(), String> {
 
 async fn run_worker(config: &Config) -> Result<(), String> {
     let adapters = adapters(config)?;
-    let deliver = adapters.deliver_notifications(&config.notifications, this_worker())?;
+    let worker_info = this_worker();
+    let webhooks = adapters.deliver_webhooks(
+        &config.webhooks,
+        config.public_base_url.as_ref(),
+        &worker_info,
+    );
+    let deliver = adapters.deliver_notifications(&config.notifications, worker_info)?;
     let expand = adapters.expand_outbox_events(&config.notifications);
-    let worker = DeliveryWorker::start(expand, deliver, config.notifications.poll_interval)
-        .map_err(|e| format!("cannot start the worker: {e}"))?;
+    let worker = DeliveryWorker::start(
+        expand,
+        deliver,
+        webhooks,
+        config.notifications.poll_interval,
+    )
+    .map_err(|e| format!("cannot start the worker: {e}"))?;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .map_err(|e| format!("cannot listen for SIGTERM: {e}"))?;
     tokio::select! {

@@ -91,13 +91,20 @@ impl Application {
         let adapters = Adapters::new(&pool, &AdapterSettings::from_config(config))
             .map_err(|e| StartError::Hashing(e.to_string()))?;
         let worker = if config.notifications.worker_in_server {
+            let worker_info = this_worker();
+            let webhooks = adapters.deliver_webhooks(
+                &config.webhooks,
+                config.public_base_url.as_ref(),
+                &worker_info,
+            );
             let deliver = adapters
-                .deliver_notifications(&config.notifications, this_worker())
+                .deliver_notifications(&config.notifications, worker_info)
                 .map_err(StartError::Worker)?;
             Some(
                 DeliveryWorker::start(
                     adapters.expand_outbox_events(&config.notifications),
                     deliver,
+                    webhooks,
                     config.notifications.poll_interval,
                 )
                 .map_err(|e| StartError::Worker(e.to_string()))?,

@@ -26,18 +26,21 @@ use orderflow_application::ports::{
     ImageStore, Jitter, NotificationQueries, Notifier, OidcStore, OrderQueries, PasswordHashError,
     PasswordHasher, TokenGenerator, TokenRepository, UnitOfWork, WorkerInfo,
 };
-use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator};
+use orderflow_application::webhooks::{DeliverWebhooks, Webhooks};
+use orderflow_credentials::{Argon2Hasher, RandomTokenGenerator, RandomWebhookSecrets};
 use orderflow_domain::identity::{PasswordPolicy, TokenLifetime};
-use orderflow_http::{AppState, HttpSettings, Lifecycle, Metrics, PublicOrigin};
+use orderflow_http::{ApiPayloads, AppState, HttpSettings, Lifecycle, Metrics, PublicOrigin};
 use orderflow_media::FsImageStore;
-use orderflow_notifications::{AfricasTalkingSms, LogNotifier, SmtpEmail};
+use orderflow_notifications::{
+    AfricasTalkingSms, HttpWebhookSender, LogNotifier, SmtpEmail, SystemResolver,
+};
 use orderflow_persistence::{
     CheckoutObserver, DbPool, PgAttemptLedger, PgCatalogueQueries, PgCustomerRepository,
     PgDashboardQueries, PgDeliveryQueue, PgHealthProbe, PgNotificationQueries, PgOidcStore,
-    PgOrderQueries, PgTokenRepository, PgUnitOfWork,
+    PgOrderQueries, PgTokenRepository, PgUnitOfWork, PgWebhookQueue, PgWebhookStore,
 };
 
-use crate::config::{EmailBackend, NotificationsConfig, SmsBackend};
+use crate::config::{EmailBackend, NotificationsConfig, SmsBackend, WebhooksConfig};
 use crate::Config;
 
 /// The wall clock, to the microsecond: what Postgres keeps, so that a value written and read back is equal.
@@ -91,6 +94,8 @@ pub struct Adapters {
     pub orders: Arc<dyn OrderQueries>,
     pub delivery_queue: Arc<dyn DeliveryQueue>,
     pub notifications: Arc<dyn NotificationQueries>,
+    /// For the adapters built per use (the webhook store and queue).
+    pub pool: DbPool,
 }
 
 /// What the adapters need beyond the pool.
@@ -142,6 +147,7 @@ impl Adapters {
             orders: Arc::new(PgOrderQueries::new(pool.clone())),
             delivery_queue: Arc::new(PgDeliveryQueue::new(pool.clone())),
             notifications: Arc::new(PgNotificationQueries::new(pool.clone())),
+            pool: pool.clone(),
         })
     }
 
@@ -181,6 +187,41 @@ impl Adapters {
             self.clock.clone(),
             config.sms_caps,
             config.delivery.batch_size,
+        )
+    }
+
+    /// The admins' webhook use cases.
+    pub fn webhooks(&self, config: &WebhooksConfig) -> Webhooks {
+        Webhooks::new(
+            Arc::new(PgWebhookStore::new(self.pool.clone())),
+            Arc::new(RandomWebhookSecrets),
+            Arc::new(SystemResolver),
+            self.clock.clone(),
+            config.settings,
+        )
+    }
+
+    /// A delivery worker's webhook use case. `public_base_url`: for absolute image URLs in product bodies.
+    pub fn deliver_webhooks(
+        &self,
+        config: &WebhooksConfig,
+        public_base_url: Option<&url::Url>,
+        worker: &WorkerInfo,
+    ) -> DeliverWebhooks {
+        let base = public_base_url.map(|url| url.as_str().trim_end_matches('/').to_owned());
+        DeliverWebhooks::new(
+            Arc::new(PgWebhookQueue::new(self.pool.clone())),
+            Arc::new(ApiPayloads::new(
+                self.orders.clone(),
+                self.catalogue.clone(),
+                base.as_deref(),
+            )),
+            Arc::new(HttpWebhookSender::new(config.timeout)),
+            Arc::new(SystemResolver),
+            self.clock.clone(),
+            Arc::new(RandomJitter),
+            config.settings,
+            worker.id.clone(),
         )
     }
 
@@ -337,6 +378,7 @@ pub fn app_state(
             a.clock.clone(),
         ),
         send_system_alert: SendSystemAlert::new(a.unit_of_work.clone(), a.clock.clone()),
+        webhooks: a.webhooks(&config.webhooks),
         health: Arc::new(PgHealthProbe::new(pool.clone())),
         lifecycle,
         monitor_delivery: MonitorDelivery::new(

@@ -1,5 +1,5 @@
 //! The delivery worker as a process concern: a thread that runs rounds until asked to stop. A round expands the
-//! recorded changes into messages (in one transaction), then delivers the messages that are due.
+//! recorded changes into messages (in one transaction), then delivers the messages and the webhooks that are due.
 //!
 //! Rounds follow each other without pause while there is work; an idle worker waits `poll_interval` (waking at
 //! once when asked to stop). Stopping lets the round finish the message in hand and hand back the rest.
@@ -15,6 +15,7 @@ use orderflow_application::notifications::{
     DeliverNotifications, ExpandOutboxEvents, RoundOutcome,
 };
 use orderflow_application::ports::{RepositoryError, WorkerInfo};
+use orderflow_application::webhooks::DeliverWebhooks;
 
 #[derive(Clone)]
 pub struct WorkerStopper {
@@ -57,6 +58,7 @@ impl DeliveryWorker {
     pub fn start(
         expand: ExpandOutboxEvents,
         deliver: DeliverNotifications,
+        webhooks: DeliverWebhooks,
         poll_interval: Duration,
     ) -> std::io::Result<Self> {
         let stop = Arc::new(AtomicBool::new(false));
@@ -68,7 +70,10 @@ impl DeliveryWorker {
             .spawn(move || {
                 tracing::info!(worker = %deliver.worker().id, "notification worker started");
                 while !flag.load(Ordering::SeqCst) {
-                    let idle = round(|| expand.run_round(), || deliver.run_round(&flag));
+                    let idle = round(
+                        || expand.run_round(),
+                        || deliver_both(|| deliver.run_round(&flag), || webhooks.run_round(&flag)),
+                    );
                     if idle {
                         match woken.recv_timeout(poll_interval) {
                             Err(RecvTimeoutError::Timeout) => {}
@@ -137,6 +142,25 @@ fn round(
     expanded == 0 && delivered_nothing
 }
 
+/// Delivers the due messages, then the due webhooks, and counts both. A failing webhook round is logged and does
+/// not hold back the messages (nor they it).
+fn deliver_both(
+    notifications: impl FnOnce() -> Result<RoundOutcome, RepositoryError>,
+    webhooks: impl FnOnce() -> Result<RoundOutcome, RepositoryError>,
+) -> Result<RoundOutcome, RepositoryError> {
+    let notified = notifications();
+    let hooked = webhooks().unwrap_or_else(|error| {
+        tracing::warn!(%error, "webhook delivery round failed; trying again shortly");
+        RoundOutcome::default()
+    });
+    notified.map(|mut outcome| {
+        outcome.sent += hooked.sent;
+        outcome.failed += hooked.failed;
+        outcome.released += hooked.released;
+        outcome
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +180,30 @@ mod tests {
             assert!(!idle, "there was something to expand");
         }
         assert_eq!(delivered.get(), 3);
+    }
+
+    #[test]
+    fn webhooks_are_delivered_and_counted_even_when_messages_fail() {
+        let one_sent = || {
+            Ok(RoundOutcome {
+                sent: 1,
+                ..RoundOutcome::default()
+            })
+        };
+        let delivered = Cell::new(false);
+        let failing = deliver_both(
+            || Err(RepositoryError::Unavailable("down".into())),
+            || {
+                delivered.set(true);
+                one_sent()
+            },
+        );
+        assert!(failing.is_err() && delivered.get());
+        let both = deliver_both(one_sent, one_sent).unwrap();
+        assert_eq!(both.sent, 2);
+        let webhooks_failing =
+            deliver_both(one_sent, || Err(RepositoryError::Failed("x".into()))).unwrap();
+        assert_eq!(webhooks_failing.sent, 1);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use orderflow_domain::catalogue::{Sku, StockQuantity};
 use orderflow_domain::text::limits;
+use orderflow_domain::webhooks::{DESCRIPTION_MAX, URL_MAX};
 use serde_json::{json, Value};
 
 /// (request schema, property, longest value in characters).
@@ -72,6 +73,10 @@ const MAX_LENGTHS: &[(&str, &str, usize)] = &[
     ),
     ("SystemAlertRequest", "message", limits::ALERT_MESSAGE),
     ("SystemAlertRequest", "alert_type", limits::ALERT_TYPE),
+    ("WebhookRequest", "url", URL_MAX),
+    ("WebhookRequest", "description", DESCRIPTION_MAX),
+    ("WebhookUpdateRequest", "url", URL_MAX),
+    ("WebhookUpdateRequest", "description", DESCRIPTION_MAX),
 ];
 
 /// The text fields of the `products/upload/` form, bounded as `ProductRequest`'s.

@@ -14,9 +14,11 @@ mod limits;
 mod network;
 mod notifications;
 mod oidc;
+mod webhooks;
 
 pub use database_url::DatabaseUrl;
 pub use notifications::{EmailBackend, NotificationsConfig, SmsBackend};
+pub use webhooks::WebhooksConfig;
 
 /// How long requests in flight may take to finish once the listener has closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -67,6 +69,7 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     /// `None`: OpenID Connect is off.
     pub oidc: Option<orderflow_oidc::OidcSettings>,
+    pub webhooks: WebhooksConfig,
 }
 
 /// A variable with a value the service cannot use. Written (`Display` and `Debug`) with any credential in it as
@@ -183,6 +186,7 @@ impl Config {
             attempt_limits: vars.attempt_limits()?,
             notifications: vars.notifications()?,
             oidc: vars.oidc()?,
+            webhooks: vars.webhooks()?,
         })
     }
 }

@@ -130,7 +130,7 @@ impl Vars<'_> {
         })
     }
 
-    fn switch(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    pub(super) fn switch(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
         match self.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
             None => Ok(default),
             Some("on" | "true" | "1" | "yes") => Ok(true),

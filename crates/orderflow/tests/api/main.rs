@@ -24,3 +24,4 @@ mod service;
 mod sms_caps;
 mod timeouts;
 mod transport;
+mod webhooks;
