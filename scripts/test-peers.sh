@@ -4,6 +4,8 @@
 #   - an OpenID Certified provider: npm oidc-provider (pinned by crates/test-support/peers/oidc/package-lock.json)
 #     with the script that configures it; needs Node.js 20.18 or later;
 #   - an API fuzzer: Python's schemathesis (pinned) in a virtualenv, for scripts/fuzz-api.sh;
+#   - a webhook receiver verifying every delivery with Python's standardwebhooks (pinned), the Standard Webhooks
+#     reference library, in a virtualenv (the receiver: crates/test-support/peers/webhooks/receiver.py);
 # and a browser for the documentation pages: Debian's chromium package, installed with apt-get when missing (as
 # root; elsewhere install it first, or point ORDERFLOW_CHROMIUM at a Chromium); and promtool, which checks the
 # `/metrics` output: Debian's prometheus package, the same way (or ORDERFLOW_PROMTOOL).
@@ -31,6 +33,16 @@ if [ "$("$fuzz_venv/bin/st" --version 2>/dev/null)" != "st, version $schemathesi
   "$fuzz_venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >&2
 fi
 echo "export ORDERFLOW_SCHEMATHESIS='$fuzz_venv/bin/st'"
+
+webhooks_venv="$peers/webhooks-venv"
+standardwebhooks_version="1.1.0"
+if [ "$("$webhooks_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("standardwebhooks"))' 2>/dev/null)" != "$standardwebhooks_version" ]; then
+  echo "installing the webhook receiver's verifier (standardwebhooks $standardwebhooks_version) in $webhooks_venv" >&2
+  rm -rf "$webhooks_venv"
+  python3 -m venv "$webhooks_venv" >&2
+  "$webhooks_venv/bin/pip" install --quiet --disable-pip-version-check "standardwebhooks==$standardwebhooks_version" >&2
+fi
+echo "export ORDERFLOW_WEBHOOK_RECEIVER_PYTHON='$webhooks_venv/bin/python'"
 
 oidc_dir="$peers/oidc"
 # oidc-provider 9 uses URL.parse: Node.js 20.18 or later (Debian's own nodejs 18 is too old).

@@ -13,6 +13,7 @@ mod oidc_provider;
 mod otlp_receiver;
 mod server;
 mod smtp_sink;
+mod webhook_receiver;
 
 use std::sync::OnceLock;
 
@@ -24,6 +25,7 @@ pub use oidc_provider::OidcProvider;
 pub use otlp_receiver::{OtlpReceiver, ReceivedSpan};
 pub use server::TestServer;
 pub use smtp_sink::{ReceivedMail, SmtpSink};
+pub use webhook_receiver::{ReceivedWebhook, WebhookReceiver};
 
 /// A freshly migrated database of its own, dropped when the value is dropped (even if the test panics).
 pub struct TestDatabase {

@@ -52,7 +52,7 @@ impl Vars<'_> {
                 batch_size: WebhookSettings::default().batch_size,
                 // Longer than two requests can take, name resolution included, so that a live worker never loses
                 // its claim to another.
-                lease: (timeout * 3).max(Duration::from_secs(30)),
+                lease: timeout * 3,
             },
             timeout,
         })

@@ -24,4 +24,5 @@ mod service;
 mod sms_caps;
 mod timeouts;
 mod transport;
+mod webhook_delivery;
 mod webhooks;
