@@ -68,8 +68,7 @@ pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocat
 pub use unit_of_work::{single_write, transaction, Rollback, Transaction, UnitOfWork};
 pub use webhook_queue::{
     AddressResolver, ClaimedWebhook, SecretGenerator, WebhookOutcome, WebhookPayloads,
-    WebhookQueue, WebhookQueueFigures, WebhookRequest, WebhookResponse, WebhookSender,
-    WebhookSubject,
+    WebhookQueue, WebhookRequest, WebhookResponse, WebhookSender, WebhookSubject,
 };
 #[cfg(any(test, feature = "mocks"))]
 pub use webhook_queue::{
@@ -80,7 +79,7 @@ pub use webhook_queue::{
 pub use webhook_store::MockWebhookStore;
 pub use webhook_store::{
     EndpointChanges, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint,
-    WebhookId, WebhookStore,
+    WebhookId, WebhookQueueFigures, WebhookStore,
 };
 
 #[cfg(any(test, feature = "mocks"))]

@@ -8,6 +8,7 @@
 
 mod endpoint;
 mod gauges;
+mod webhook_gauges;
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use orderflow_application::identity::LogInError;
 use orderflow_application::notifications::DeliveryFigures;
 use orderflow_application::ordering::{OrderError, Placement};
 use orderflow_application::ports::PoolUsage;
+use orderflow_application::webhooks::WebhookFigures;
 use prometheus::{
     Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
     TextEncoder,
@@ -56,6 +58,8 @@ pub struct Metrics {
     logins_throttled: IntCounter,
     /// The notification queue's last reading, shared by every scrape for a moment (see `endpoint`).
     pub(crate) delivery_reading: endpoint::DeliveryReading,
+    /// The webhook queue's, likewise.
+    pub(crate) webhook_reading: endpoint::WebhookReading,
 }
 
 impl Metrics {
@@ -135,6 +139,7 @@ impl Metrics {
                 "Password logins refused with 429 after too many failures for the email or the client address.",
             )?,
             delivery_reading: endpoint::DeliveryReading::default(),
+            webhook_reading: endpoint::WebhookReading::default(),
             registry,
         };
         Ok(metrics)
@@ -201,9 +206,13 @@ impl Metrics {
         &self,
         pool: PoolUsage,
         delivery: Option<&DeliveryFigures>,
+        webhooks: Option<&WebhookFigures>,
     ) -> Result<String, prometheus::Error> {
         let mut families = self.registry.gather();
         families.extend(gauges::scrape_time(pool, delivery)?);
+        if let Some(webhooks) = webhooks {
+            families.extend(webhook_gauges::families(webhooks)?);
+        }
         families.sort_by(|a, b| a.name().cmp(b.name()));
         let mut text = String::new();
         TextEncoder::new().encode_utf8(&families, &mut text)?;
@@ -236,7 +245,7 @@ mod tests {
     }
 
     fn rendered(metrics: &Metrics) -> String {
-        metrics.render(PoolUsage::default(), None).unwrap()
+        metrics.render(PoolUsage::default(), None, None).unwrap()
     }
 
     #[test]

@@ -410,7 +410,7 @@ fn workers_claim_under_leases_retry_fail_and_sign_with_both_secrets_while_rotati
         (DeliveryState::Pending, 0)
     );
 
-    let figures = queue.figures().unwrap();
+    let figures = store.figures().unwrap();
     assert_eq!((figures.sent, figures.failed), (1, 0));
     assert!(figures.pending >= 1 && figures.oldest_pending_since.is_some());
 }

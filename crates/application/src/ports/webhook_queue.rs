@@ -52,16 +52,6 @@ pub enum WebhookOutcome {
     },
 }
 
-/// The webhook queue at one instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct WebhookQueueFigures {
-    pub pending: u64,
-    pub failed: u64,
-    pub sent: u64,
-    /// When the oldest pending delivery's change happened.
-    pub oldest_pending_since: Option<DateTime<Utc>>,
-}
-
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait WebhookQueue: Send + Sync {
     /// Takes up to `limit` due deliveries of active endpoints for `worker` until `now + lease`, oldest change
@@ -97,8 +87,6 @@ pub trait WebhookQueue: Send + Sync {
         ids: &[WebhookDeliveryId],
         now: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
-
-    fn figures(&self) -> Result<WebhookQueueFigures, RepositoryError>;
 }
 
 /// The `data` of event bodies: the order or product exactly as the API renders it, as JSON. `None` if it is gone.

@@ -62,6 +62,16 @@ pub struct WebhookDelivery {
     pub body: Option<String>,
 }
 
+/// The webhook queue at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WebhookQueueFigures {
+    pub pending: u64,
+    pub failed: u64,
+    pub sent: u64,
+    /// When the oldest pending delivery's change happened.
+    pub oldest_pending_since: Option<DateTime<Utc>>,
+}
+
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait WebhookStore: Send + Sync {
     fn create(
@@ -127,4 +137,7 @@ pub trait WebhookStore: Send + Sync {
         id: WebhookDeliveryId,
         now: DateTime<Utc>,
     ) -> Result<bool, RepositoryError>;
+
+    /// Deliveries by status, and the oldest pending one's time.
+    fn figures(&self) -> Result<WebhookQueueFigures, RepositoryError>;
 }

@@ -7,8 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use orderflow_application::ports::{
-    ClaimedWebhook, WebhookDeliveryId, WebhookId, WebhookOutcome, WebhookQueue,
-    WebhookQueueFigures, WebhookSubject,
+    ClaimedWebhook, WebhookDeliveryId, WebhookId, WebhookOutcome, WebhookQueue, WebhookSubject,
 };
 use orderflow_domain::catalogue::ProductId;
 use orderflow_domain::ordering::OrderId;
@@ -233,36 +232,5 @@ impl WebhookQueue for PgWebhookQueue {
         .execute(&mut connection)
         .map_err(storage_error)?;
         Ok(())
-    }
-
-    fn figures(&self) -> Result<WebhookQueueFigures, RepositoryError> {
-        #[derive(QueryableByName)]
-        struct Figures {
-            #[diesel(sql_type = BigInt)]
-            pending: i64,
-            #[diesel(sql_type = BigInt)]
-            failed: i64,
-            #[diesel(sql_type = BigInt)]
-            sent: i64,
-            #[diesel(sql_type = Nullable<Timestamptz>)]
-            oldest: Option<DateTime<Utc>>,
-        }
-        let mut connection = connection(&self.pool)?;
-        let figures: Figures = diesel::sql_query(
-            "SELECT count(*) FILTER (WHERE status = 'pending') AS pending, \
-                    count(*) FILTER (WHERE status = 'failed') AS failed, \
-                    count(*) FILTER (WHERE status = 'sent') AS sent, \
-                    min(created_at) FILTER (WHERE status = 'pending') AS oldest \
-             FROM webhook_deliveries",
-        )
-        .get_result(&mut connection)
-        .map_err(storage_error)?;
-        let count = |n: i64| u64::try_from(n).unwrap_or_default();
-        Ok(WebhookQueueFigures {
-            pending: count(figures.pending),
-            failed: count(figures.failed),
-            sent: count(figures.sent),
-            oldest_pending_since: figures.oldest,
-        })
     }
 }

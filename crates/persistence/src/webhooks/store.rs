@@ -6,7 +6,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid a
 use orderflow_application::listing::{Page, PageRequest};
 use orderflow_application::ports::{
     EndpointChanges, NewWebhookEndpoint, WebhookDelivery, WebhookDeliveryId, WebhookEndpoint,
-    WebhookId, WebhookStore,
+    WebhookId, WebhookQueueFigures, WebhookStore,
 };
 use orderflow_domain::webhooks::{DeliveryState, WebhookEvent, WebhookSecret};
 use uuid::Uuid;
@@ -262,5 +262,36 @@ impl WebhookStore for PgWebhookStore {
         .execute(&mut connection)
         .map_err(storage_error)?;
         Ok(requeued > 0)
+    }
+
+    fn figures(&self) -> Result<WebhookQueueFigures, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Figures {
+            #[diesel(sql_type = BigInt)]
+            pending: i64,
+            #[diesel(sql_type = BigInt)]
+            failed: i64,
+            #[diesel(sql_type = BigInt)]
+            sent: i64,
+            #[diesel(sql_type = Nullable<Timestamptz>)]
+            oldest: Option<DateTime<Utc>>,
+        }
+        let mut connection = connection(&self.pool)?;
+        let figures: Figures = diesel::sql_query(
+            "SELECT count(*) FILTER (WHERE status = 'pending') AS pending, \
+                    count(*) FILTER (WHERE status = 'failed') AS failed, \
+                    count(*) FILTER (WHERE status = 'sent') AS sent, \
+                    min(created_at) FILTER (WHERE status = 'pending') AS oldest \
+             FROM webhook_deliveries",
+        )
+        .get_result(&mut connection)
+        .map_err(storage_error)?;
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Ok(WebhookQueueFigures {
+            pending: count(figures.pending),
+            failed: count(figures.failed),
+            sent: count(figures.sent),
+            oldest_pending_since: figures.oldest,
+        })
     }
 }
