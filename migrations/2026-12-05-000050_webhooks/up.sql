@@ -97,8 +97,10 @@ $$;
 CREATE TRIGGER order_events_webhook AFTER INSERT ON order_events
     FOR EACH ROW WHEN (NEW.event_type IN ('status_changed', 'paid')) EXECUTE FUNCTION webhook_order_changed();
 
--- product.low_stock: stock falling from 10 or more to fewer (the default threshold of products/low_stock/). The
--- WHEN clause is evaluated without calling the function, so other stock changes cost nothing.
+-- product.low_stock: an order taking a product's stock from 10 or more to fewer (the default threshold of
+-- products/low_stock/). A placement changes the stock alone, while an admin's edit of a product also moves its
+-- updated_at: that tells them apart without touching the placement's statement. The WHEN clause is evaluated
+-- without calling the function, so other stock changes cost nothing.
 CREATE FUNCTION webhook_low_stock() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM webhook_queue('product.low_stock', NULL, NEW.id, now());
@@ -106,4 +108,6 @@ BEGIN
 END
 $$;
 CREATE TRIGGER products_webhook_low_stock AFTER UPDATE OF stock_quantity ON products
-    FOR EACH ROW WHEN (OLD.stock_quantity >= 10 AND NEW.stock_quantity < 10) EXECUTE FUNCTION webhook_low_stock();
+    FOR EACH ROW WHEN (OLD.stock_quantity >= 10 AND NEW.stock_quantity < 10
+                       AND OLD.updated_at IS NOT DISTINCT FROM NEW.updated_at)
+    EXECUTE FUNCTION webhook_low_stock();

@@ -187,6 +187,13 @@ fn each_change_queues_one_delivery_per_subscribed_active_endpoint_in_its_transac
     // Stock already below the threshold crossing nothing: no second low-stock event.
     place(&db, &alice, lamp, 1);
     assert_eq!(events_of(&store, stock), ["product.low_stock"]);
+    // An admin's edit (which moves updated_at, as every product update does) is no order taking stock.
+    let shelf = stored_product(&db, "Shelf", 40);
+    diesel::sql_query("UPDATE products SET stock_quantity = 5, updated_at = now() WHERE id = $1")
+        .bind::<diesel::sql_types::Uuid, _>(shelf.0)
+        .execute(&mut db.connection())
+        .unwrap();
+    assert_eq!(events_of(&store, stock), ["product.low_stock"]);
 }
 
 #[test]
