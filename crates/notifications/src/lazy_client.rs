@@ -1,6 +1,6 @@
 //! A blocking HTTP client built on first use and dropped off the async threads.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Built on first use, on the sending thread: a blocking client owns a runtime of its own, which may be neither
@@ -9,6 +9,7 @@ use std::time::Duration;
 pub(crate) struct LazyClient {
     timeout: Duration,
     user_agent: Option<&'static str>,
+    resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
     client: OnceLock<Result<reqwest::blocking::Client, String>>,
 }
 
@@ -18,8 +19,15 @@ impl LazyClient {
         Self {
             timeout,
             user_agent,
+            resolver: None,
             client: OnceLock::new(),
         }
+    }
+
+    /// Names are resolved by `resolver` instead of the system's resolver directly.
+    pub(crate) fn resolving_with(mut self, resolver: Arc<dyn reqwest::dns::Resolve>) -> Self {
+        self.resolver = Some(resolver);
+        self
     }
 
     pub(crate) fn get(&self) -> Result<&reqwest::blocking::Client, String> {
@@ -32,12 +40,24 @@ impl LazyClient {
                 if let Some(agent) = self.user_agent {
                     builder = builder.user_agent(agent);
                 }
+                if let Some(resolver) = &self.resolver {
+                    builder = builder.dns_resolver(Arc::new(Shared(resolver.clone())));
+                }
                 builder
                     .build()
                     .map_err(|e| format!("cannot build the HTTP client: {e}"))
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+}
+
+/// A resolver shared as a trait object (the builder takes a sized one).
+struct Shared(Arc<dyn reqwest::dns::Resolve>);
+
+impl reqwest::dns::Resolve for Shared {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        self.0.resolve(name)
     }
 }
 

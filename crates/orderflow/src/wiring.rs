@@ -216,7 +216,10 @@ impl Adapters {
                 self.catalogue.clone(),
                 base.as_deref(),
             )),
-            Arc::new(HttpWebhookSender::new(config.timeout)),
+            Arc::new(HttpWebhookSender::new(
+                config.timeout,
+                config.settings.allow_private,
+            )),
             Arc::new(SystemResolver),
             self.clock.clone(),
             Arc::new(RandomJitter),
