@@ -4,6 +4,7 @@ DROP TRIGGER outbox_events_webhook ON outbox_events;
 DROP FUNCTION webhook_low_stock();
 DROP FUNCTION webhook_order_changed();
 DROP FUNCTION webhook_order_created();
-DROP FUNCTION webhook_queue(TEXT, UUID, UUID, TIMESTAMPTZ);
+DROP FUNCTION webhook_order_state(UUID);
+DROP FUNCTION webhook_queue(TEXT, UUID, UUID, TIMESTAMPTZ, JSONB);
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_endpoints;

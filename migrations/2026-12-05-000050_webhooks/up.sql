@@ -30,6 +30,9 @@ CREATE TABLE webhook_deliveries (
     product_id       UUID,
     -- The `webhook-id` header, the same on every attempt, so receivers can drop duplicates.
     message_id       VARCHAR(64) NOT NULL CONSTRAINT webhook_deliveries_message_id_key UNIQUE,
+    -- For an order event: the order's changing columns as they were when it happened (the rest of an order
+    -- never changes), which the body shows instead of the order's later values.
+    state            JSONB,
     -- The exact body sent: written at the first attempt (or when queued, for a test) and never changed after,
     -- so every retry sends and signs the same bytes.
     body             TEXT,
@@ -55,14 +58,24 @@ CREATE INDEX webhook_deliveries_endpoint_idx ON webhook_deliveries (endpoint_id,
 -- transaction. Written as triggers below so that every change that reports an event queues its deliveries in
 -- its own transaction (a rolled-back change queues nothing) without the use cases, nor order placement's single
 -- guarded statement, doing anything more: with no endpoint this is one look-up of an empty table.
-CREATE FUNCTION webhook_queue(event_name TEXT, about_order UUID, about_product UUID, happened TIMESTAMPTZ)
+CREATE FUNCTION webhook_queue(event_name TEXT, about_order UUID, about_product UUID, happened TIMESTAMPTZ,
+                              state JSONB)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO webhook_deliveries (id, endpoint_id, event_type, order_id, product_id, message_id, status,
+    INSERT INTO webhook_deliveries (id, endpoint_id, event_type, order_id, product_id, message_id, state, status,
                                     next_attempt_at, created_at, updated_at)
     SELECT gen_random_uuid(), e.id, event_name, about_order, about_product,
-           'msg_' || replace(gen_random_uuid()::text, '-', ''), 'pending', happened, happened, now()
+           'msg_' || replace(gen_random_uuid()::text, '-', ''), state, 'pending', happened, happened, now()
     FROM webhook_endpoints e
     WHERE e.is_active AND e.events && ARRAY['*', event_name]
+$$;
+
+-- What of an order changes after its placement, as it is now.
+CREATE FUNCTION webhook_order_state(about UUID) RETURNS JSONB LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('status', status, 'is_paid', is_paid, 'payment_method', payment_method,
+                              'payment_reference', payment_reference, 'shipping_address', shipping_address,
+                              'billing_address', billing_address, 'phone_number', phone_number, 'notes', notes,
+                              'updated_at', updated_at)
+    FROM orders WHERE id = about
 $$;
 
 -- order.created: when a worker expands the placement's outbox event (its DELETE, in the worker's transaction),
@@ -72,7 +85,8 @@ $$;
 CREATE FUNCTION webhook_order_created() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM orders WHERE id = OLD.order_id) THEN
-        PERFORM webhook_queue('order.created', OLD.order_id, NULL, OLD.created_at);
+        PERFORM webhook_queue('order.created', OLD.order_id, NULL, OLD.created_at,
+                              webhook_order_state(OLD.order_id));
     END IF;
     RETURN NULL;
 END
@@ -90,7 +104,7 @@ BEGIN
             WHEN NEW.to_status = 'cancelled' THEN 'order.cancelled'
             ELSE 'order.status_changed'
         END,
-        NEW.order_id, NULL, NEW.created_at);
+        NEW.order_id, NULL, NEW.created_at, webhook_order_state(NEW.order_id));
     RETURN NULL;
 END
 $$;
@@ -103,7 +117,7 @@ CREATE TRIGGER order_events_webhook AFTER INSERT ON order_events
 -- without calling the function, so other stock changes cost nothing.
 CREATE FUNCTION webhook_low_stock() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM webhook_queue('product.low_stock', NULL, NEW.id, now());
+    PERFORM webhook_queue('product.low_stock', NULL, NEW.id, now(), NULL);
     RETURN NULL;
 END
 $$;

@@ -1,13 +1,14 @@
 //! The `data` of webhook bodies: the order or product rendered by the same types, and so the same JSON, as the
-//! API's own answers.
+//! API's own answers; an order as it was when its event happened.
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use orderflow_application::ports::{
-    CatalogueQueries, OrderQueries, RepositoryError, WebhookPayloads,
+    CatalogueQueries, OrderQueries, OrderView, RepositoryError, WebhookPayloads,
 };
 use orderflow_domain::catalogue::ProductId;
-use orderflow_domain::ordering::OrderId;
+use orderflow_domain::ordering::{OrderId, OrderStatus};
 
 use crate::dto::{OrderBody, ProductBody};
 use crate::media::MediaUrls;
@@ -39,12 +40,52 @@ fn json(value: &impl serde::Serialize) -> Result<String, RepositoryError> {
         .map_err(|e| RepositoryError::Failed(format!("rendering a webhook body: {e}")))
 }
 
+/// An order's changing fields as the `webhooks` migration records them with an event.
+#[derive(serde::Deserialize)]
+struct RecordedState {
+    status: String,
+    is_paid: bool,
+    payment_method: String,
+    payment_reference: String,
+    shipping_address: String,
+    billing_address: String,
+    phone_number: String,
+    notes: String,
+    updated_at: DateTime<Utc>,
+}
+
+/// The order as it was when the event happened: its recorded changing fields put back over the present ones
+/// (nothing else of an order changes after its placement), so that every derived field follows.
+fn as_it_was(view: &mut OrderView, state: &str) -> Result<(), RepositoryError> {
+    let corrupt = |e: &dyn std::fmt::Display| {
+        RepositoryError::Failed(format!("a webhook delivery's recorded order state: {e}"))
+    };
+    let recorded: RecordedState = serde_json::from_str(state).map_err(|e| corrupt(&e))?;
+    let order = &mut view.order;
+    order.status = recorded
+        .status
+        .parse::<OrderStatus>()
+        .map_err(|e| corrupt(&e))?;
+    order.is_paid = recorded.is_paid;
+    order.payment_method = recorded.payment_method;
+    order.payment_reference = recorded.payment_reference;
+    order.shipping_address = recorded.shipping_address;
+    order.billing_address = recorded.billing_address;
+    order.phone_number = recorded.phone_number;
+    order.notes = recorded.notes;
+    order.updated_at = recorded.updated_at;
+    Ok(())
+}
+
 impl WebhookPayloads for ApiPayloads {
-    fn order(&self, id: OrderId) -> Result<Option<String>, RepositoryError> {
-        self.orders
-            .order(id)?
-            .map(|view| json(&OrderBody::from(view)))
-            .transpose()
+    fn order(&self, id: OrderId, state: Option<&str>) -> Result<Option<String>, RepositoryError> {
+        let Some(mut view) = self.orders.order(id)? else {
+            return Ok(None);
+        };
+        if let Some(state) = state {
+            as_it_was(&mut view, state)?;
+        }
+        json(&OrderBody::from(view)).map(Some)
     }
 
     fn product(&self, id: ProductId) -> Result<Option<String>, RepositoryError> {

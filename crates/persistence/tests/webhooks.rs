@@ -178,6 +178,38 @@ fn each_change_queues_one_delivery_per_subscribed_active_endpoint_in_its_transac
         ]
     );
     assert_eq!(events_of(&store, payments), ["order.paid"]);
+    // Each order event records the order's changing fields as they were then.
+    let claimed = PgWebhookQueue::new(db.pool())
+        .claim(
+            "t",
+            100,
+            Duration::seconds(60),
+            8,
+            now() + Duration::seconds(5),
+        )
+        .unwrap();
+    let state_of = |event: &str| {
+        claimed
+            .iter()
+            .find(|c| c.endpoint_id == everything && c.event_type == event)
+            .unwrap()
+            .state
+            .clone()
+    };
+    for (event, status, paid) in [
+        ("order.created", "pending", false),
+        ("order.status_changed", "confirmed", false),
+        ("order.paid", "confirmed", true),
+        ("order.cancelled", "cancelled", true),
+    ] {
+        let state = state_of(event).unwrap();
+        assert!(
+            state.contains(&format!(r#""status": "{status}""#))
+                && state.contains(&format!(r#""is_paid": {paid}"#)),
+            "{event}: {state}"
+        );
+    }
+    assert_eq!(state_of("product.low_stock"), None);
     assert_eq!(events_of(&store, stock), ["product.low_stock"]);
     assert!(
         events_of(&store, off).is_empty(),

@@ -33,6 +33,9 @@ pub struct ClaimedWebhook {
     pub body: Option<String>,
     /// When the change happened: the body's `timestamp`.
     pub created_at: DateTime<Utc>,
+    /// For an order event: the order's changing fields as they were then (JSON, recorded with the change), which
+    /// the body shows instead of their later values.
+    pub state: Option<String>,
     /// The endpoint's secret, then the previous one while its rotation overlap lasts.
     pub secrets: Vec<WebhookSecret>,
     /// The number of this attempt, from 1.
@@ -92,7 +95,14 @@ pub trait WebhookQueue: Send + Sync {
 /// The `data` of event bodies: the order or product exactly as the API renders it, as JSON. `None` if it is gone.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait WebhookPayloads: Send + Sync {
-    fn order(&self, id: OrderId) -> Result<Option<String>, RepositoryError>;
+    /// With `state` (what [`ClaimedWebhook::state`] recorded), the order as it was when the event happened.
+    // The named lifetime is for mockall, which cannot mock an elided one inside an Option.
+    #[allow(clippy::needless_lifetimes)]
+    fn order<'a>(
+        &self,
+        id: OrderId,
+        state: Option<&'a str>,
+    ) -> Result<Option<String>, RepositoryError>;
     fn product(&self, id: ProductId) -> Result<Option<String>, RepositoryError>;
 }
 

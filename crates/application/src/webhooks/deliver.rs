@@ -123,7 +123,7 @@ impl DeliverWebhooks {
             return Ok(Some(body.clone()));
         }
         let data = match delivery.subject {
-            WebhookSubject::Order(id) => self.payloads.order(id)?,
+            WebhookSubject::Order(id) => self.payloads.order(id, delivery.state.as_deref())?,
             WebhookSubject::Product(id) => self.payloads.product(id)?,
             WebhookSubject::Nothing => None,
         };
@@ -195,6 +195,7 @@ mod tests {
             subject: WebhookSubject::Order(OrderId(Uuid::from_u128(5))),
             body: body.map(str::to_owned),
             created_at: now(),
+            state: Some(r#"{"status":"confirmed"}"#.into()),
             secrets: vec![
                 WebhookSecret::from_bytes([1; 32]),
                 WebhookSecret::from_bytes([2; 32]),
@@ -256,7 +257,8 @@ mod tests {
         setup
             .payloads
             .expect_order()
-            .returning(|_| Ok(Some(r#"{"id":"o"}"#.into())));
+            .withf(|_, state| *state == Some(r#"{"status":"confirmed"}"#))
+            .returning(|_, _| Ok(Some(r#"{"id":"o"}"#.into())));
         let kept = Arc::new(Mutex::new(String::new()));
         let seen = kept.clone();
         setup
@@ -366,7 +368,7 @@ mod tests {
     #[test]
     fn an_order_gone_before_the_first_attempt_fails_without_retry() {
         let mut setup = Setup::new(vec![claimed("https://hooks.example.com/", 1, None)]);
-        setup.payloads.expect_order().returning(|_| Ok(None));
+        setup.payloads.expect_order().returning(|_, _| Ok(None));
         setup.sender.expect_post().never();
         setup
             .queue

@@ -49,6 +49,8 @@ struct ClaimedRow {
     body: Option<String>,
     #[diesel(sql_type = Timestamptz)]
     created_at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    state: Option<String>,
     #[diesel(sql_type = Integer)]
     attempts: i32,
     /// The current secret, then the previous one while it still signs.
@@ -78,6 +80,7 @@ impl ClaimedRow {
             subject,
             body: self.body,
             created_at: self.created_at,
+            state: self.state,
             secrets,
             attempt: u32::try_from(self.attempts).unwrap_or_default(),
         })
@@ -121,7 +124,7 @@ impl WebhookQueue for PgWebhookQueue {
                            FOR UPDATE OF d SKIP LOCKED) due, webhook_endpoints e \
                      WHERE d.id = due.id AND e.id = d.endpoint_id \
                      RETURNING d.id, d.endpoint_id, e.url, d.message_id, d.event_type, d.order_id, \
-                               d.product_id, d.body, d.created_at, d.attempts, \
+                               d.product_id, d.body, d.created_at, d.state::text AS state, d.attempts, \
                                CASE WHEN e.previous_secret_expires_at > $3 \
                                     THEN ARRAY[e.secret, e.previous_secret] \
                                     ELSE ARRAY[e.secret] END AS secrets",
