@@ -46,3 +46,95 @@ impl Webhooks {
             .ok_or(WebhookError::NotFound)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::{MockAddressResolver, MockSecretGenerator, MockWebhookStore};
+    use crate::test_support::{fixed_clock, now};
+    use crate::webhooks::{WebhookSettings, ROTATION_OVERLAP};
+    use orderflow_domain::webhooks::WebhookSecret;
+    use std::sync::Arc;
+    use uuid::Uuid;
+
+    fn webhooks(store: MockWebhookStore) -> Webhooks {
+        let mut secrets = MockSecretGenerator::new();
+        secrets
+            .expect_generate()
+            .returning(|| WebhookSecret::from_bytes([5; 32]));
+        Webhooks::new(
+            Arc::new(store),
+            Arc::new(secrets),
+            Arc::new(MockAddressResolver::new()),
+            fixed_clock(),
+            WebhookSettings {
+                allow_http: true,
+                ..WebhookSettings::default()
+            },
+        )
+    }
+
+    #[test]
+    fn a_new_url_is_checked_again_and_a_private_one_changes_nothing() {
+        let mut store = MockWebhookStore::new();
+        store.expect_update().never();
+        let refused = webhooks(store).update(
+            WebhookId(Uuid::from_u128(1)),
+            WebhookChanges {
+                url: Some("http://127.0.0.1:9/".into()),
+                is_active: Some(false),
+                ..WebhookChanges::default()
+            },
+        );
+        assert!(
+            matches!(&refused, Err(WebhookError::Invalid(errors)) if errors.has("url")),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn absent_fields_stay_as_they_are() {
+        let mut store = MockWebhookStore::new();
+        store
+            .expect_update()
+            .withf(|_, changes, at| {
+                *changes
+                    == EndpointChanges {
+                        is_active: Some(false),
+                        ..EndpointChanges::default()
+                    }
+                    && *at == now()
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(None));
+        assert!(matches!(
+            webhooks(store).update(
+                WebhookId(Uuid::from_u128(1)),
+                WebhookChanges {
+                    is_active: Some(false),
+                    ..WebhookChanges::default()
+                }
+            ),
+            Err(WebhookError::NotFound)
+        ));
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_old_secret_signing_for_a_day() {
+        let mut store = MockWebhookStore::new();
+        store
+            .expect_rotate_secret()
+            .withf(|_, secret, until, at| {
+                *secret == WebhookSecret::from_bytes([5; 32])
+                    && *until == now() + ROTATION_OVERLAP
+                    && *at == now()
+            })
+            .times(1)
+            .returning(|_, _, _, _| Ok(true));
+        let secret = webhooks(store)
+            .rotate_secret(WebhookId(Uuid::from_u128(1)))
+            .unwrap();
+        assert_eq!(secret, WebhookSecret::from_bytes([5; 32]));
+        assert_eq!(ROTATION_OVERLAP, chrono::Duration::hours(24));
+    }
+}
