@@ -41,9 +41,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The server's settings, and nothing from the caller's environment or a .env file (it runs in $work).
+# The server's settings, and nothing from the caller's environment or a .env file (it runs in $work). Webhook URLs
+# are accepted without resolving their hosts (WEBHOOK_ALLOW_PRIVATE): the generated names would otherwise be looked
+# up in DNS; with no worker (NOTIFY_WORKER=off) nothing is ever sent to them.
 server_env=(env -i "PATH=$PATH" "HOME=$work" "DATABASE_URL=$server_url/$database" HOST=127.0.0.1 PORT=0
-  NOTIFY_WORKER=off "MEDIA_ROOT=$work/media" LOG_FORMAT=json RUST_LOG=info)
+  NOTIFY_WORKER=off WEBHOOK_ALLOW_PRIVATE=true WEBHOOK_ALLOW_HTTP=true "MEDIA_ROOT=$work/media" LOG_FORMAT=json
+  RUST_LOG=info)
 mkdir -p "$work/media" "$reports"
 (cd "$work" && "${server_env[@]}" "$bin" setup-db && "${server_env[@]}" "$bin" migrate &&
   "${server_env[@]}" "$bin" seed) > "$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; exit 1; }
