@@ -1,6 +1,7 @@
 //! The HTTP error type: the one place where failures become status codes and DRF-shaped bodies.
 
 mod from_application;
+pub mod wording;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -144,7 +145,10 @@ impl ApiError {
 fn validation_body(errors: &FieldErrors) -> Value {
     let mut body: Map<String, Value> = errors
         .iter()
-        .map(|(field, messages)| (field.to_owned(), json!(messages)))
+        .map(|(field, problems)| {
+            let messages: Vec<String> = problems.iter().map(wording::field_problem).collect();
+            (field.to_owned(), json!(messages))
+        })
         .collect();
     for (field, items) in errors.lists() {
         body.insert(
@@ -281,8 +285,11 @@ mod tests {
     #[test]
     fn validation_errors_are_a_map_of_field_to_messages() {
         let mut errors = FieldErrors::new();
-        errors.add("email", "Enter a valid email address.");
-        errors.add("non_field_errors", "Passwords don't match.");
+        errors.add("email", orderflow_domain::identity::EmailError::Invalid);
+        errors.add(
+            "non_field_errors",
+            orderflow_application::validation::FieldProblem::PasswordsDiffer,
+        );
         let error = ApiError::Validation(errors);
         assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
         assert_eq!(

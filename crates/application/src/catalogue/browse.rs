@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{Category, CategoryId, PriceStats, ProductId};
 
 use super::{CatalogueError, CatalogueTree, TreeNode};
-use crate::identity::REQUIRED;
 use crate::listing::{Page, PageRequest};
 use crate::ports::{
     CatalogueQueries, CategoryDetails, CategoryFilter, ProductDetails, ProductFilter,
@@ -58,8 +57,9 @@ impl BrowseCatalogue {
         slug: Option<&str>,
     ) -> Result<CategoryPriceStats, CatalogueError> {
         let slug = slug.map(str::trim).filter(|s| !s.is_empty());
-        let slug =
-            slug.ok_or_else(|| CatalogueError::Invalid(FieldErrors::single("slug", REQUIRED)))?;
+        let slug = slug.ok_or_else(|| {
+            CatalogueError::Invalid(FieldErrors::single("slug", FieldProblem::Required))
+        })?;
         let category = self
             .queries
             .category_by_slug(slug)?
@@ -90,7 +90,7 @@ impl BrowseCatalogue {
             let category = self.queries.category_by_id(id)?.ok_or_else(|| {
                 CatalogueError::Invalid(FieldErrors::single(
                     "category",
-                    "Select a valid choice. That choice is not one of the available choices.",
+                    FieldProblem::UnknownChoice,
                 ))
             })?;
             filter.within = Some(category.path);

@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{
     category_description, next_free_slug, slugify, Category, CategoryId, CategoryName,
     CategoryPath, MoveError,
 };
 
-use super::errors::invalid_pk;
+use super::errors::no_such_object;
 use super::retry::with_slug_retries;
 use super::{CatalogueError, CatalogueItem};
-use crate::identity::REQUIRED;
 use crate::ports::{
     transaction, CatalogueQueries, CategoryDetails, Clock, DeleteError, ImageStore, Transaction,
     UnitOfWork,
@@ -78,7 +77,7 @@ impl ManageCategories {
         let name = match &input.name {
             Some(name) => errors.check("name", CategoryName::parse(name)),
             None => {
-                errors.add("name", REQUIRED);
+                errors.add("name", FieldProblem::Required);
                 None
             }
         };
@@ -105,7 +104,7 @@ impl ManageCategories {
             let id = categories.next_id()?;
             let path = match &parent {
                 Some(parent) => parent.path.child(id).map_err(|too_deep| {
-                    CatalogueError::from(FieldErrors::single("parent", too_deep.to_string()))
+                    CatalogueError::from(FieldErrors::single("parent", too_deep))
                 })?,
                 None => CategoryPath::root(id),
             };
@@ -142,7 +141,7 @@ impl ManageCategories {
         let name = match &input.name {
             Some(name) => errors.check("name", CategoryName::parse(name)),
             None if require_name => {
-                errors.add("name", REQUIRED);
+                errors.add("name", FieldProblem::Required);
                 None
             }
             None => None,
@@ -218,7 +217,7 @@ impl ManageCategories {
 fn existing_parent(tx: &mut dyn Transaction, id: i64) -> Result<Category, CatalogueError> {
     tx.categories()
         .find(CategoryId(id))?
-        .ok_or_else(|| FieldErrors::single("parent", invalid_pk(id)).into())
+        .ok_or_else(|| FieldErrors::single("parent", no_such_object(id)).into())
 }
 
 /// Moves `category` (and its subtree) under `new_parent`, refusing any move that would close a cycle.
@@ -233,7 +232,7 @@ fn move_category(
     };
     let height = tx.categories().subtree_height(&category.path)?;
     let new_path = MoveError::check(&category.path, parent.as_ref().map(|p| &p.path), height)
-        .map_err(|error| FieldErrors::single("parent", error.to_string()))?;
+        .map_err(|error| FieldErrors::single("parent", error))?;
     tx.categories().move_subtree(&category.path, &new_path)?;
     category.path = new_path;
     category.parent_id = parent.map(|p| p.id);
@@ -339,8 +338,8 @@ mod tests {
             ..CategoryInput::default()
         }));
         assert_eq!(
-            errors.messages("parent"),
-            ["Invalid pk \"77\" - object does not exist."]
+            errors.problems("parent"),
+            [FieldProblem::NoSuchObject("77".into())]
         );
         assert_eq!(uow.rollbacks(), 1);
 
@@ -357,8 +356,8 @@ mod tests {
             ..CategoryInput::default()
         }));
         assert_eq!(
-            errors.messages("name"),
-            ["category with this name already exists."]
+            errors.problems("name"),
+            [FieldProblem::Taken(crate::validation::Unique::CategoryName)]
         );
     }
 
@@ -410,8 +409,8 @@ mod tests {
             false,
         ));
         assert_eq!(
-            errors.messages("parent"),
-            ["A category cannot be moved under one of its own descendants."]
+            errors.problems("parent"),
+            [FieldProblem::Move(MoveError::UnderDescendant)]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -446,7 +445,10 @@ mod tests {
         ) else {
             panic!("expected a refusal")
         };
-        assert!(errors.messages("parent")[0].contains("at most 100 levels"));
+        assert_eq!(
+            errors.problems("parent"),
+            [FieldProblem::Move(MoveError::TooDeep)]
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem, Unique};
 
 use crate::listing::InvalidPage;
 use crate::ports::{CategoryWriteError, ProductWriteError, RepositoryError};
@@ -55,16 +55,16 @@ impl From<FieldErrors> for CatalogueError {
     }
 }
 
-/// DRF's message for a reference to a row that does not exist.
-pub(crate) fn invalid_pk(value: impl std::fmt::Display) -> String {
-    format!("Invalid pk \"{value}\" - object does not exist.")
+/// A reference to a row that does not exist.
+pub(crate) fn no_such_object(key: impl std::fmt::Display) -> FieldProblem {
+    FieldProblem::NoSuchObject(key.to_string())
 }
 
 impl From<CategoryWriteError> for CatalogueError {
     fn from(error: CategoryWriteError) -> Self {
         match error {
             CategoryWriteError::DuplicateName => {
-                FieldErrors::single("name", "category with this name already exists.").into()
+                FieldErrors::single("name", FieldProblem::Taken(Unique::CategoryName)).into()
             }
             CategoryWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
             CategoryWriteError::Storage(error) => error.into(),
@@ -76,7 +76,7 @@ impl From<ProductWriteError> for CatalogueError {
     fn from(error: ProductWriteError) -> Self {
         match error {
             ProductWriteError::DuplicateSku => {
-                FieldErrors::single("sku", "product with this sku already exists.").into()
+                FieldErrors::single("sku", FieldProblem::Taken(Unique::Sku)).into()
             }
             ProductWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
             ProductWriteError::Storage(error) => error.into(),

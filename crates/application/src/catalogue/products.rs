@@ -2,17 +2,16 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{
     next_free_slug, product_description, slugify, CategoryId, ImageFormat, Price, Product,
     ProductId, ProductName, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
 };
 use uuid::Uuid;
 
-use super::errors::invalid_pk;
+use super::errors::no_such_object;
 use super::retry::with_slug_retries;
 use super::{CatalogueError, CatalogueItem};
-use crate::identity::REQUIRED;
 use crate::ports::{
     transaction, CatalogueQueries, Clock, DeleteError, ImageStore, ProductDetails, Transaction,
     UnitOfWork,
@@ -58,7 +57,7 @@ impl Fields {
         let mut errors = FieldErrors::new();
         let required = |errors: &mut FieldErrors, field: &str, present: bool| {
             if complete && !present {
-                errors.add(field, REQUIRED);
+                errors.add(field, FieldProblem::Required);
             }
         };
         required(&mut errors, "name", input.name.is_some());
@@ -151,7 +150,8 @@ impl ManageProducts {
             (fields.name.clone(), fields.price, fields.category)
         else {
             return Err(CatalogueError::Invalid(FieldErrors::single(
-                "name", REQUIRED,
+                "name",
+                FieldProblem::Required,
             )));
         };
         let id = ProductId(Uuid::new_v4());
@@ -267,21 +267,16 @@ impl ManageProducts {
 /// The image's real format, if it is one we accept and not too large.
 pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(FieldErrors::single("image", "The image is larger than 5 MiB.").into());
+        return Err(FieldErrors::single("image", FieldProblem::ImageTooLarge).into());
     }
-    ImageFormat::sniff(bytes).ok_or_else(|| {
-        FieldErrors::single(
-            "image",
-            "Upload a valid image: the file is not a PNG, JPEG or WebP image.",
-        )
-        .into()
-    })
+    ImageFormat::sniff(bytes)
+        .ok_or_else(|| FieldErrors::single("image", FieldProblem::NotAnImage).into())
 }
 
 fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), CatalogueError> {
     match tx.categories().find(id)? {
         Some(_) => Ok(()),
-        None => Err(FieldErrors::single("category", invalid_pk(id.0)).into()),
+        None => Err(FieldErrors::single("category", no_such_object(id.0)).into()),
     }
 }
 
@@ -401,8 +396,8 @@ mod tests {
             ..input()
         }));
         assert_eq!(
-            errors.messages("sku"),
-            ["product with this sku already exists."]
+            errors.problems("sku"),
+            [FieldProblem::Taken(crate::validation::Unique::Sku)]
         );
         assert_eq!(uow.rollbacks(), 1);
     }

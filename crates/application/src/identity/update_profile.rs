@@ -163,13 +163,17 @@ mod tests {
             panic!("expected validation errors")
         };
         assert_eq!(
-            errors.messages("first_name"),
-            ["This field may not be blank."]
+            errors.problems("first_name"),
+            [crate::validation::FieldProblem::Text(
+                orderflow_domain::text::TextError::Blank
+            )]
         );
         assert!(errors.has("phone_number"));
         assert_eq!(
-            errors.messages("postal_code"),
-            ["Ensure this field has no more than 20 characters."]
+            errors.problems("postal_code"),
+            [crate::validation::FieldProblem::Text(
+                orderflow_domain::text::TextError::TooLong(20)
+            )]
         );
     }
 

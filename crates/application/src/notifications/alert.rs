@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::notifications;
 use orderflow_domain::text::{self, limits};
 
 use super::NotificationError;
-use crate::identity::REQUIRED;
 use crate::ports::{transaction, Clock, UnitOfWork};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +31,7 @@ impl SendSystemAlert {
         let mut errors = FieldErrors::new();
         let message = match input.message.as_deref().map(str::trim) {
             None | Some("") => {
-                errors.add("message", REQUIRED);
+                errors.add("message", FieldProblem::Required);
                 None
             }
             Some(message) => {
@@ -126,8 +125,8 @@ mod tests {
         }) else {
             panic!("expected a validation error")
         };
-        assert_eq!(errors.messages("message"), [REQUIRED]);
-        assert_eq!(errors.messages("alert_type").len(), 1);
+        assert_eq!(errors.problems("message"), [FieldProblem::Required]);
+        assert_eq!(errors.problems("alert_type").len(), 1);
         assert_eq!(uow.commits() + uow.rollbacks(), 0);
     }
 

@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
 use orderflow_domain::ordering::{Actor, EventType, Order, OrderId, OrderStatus, StockEffect};
 use orderflow_domain::text::{self, limits};
 
 use super::OrderError;
-use crate::identity::REQUIRED;
 use crate::notifications::queue;
 use crate::ports::{
     transaction, Clock, NewOrderEvent, OrderQueries, OrderView, Transaction, UnitOfWork,
@@ -87,7 +86,7 @@ impl ChangeOrders {
         let mut errors = FieldErrors::new();
         let to = match input.status.as_deref().map(str::trim) {
             None | Some("") => {
-                errors.add("status", REQUIRED);
+                errors.add("status", FieldProblem::Required);
                 None
             }
             Some(raw) => errors.check("status", raw.parse::<OrderStatus>()),
@@ -107,7 +106,7 @@ impl ChangeOrders {
             let effect = order
                 .status
                 .transition(to, Actor::Staff, input.restock)
-                .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e.to_string())))?;
+                .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e)))?;
             self.move_to(tx, order, to, effect, actor, &note)
         })?;
         self.view(id)
@@ -264,7 +263,7 @@ impl ChangeOrders {
         let address = |errors: &mut FieldErrors, field: &str, value: &Option<String>| {
             value.as_deref().and_then(|raw| {
                 if raw.trim().is_empty() {
-                    errors.add(field, "This field may not be blank.");
+                    errors.add(field, text::TextError::Blank);
                     None
                 } else {
                     errors.check(field, text::free_text(raw, limits::ORDER_ADDRESS))
@@ -377,8 +376,13 @@ mod tests {
             panic!("expected a refusal")
         };
         assert_eq!(
-            errors.messages("status"),
-            ["Cannot transition from pending to shipped."]
+            errors.problems("status"),
+            [FieldProblem::Transition(
+                orderflow_domain::ordering::IllegalTransition::NotAllowed {
+                    from: OrderStatus::Pending,
+                    to: OrderStatus::Shipped
+                }
+            )]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -448,14 +452,8 @@ mod tests {
             MockOrderStore::new(),
         );
         for (note, expected) in [
-            (
-                "n".repeat(1_001),
-                "Ensure this field has no more than 1000 characters.",
-            ),
-            (
-                "bad\u{0}".to_owned(),
-                "Control characters other than tabs and line breaks are not allowed in this field.",
-            ),
+            ("n".repeat(1_001), text::TextError::TooLong(1_000)),
+            ("bad\u{0}".to_owned(), text::TextError::ControlInText),
         ] {
             let input = StatusInput {
                 status: Some("confirmed".into()),
@@ -466,7 +464,7 @@ mod tests {
             else {
                 panic!("expected a refusal")
             };
-            assert_eq!(errors.messages("notes"), [expected]);
+            assert_eq!(errors.problems("notes"), [FieldProblem::Text(expected)]);
         }
     }
 

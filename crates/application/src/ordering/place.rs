@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::validation::{FieldErrors, NON_FIELD_ERRORS};
+use crate::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 use chrono::Duration;
 use orderflow_domain::catalogue::{Product, ProductId, ProductStatus};
 use orderflow_domain::identity::{Customer, PhoneNumber};
@@ -16,7 +16,6 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::OrderError;
-use crate::identity::REQUIRED;
 use crate::ports::{
     single_write, transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey,
     Transaction, UnitOfWork,
@@ -248,10 +247,9 @@ fn checked_lines(
                     short = true;
                     item_errors[*index].add(
                         NON_FIELD_ERRORS,
-                        format!(
-                            "Insufficient stock. Available: {}",
-                            product.stock_quantity.0
-                        ),
+                        FieldProblem::InsufficientStock {
+                            available: product.stock_quantity.0,
+                        },
                     );
                 } else {
                     lines.push(OrderLine {
@@ -263,7 +261,7 @@ fn checked_lines(
                     });
                 }
             }
-            _ => item_errors[*index].add(NON_FIELD_ERRORS, "Product not found or not available."),
+            _ => item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable),
         }
     }
     let mut errors = FieldErrors::new();
@@ -323,7 +321,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
                    max: usize| {
         let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
         if required && value.is_empty() {
-            errors.add(field, REQUIRED);
+            errors.add(field, FieldProblem::Required);
             return None;
         }
         errors.check(field, check(&value, max))
@@ -367,7 +365,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
         .filter(|p| !p.is_empty())
     {
         None => {
-            errors.add("phone_number", REQUIRED);
+            errors.add("phone_number", FieldProblem::Required);
             None
         }
         Some(raw) => errors.check("phone_number", PhoneNumber::parse(raw)),
@@ -381,24 +379,24 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
     for (index, item) in items.iter().enumerate() {
         let product_id = match item.product_id.as_deref().map(str::trim) {
             None | Some("") => {
-                item_errors[index].add("product_id", REQUIRED);
+                item_errors[index].add("product_id", FieldProblem::Required);
                 None
             }
             Some(raw) => match Uuid::parse_str(raw) {
                 Ok(id) => Some(ProductId(id)),
                 Err(_) => {
-                    item_errors[index].add("product_id", "Must be a valid UUID.");
+                    item_errors[index].add("product_id", FieldProblem::NotUuid);
                     None
                 }
             },
         };
         let quantity = match item.quantity {
             None => {
-                item_errors[index].add("quantity", REQUIRED);
+                item_errors[index].add("quantity", FieldProblem::Required);
                 None
             }
             Some(quantity) if !(1..=MAX_QUANTITY).contains(&quantity) => {
-                item_errors[index].add("quantity", LineError::Quantity(index).to_string());
+                item_errors[index].add("quantity", LineError::Quantity(index));
                 None
             }
             Some(quantity) => Some(quantity),
@@ -412,7 +410,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
         }
     }
     let merged = if item_count == 0 {
-        errors.add(NON_FIELD_ERRORS, LineError::NoLines.to_string());
+        errors.add(NON_FIELD_ERRORS, LineError::NoLines);
         None
     } else {
         match merge_lines(&requested) {
@@ -421,9 +419,9 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
                 for error in line_errors {
                     match error {
                         LineError::Quantity(position) => {
-                            item_errors[positions[position]].add("quantity", error.to_string())
+                            item_errors[positions[position]].add("quantity", error)
                         }
-                        other => errors.add("items", other.to_string()),
+                        other => errors.add("items", other),
                     }
                 }
                 None
@@ -603,24 +601,28 @@ mod tests {
         let items = errors.list("items").unwrap();
         for line in [0, 1] {
             assert_eq!(
-                items[line].messages("non_field_errors"),
-                ["Product not found or not available."],
+                items[line].problems("non_field_errors"),
+                [FieldProblem::ProductUnavailable],
                 "line {line}"
             );
         }
         assert_eq!(uow.rollbacks(), 1);
     }
 
-    /// Three units of lamp 1 asked for: refused with `message` on the line, the work rolled back.
-    fn assert_refused_for_stock(products: MockProductStore, orders: MockOrderStore, message: &str) {
+    /// Three units of lamp 1 asked for: refused with the units `available` on the line, the work rolled back.
+    fn assert_refused_for_stock(
+        products: MockProductStore,
+        orders: MockOrderStore,
+        available: i32,
+    ) {
         let (place, uow) = use_case(products, orders);
         let Err(OrderError::Shortfall(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
         else {
             panic!("expected a shortfall")
         };
         assert_eq!(
-            errors.list("items").unwrap()[0].messages("non_field_errors"),
-            [message]
+            errors.list("items").unwrap()[0].problems("non_field_errors"),
+            [FieldProblem::InsufficientStock { available }]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -633,7 +635,7 @@ mod tests {
             .returning(|_| Ok(vec![lamp(1, 2)]));
         let mut orders = MockOrderStore::new();
         orders.expect_place().never();
-        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 2");
+        assert_refused_for_stock(products, orders, 2);
     }
 
     #[test]
@@ -656,7 +658,7 @@ mod tests {
             .times(1)
             .in_sequence(&mut sequence)
             .returning(|_| Ok(vec![lamp(1, 1)]));
-        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 1");
+        assert_refused_for_stock(products, orders, 1);
     }
 
     #[test]

@@ -64,16 +64,13 @@ pub fn category_description(raw: &str) -> Result<String, TextError> {
 #[non_exhaustive]
 pub enum MoveError {
     /// The new parent is the category itself.
-    #[error("A category cannot be its own parent.")]
+    #[error("category under itself")]
     UnderItself,
     /// The new parent sits below the category: the move would close a cycle.
-    #[error("A category cannot be moved under one of its own descendants.")]
+    #[error("category under its own descendant")]
     UnderDescendant,
     /// The moved subtree would reach deeper than [`CategoryPath::MAX_LEVELS`].
-    #[error(
-        "Categories can be nested at most {} levels deep; this move would take its subtree deeper.",
-        CategoryPath::MAX_LEVELS
-    )]
+    #[error("subtree deeper than {} levels", CategoryPath::MAX_LEVELS)]
     TooDeep,
 }
 

@@ -79,10 +79,10 @@ pub struct StockQuantity(pub i32);
 #[non_exhaustive]
 pub enum StockError {
     /// Below zero.
-    #[error("Ensure this value is greater than or equal to 0.")]
+    #[error("negative stock")]
     Negative,
     /// Above [`StockQuantity::MAX`].
-    #[error("Ensure this value is less than or equal to {}.", StockQuantity::MAX.0)]
+    #[error("stock above {}", StockQuantity::MAX.0)]
     TooLarge,
 }
 
@@ -125,7 +125,7 @@ pub enum ProductStatus {
 
 /// A status name that is not one of [`ProductStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice. Choose one of: active, inactive, discontinued.")]
+#[error("unknown product status {0:?}")]
 pub struct UnknownStatus(pub String);
 
 impl ProductStatus {}
@@ -145,13 +145,13 @@ pub struct Sku(String);
 #[non_exhaustive]
 pub enum SkuError {
     /// Empty once trimmed.
-    #[error("This field may not be blank.")]
+    #[error("blank SKU")]
     Blank,
     /// Over [`Sku::MAX_LENGTH`] characters.
-    #[error("Ensure this field has no more than 50 characters.")]
+    #[error("SKU longer than {} characters", Sku::MAX_LENGTH)]
     TooLong,
     /// Holds something other than ASCII letters, digits, `-`, `_` and `.`.
-    #[error("Use letters, digits, '-', '_' and '.' only.")]
+    #[error("SKU character other than a letter, digit, '-', '_' or '.'")]
     BadCharacters,
 }
 

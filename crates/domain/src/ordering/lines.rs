@@ -54,13 +54,13 @@ impl OrderLine {
 #[non_exhaustive]
 pub enum LineError {
     /// No line at all.
-    #[error("Order must contain at least one item.")]
+    #[error("no lines")]
     NoLines,
     /// More than [`MAX_LINES`] products once merged.
-    #[error("An order holds at most {MAX_LINES} different products.")]
+    #[error("more than {MAX_LINES} products")]
     TooManyLines,
     /// The quantity of the line at this index (as sent) is out of range.
-    #[error("Ensure this value is between 1 and {MAX_QUANTITY}.")]
+    #[error("quantity of line {0} outside 1..={MAX_QUANTITY}")]
     Quantity(usize),
 }
 

@@ -7,11 +7,9 @@ use orderflow_application::identity::{
 };
 use orderflow_application::listing::InvalidPage;
 use orderflow_application::ports::PasswordHashError;
-use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, FieldProblem, Unique, NON_FIELD_ERRORS};
 
 use super::ApiError;
-
-const DUPLICATE_EMAIL: &str = "A customer with this email address already exists.";
 
 /// 429: what was limited, and when to try again (also in `Retry-After`).
 fn too_many(throttled: Throttled, what: &str) -> ApiError {
@@ -43,9 +41,10 @@ impl From<RegisterCustomerError> for ApiError {
     fn from(error: RegisterCustomerError) -> Self {
         match error {
             RegisterCustomerError::Invalid(errors) => ApiError::Validation(errors),
-            RegisterCustomerError::DuplicateEmail => {
-                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
-            }
+            RegisterCustomerError::DuplicateEmail => ApiError::Validation(FieldErrors::single(
+                "email",
+                FieldProblem::Taken(Unique::Email),
+            )),
             RegisterCustomerError::Throttled(throttled) => {
                 too_many(throttled, "Too many registrations from this address")
             }
@@ -61,7 +60,7 @@ impl From<LogInError> for ApiError {
             LogInError::Invalid(errors) => ApiError::Validation(errors),
             LogInError::InvalidCredentials => ApiError::Validation(FieldErrors::single(
                 NON_FIELD_ERRORS,
-                "Invalid email or password.",
+                FieldProblem::Worded("Invalid email or password.".into()),
             )),
             LogInError::Throttled(throttled) => {
                 too_many(throttled, "Too many failed login attempts")
@@ -118,9 +117,10 @@ impl From<CreateAdminError> for ApiError {
     fn from(error: CreateAdminError) -> Self {
         match error {
             CreateAdminError::Invalid(errors) => ApiError::Validation(errors),
-            CreateAdminError::DuplicateEmail => {
-                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
-            }
+            CreateAdminError::DuplicateEmail => ApiError::Validation(FieldErrors::single(
+                "email",
+                FieldProblem::Taken(Unique::Email),
+            )),
             CreateAdminError::Hashing(error) => error.into(),
             CreateAdminError::Storage(error) => error.into(),
         }
@@ -192,7 +192,9 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
             OrderError::NotCancellable { .. } => {
                 ApiError::BadRequest("Order cannot be cancelled in its current status".into())
             }
-            OrderError::IllegalMove(refusal) => ApiError::BadRequest(refusal.to_string()),
+            OrderError::IllegalMove(refusal) => {
+                ApiError::BadRequest(super::wording::illegal_transition(&refusal))
+            }
             OrderError::AlreadyPaid => {
                 ApiError::BadRequest("This order is already marked as paid.".into())
             }
@@ -259,6 +261,9 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
                 )
             }
             OidcError::BadRequest(detail) => ApiError::BadRequest(detail),
+            OidcError::ForeignNext(_) => ApiError::BadRequest(
+                "next must be a path on this site, such as /account/orders.".into(),
+            ),
             OidcError::InvalidToken(detail) => ApiError::Unauthenticated(detail),
             OidcError::EmailTaken => ApiError::Conflict(
                 "The email address your identity provider shared belongs to an account here, and the provider has \
