@@ -7,7 +7,7 @@
 use orderflow_application::listing::{
     RepeatedSortField, SearchError, MAX_SEARCH_TERMS, MAX_SEARCH_TERM_LENGTH,
 };
-use orderflow_application::validation::{FieldProblem, Unique};
+use orderflow_application::validation::{FieldErrors, FieldProblem, Unique};
 use orderflow_domain::catalogue::{
     CategoryPath, MoveError, PriceError, ProductStatus, SkuError, StockError, StockQuantity,
     MAX_IMAGE_BYTES,
@@ -112,6 +112,24 @@ pub fn field_problem(problem: &FieldProblem) -> String {
         }
         FieldProblem::Worded(words) => words.clone(),
     }
+}
+
+/// Every problem of `errors` in words, as `field: message message; items[1]: quantity: message`, for people
+/// reading a command's output rather than a JSON body.
+pub fn field_errors(errors: &FieldErrors) -> String {
+    let mut parts: Vec<String> = errors
+        .iter()
+        .map(|(field, problems)| {
+            let messages: Vec<String> = problems.iter().map(field_problem).collect();
+            format!("{field}: {}", messages.join(" "))
+        })
+        .collect();
+    for (field, items) in errors.lists() {
+        for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_empty()) {
+            parts.push(format!("{field}[{index}]: {}", field_errors(item)));
+        }
+    }
+    parts.join("; ")
 }
 
 /// Why an order cannot move to the status asked for.
@@ -269,6 +287,22 @@ mod tests {
         assert_eq!(
             field_problem(&UnknownStatus("gone".into()).into()),
             "\"gone\" is not a valid choice. Choose one of: active, inactive, discontinued."
+        );
+    }
+
+    #[test]
+    fn a_command_line_reads_every_problem_in_words() {
+        let mut errors = FieldErrors::new();
+        errors.add("password", PasswordViolation::TooCommon);
+        errors.add("password", PasswordViolation::EntirelyNumeric);
+        errors.set_list(
+            "items",
+            vec![FieldErrors::new(), FieldErrors::single("quantity", LineError::Quantity(1))],
+        );
+        assert_eq!(
+            field_errors(&errors),
+            "password: This password is too common. This password is entirely numeric.; \
+             items[1]: quantity: Ensure this value is between 1 and 10000."
         );
     }
 
