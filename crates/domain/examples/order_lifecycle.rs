@@ -168,7 +168,7 @@ fn place_order(products: &mut [Product]) -> Result<Vec<OrderLine>, Box<dyn Error
             .iter_mut()
             .find(|p| p.id == line.product_id)
             .ok_or("unknown product")?;
-        product.stock = StockQuantity::new(i64::from(product.stock.0) - line.quantity)?;
+        product.stock = StockQuantity::new(i64::from(product.stock.units()) - line.quantity)?;
         lines.push(OrderLine {
             product_id: product.id,
             product_name: product.name.into(),
@@ -240,7 +240,7 @@ fn return_stock(products: &mut [Product], lines: &[OrderLine]) -> Result<(), Box
 fn print_stock(products: &[Product]) {
     let levels: Vec<String> = products
         .iter()
-        .map(|p| format!("{} {}", p.sku, p.stock.0))
+        .map(|p| format!("{} {}", p.sku, p.stock.units()))
         .collect();
     println!("  stock: {}", levels.join(", "));
 }

@@ -14,7 +14,7 @@ pub use path::{CategoryPath, PathError, TooDeep};
 pub use price::{Price, PriceError};
 pub use product::{
     product_description, Product, ProductId, ProductName, ProductStatus, Sku, SkuError, StockError,
-    StockQuantity, UnknownStatus,
+    StockQuantity, Supply, UnknownStatus,
 };
 pub use slug::{next_free_slug, slugify};
 pub use stats::{PriceStats, PriceTotals};

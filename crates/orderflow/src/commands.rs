@@ -3,8 +3,8 @@
 use orderflow_application::admin::{
     CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
 };
-use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
 use orderflow_http::error::wording;
+use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
 use secrecy::ExposeSecret;
 
 use crate::cli::Command;

@@ -18,7 +18,7 @@ use orderflow_domain::catalogue::{
 use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, Role};
 use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{
-    EventType, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber, OrderStatus,
+    DeliveryDetails, EventType, NewOrder, Order, OrderId, OrderLine, OrderNumber,
 };
 use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::{new_customer, prepared_statements, stored_customer};
@@ -192,7 +192,7 @@ fn product(db: &TestDatabase, stock: i32) -> ProductId {
                 price: Price::parse("10.00").unwrap(),
                 category_id: category.id,
                 sku: Sku::generated(product),
-                stock_quantity: StockQuantity(stock),
+                stock_quantity: StockQuantity::new(stock.into()).unwrap(),
                 image: None,
                 status: ProductStatus::Active,
                 is_featured: false,
@@ -443,32 +443,20 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
         quantity,
         unit_price: price,
     };
-    Order {
+    Order::place(NewOrder {
         id: OrderId(uuid::Uuid::new_v4()),
         number: OrderNumber::draft(now.date_naive()),
         customer_id: customer.id,
-        status: OrderStatus::Pending,
-        total_amount: line.subtotal(),
-        shipping_address: "1 Moi Avenue".into(),
-        billing_address: "1 Moi Avenue".into(),
-        phone_number: "+254711000001".into(),
-        notes: String::new(),
-        is_paid: false,
+        details: DeliveryDetails {
+            shipping_address: "1 Moi Avenue".into(),
+            billing_address: "1 Moi Avenue".into(),
+            phone_number: "+254711000001".into(),
+            notes: String::new(),
+        },
         payment_method: String::new(),
-        payment_reference: String::new(),
-        created_at: now,
-        updated_at: now,
-        items: vec![OrderItem {
-            id: OrderItemId(uuid::Uuid::new_v4()),
-            product_id: lamp,
-            product_name: line.product_name.clone(),
-            product_sku: line.product_sku.clone(),
-            quantity,
-            unit_price: price.amount(),
-            subtotal: line.subtotal(),
-            created_at: now,
-        }],
-    }
+        lines: vec![line],
+        at: now,
+    })
 }
 
 #[test]

@@ -315,7 +315,7 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
         errors.check("description", product_description(text))
     });
     let stock = match given(&row.stock_quantity) {
-        None => Some(StockQuantity(0)),
+        None => Some(StockQuantity::ZERO),
         Some(raw) => errors.check("stock_quantity", stock_quantity(raw)),
     };
     let sku = given(&row.sku).and_then(|sku| errors.check("sku", Sku::parse(sku)));

@@ -169,7 +169,7 @@ impl ManageProducts {
                 price,
                 category_id: category,
                 sku: fields.sku.clone().unwrap_or_else(|| Sku::generated(id.0)),
-                stock_quantity: fields.stock.unwrap_or(StockQuantity(0)),
+                stock_quantity: fields.stock.unwrap_or(StockQuantity::ZERO),
                 image: image.clone(),
                 status: fields.status.unwrap_or(ProductStatus::Active),
                 is_featured: fields.is_featured.unwrap_or(false),
@@ -351,7 +351,7 @@ mod tests {
                 p.slug == "pixel-9-2"
                     && p.sku.as_str() == Sku::generated(p.id.0).as_str()
                     && p.status == ProductStatus::Active
-                    && p.stock_quantity == StockQuantity(0)
+                    && p.stock_quantity == StockQuantity::ZERO
                     && !p.is_featured
                     && p.price.to_string() == "799.99"
             })

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
-use orderflow_domain::ordering::{Actor, EventType, Order, OrderId, OrderStatus, StockEffect};
+use orderflow_domain::ordering::{
+    Actor, DetailsChange, EventType, Order, OrderId, OrderStatus, StatusChange, StockEffect,
+};
 use orderflow_domain::text::{self, limits};
 
 use super::OrderError;
@@ -102,12 +104,11 @@ impl ChangeOrders {
             return Err(errors.into());
         };
         transaction(self.uow.as_ref(), |tx| {
-            let order = visible(tx.orders().find_for_update(id)?, actor)?;
-            let effect = order
-                .status
-                .transition(to, Actor::Staff, input.restock)
+            let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
+            let change = order
+                .change_status(to, Actor::Staff, input.restock, self.clock.now())
                 .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e)))?;
-            self.move_to(tx, order, to, effect, actor, &note)
+            self.record_move(tx, &order, change, actor, &note)
         })?;
         self.view(id)
     }
@@ -115,39 +116,34 @@ impl ChangeOrders {
     /// The owner (or staff) cancels an order that has not started processing; its stock comes back.
     pub fn cancel(&self, actor: &Customer, id: OrderId) -> Result<OrderView, OrderError> {
         transaction(self.uow.as_ref(), |tx| {
-            let order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if !order.can_be_cancelled() {
-                return Err(OrderError::NotCancellable {
-                    status: order.status,
-                });
-            }
+            let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             let role = if order.customer_id == actor.id {
                 Actor::Owner
             } else {
                 Actor::Staff
             };
-            let effect = order
-                .status
-                .transition(OrderStatus::Cancelled, role, false)
-                .map_err(OrderError::IllegalMove)?;
-            self.move_to(tx, order, OrderStatus::Cancelled, effect, actor, "")
+            let change = order
+                .cancel(role, self.clock.now())
+                .map_err(OrderError::from)?;
+            self.record_move(tx, &order, change, actor, "")
         })?;
         self.view(id)
     }
 
-    fn move_to(
+    /// Writes a move the order made: its stock effect, the order, its history line and the owner's messages.
+    fn record_move(
         &self,
         tx: &mut dyn Transaction,
-        mut order: Order,
-        to: OrderStatus,
-        effect: StockEffect,
+        order: &Order,
+        change: StatusChange,
         actor: &Customer,
         note: &str,
     ) -> Result<(), OrderError> {
+        let StatusChange { from, to, effect } = change;
         if effect == StockEffect::Return {
             // In product order, as placement locks them: concurrent orders and returns cannot deadlock.
             let mut items: Vec<_> = order
-                .items
+                .items()
                 .iter()
                 .map(|item| (item.product_id, item.quantity, &item.product_name))
                 .collect();
@@ -162,11 +158,8 @@ impl ChangeOrders {
                 }
             }
         }
-        let now = self.clock.now();
-        let from = order.status;
-        order.status = to;
-        order.updated_at = now;
-        tx.orders().update(&order)?;
+        let now = order.updated_at();
+        tx.orders().update(order)?;
         let restocked = if effect == StockEffect::Return {
             " (stock returned)"
         } else {
@@ -178,10 +171,10 @@ impl ChangeOrders {
             note: format!("{}{restocked}", note.trim()),
             ..NewOrderEvent::by(actor, order.id, EventType::StatusChanged, now)
         })?;
-        if let Some(owner) = owner_of(tx, &order, actor)? {
+        if let Some(owner) = owner_of(tx, order, actor)? {
             queue(
                 tx,
-                notifications::status_changed(&order, &owner, from, to, now),
+                notifications::status_changed(order, &owner, from, to, now),
                 self.sms_caps,
                 now,
             )?;
@@ -217,24 +210,14 @@ impl ChangeOrders {
         };
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if order.is_paid {
-                return Err(OrderError::AlreadyPaid);
-            }
-            if !order.status.counts_as_revenue() {
-                return Err(OrderError::NotPayable {
-                    status: order.status,
-                });
-            }
             let now = self.clock.now();
-            order.is_paid = true;
-            if !method.is_empty() {
-                order.payment_method = method.clone();
-            }
-            order.payment_reference = reference.clone();
-            order.updated_at = now;
+            order
+                .record_payment(&method, &reference, now)
+                .map_err(OrderError::from)?;
             tx.orders().update(&order)?;
+            let payment = order.payment();
             tx.orders().add_event(&NewOrderEvent {
-                note: format!("{} {}", order.payment_method, order.payment_reference)
+                note: format!("{} {}", payment.method, payment.reference)
                     .trim()
                     .to_owned(),
                 ..NewOrderEvent::by(actor, order.id, EventType::Paid, now)
@@ -247,7 +230,7 @@ impl ChangeOrders {
                     now,
                 )?;
             }
-            Ok(())
+            Ok::<_, OrderError>(())
         })?;
         self.view(id)
     }
@@ -283,25 +266,18 @@ impl ChangeOrders {
         errors.into_result()?;
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if !order.is_editable_by_owner() {
-                return Err(OrderError::DetailsLocked {
-                    status: order.status,
-                });
-            }
             let now = self.clock.now();
-            if let Some(value) = &shipping {
-                order.shipping_address = value.clone();
-            }
-            if let Some(value) = &billing {
-                order.billing_address = value.clone();
-            }
-            if let Some(value) = &phone {
-                order.phone_number = value.to_string();
-            }
-            if let Some(value) = &notes {
-                order.notes = value.clone();
-            }
-            order.updated_at = now;
+            order
+                .change_details(
+                    DetailsChange {
+                        shipping_address: shipping.clone(),
+                        billing_address: billing.clone(),
+                        phone_number: phone.as_ref().map(ToString::to_string),
+                        notes: notes.clone(),
+                    },
+                    now,
+                )
+                .map_err(OrderError::from)?;
             tx.orders().update(&order)?;
             tx.orders().add_event(&NewOrderEvent::by(
                 actor,
@@ -309,7 +285,7 @@ impl ChangeOrders {
                 EventType::DetailsChanged,
                 now,
             ))?;
-            Ok(())
+            Ok::<_, OrderError>(())
         })?;
         self.view(id)
     }
@@ -402,7 +378,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders
             .expect_update()
-            .withf(|o| o.status == OrderStatus::Cancelled)
+            .withf(|o| o.status() == OrderStatus::Cancelled)
             .times(1)
             .returning(|_| Ok(()));
         orders
@@ -652,7 +628,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders
             .expect_update()
-            .withf(|o| o.is_paid && o.payment_reference == "QX1")
+            .withf(|o| o.payment().is_paid && o.payment().reference == "QX1")
             .times(1)
             .returning(|_| Ok(()));
         orders
@@ -672,7 +648,8 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders.expect_find_for_update().returning(|_| {
             let mut paid = order(OrderStatus::Confirmed, 1, &[(1, 1)]);
-            paid.is_paid = true;
+            paid.record_payment("", "", paid.created_at)
+                .map_err(|_| crate::ports::RepositoryError::Failed("unpayable fixture".into()))?;
             Ok(Some(paid))
         });
         orders.expect_update().never();

@@ -1,4 +1,6 @@
-use orderflow_domain::ordering::{IllegalTransition, OrderStatus};
+use orderflow_domain::ordering::{
+    CancelRefusal, DetailsLocked, IllegalTransition, OrderStatus, PaymentRefusal,
+};
 
 use crate::validation::FieldErrors;
 
@@ -53,5 +55,29 @@ pub enum OrderError {
 impl From<FieldErrors> for OrderError {
     fn from(errors: FieldErrors) -> Self {
         OrderError::Invalid(errors)
+    }
+}
+
+impl From<CancelRefusal> for OrderError {
+    fn from(refusal: CancelRefusal) -> Self {
+        match refusal {
+            CancelRefusal::NotCancellable { status } => OrderError::NotCancellable { status },
+            CancelRefusal::Illegal(refusal) => OrderError::IllegalMove(refusal),
+        }
+    }
+}
+
+impl From<PaymentRefusal> for OrderError {
+    fn from(refusal: PaymentRefusal) -> Self {
+        match refusal {
+            PaymentRefusal::AlreadyPaid => OrderError::AlreadyPaid,
+            PaymentRefusal::NotPayable { status } => OrderError::NotPayable { status },
+        }
+    }
+}
+
+impl From<DetailsLocked> for OrderError {
+    fn from(DetailsLocked { status }: DetailsLocked) -> Self {
+        OrderError::DetailsLocked { status }
     }
 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use crate::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 use chrono::Duration;
-use orderflow_domain::catalogue::{Product, ProductId, ProductStatus};
+use orderflow_domain::catalogue::{Product, ProductId, Supply};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::ordering::{
-    merge_lines, EventType, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine,
+    merge_lines, DeliveryDetails, EventType, LineError, NewOrder, Order, OrderId, OrderLine,
     OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::text::{self, limits, TextError};
@@ -205,23 +205,21 @@ impl PlaceOrder {
                 .collect();
             let lines = checked_lines(request, &products)?;
             let now = self.clock.now();
-            let order = draft_order(customer, request, &lines, now);
+            let mut order = draft_order(customer, request, lines, now);
             // One row tells the notification workers; they write the customer's and the admins' messages in a
             // transaction of their own, after this one commits.
             let placed = NewOrderEvent {
                 to_status: Some(OrderStatus::Pending),
                 note: format!(
                     "{} line(s), total {:.2}",
-                    order.items.len(),
-                    order.total_amount
+                    order.items().len(),
+                    order.total_amount()
                 ),
                 ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
             };
             if let Some(counter) = tx.orders().place(&order, &placed)? {
-                return Ok(Order {
-                    number: OrderNumber::new(now.date_naive(), counter),
-                    ..order
-                });
+                order.number = OrderNumber::new(now.date_naive(), counter);
+                return Ok(order);
             }
         }
         Err(OrderError::ProductsKeptChanging)
@@ -241,27 +239,28 @@ fn checked_lines(
     let mut lines = Vec::with_capacity(request.lines.len());
     let mut short = false;
     for (index, line) in &request.lines {
-        match products.get(&line.product_id) {
-            Some(product) if product.status == ProductStatus::Active => {
-                if i64::from(product.stock_quantity.0) < line.quantity {
-                    short = true;
-                    item_errors[*index].add(
-                        NON_FIELD_ERRORS,
-                        FieldProblem::InsufficientStock {
-                            available: product.stock_quantity.0,
-                        },
-                    );
-                } else {
-                    lines.push(OrderLine {
-                        product_id: product.id,
-                        product_name: product.name.clone(),
-                        product_sku: product.sku.to_string(),
-                        quantity: line.quantity,
-                        unit_price: product.price,
-                    });
-                }
+        let Some(product) = products.get(&line.product_id) else {
+            item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable);
+            continue;
+        };
+        match product.supply(line.quantity) {
+            Ok(()) => lines.push(OrderLine {
+                product_id: product.id,
+                product_name: product.name.clone(),
+                product_sku: product.sku.to_string(),
+                quantity: line.quantity,
+                unit_price: product.price,
+            }),
+            Err(Supply::Short { available }) => {
+                short = true;
+                item_errors[*index].add(
+                    NON_FIELD_ERRORS,
+                    FieldProblem::InsufficientStock {
+                        available: available.units(),
+                    },
+                );
             }
-            _ => item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable),
+            Err(_) => item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable),
         }
     }
     let mut errors = FieldErrors::new();
@@ -277,38 +276,23 @@ fn checked_lines(
 fn draft_order(
     customer: &Customer,
     request: &ValidRequest,
-    lines: &[OrderLine],
+    lines: Vec<OrderLine>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Order {
-    Order {
+    Order::place(NewOrder {
         id: OrderId(Uuid::new_v4()),
         number: OrderNumber::draft(now.date_naive()),
         customer_id: customer.id,
-        status: OrderStatus::Pending,
-        total_amount: OrderLine::total(lines),
-        shipping_address: request.shipping_address.clone(),
-        billing_address: request.billing_address.clone(),
-        phone_number: request.phone_number.to_string(),
-        notes: request.notes.clone(),
-        is_paid: false,
+        details: DeliveryDetails {
+            shipping_address: request.shipping_address.clone(),
+            billing_address: request.billing_address.clone(),
+            phone_number: request.phone_number.to_string(),
+            notes: request.notes.clone(),
+        },
         payment_method: request.payment_method.clone(),
-        payment_reference: String::new(),
-        created_at: now,
-        updated_at: now,
-        items: lines
-            .iter()
-            .map(|line| OrderItem {
-                id: OrderItemId(Uuid::new_v4()),
-                product_id: line.product_id,
-                product_name: line.product_name.clone(),
-                product_sku: line.product_sku.clone(),
-                quantity: line.quantity,
-                unit_price: line.unit_price.amount(),
-                subtotal: line.subtotal(),
-                created_at: now,
-            })
-            .collect(),
-    }
+        lines,
+        at: now,
+    })
 }
 
 fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
@@ -491,7 +475,7 @@ mod tests {
     fn lamp(id: u128, stock: i32) -> orderflow_domain::catalogue::Product {
         let mut lamp = product("Lamp", 3);
         lamp.id = ProductId(Uuid::from_u128(id));
-        lamp.stock_quantity = StockQuantity(stock);
+        lamp.stock_quantity = StockQuantity::new(stock.into()).unwrap();
         lamp
     }
 
@@ -547,18 +531,18 @@ mod tests {
             .expect_place()
             .withf(|order, event| {
                 let lines: Vec<_> = order
-                    .items
+                    .items()
                     .iter()
                     .map(|i| (i.product_id, i.quantity))
                     .collect();
                 order.number == OrderNumber::draft(now().date_naive())
-                    && order.status == OrderStatus::Pending
+                    && order.status() == OrderStatus::Pending
                     && lines
                         == [
                             (ProductId(Uuid::from_u128(2)), 1),
                             (ProductId(Uuid::from_u128(1)), 3),
                         ]
-                    && order.total_amount == rust_decimal::Decimal::from(40)
+                    && order.total_amount() == rust_decimal::Decimal::from(40)
                     && event.order_id == order.id
                     && event.event_type == EventType::Placed
                     && event.to_status == Some(OrderStatus::Pending)
@@ -587,7 +571,7 @@ mod tests {
         let mut products = MockProductStore::new();
         products.expect_find_all().returning(|_| {
             let mut hidden = lamp(1, 5);
-            hidden.status = ProductStatus::Inactive;
+            hidden.status = orderflow_domain::catalogue::ProductStatus::Inactive;
             Ok(vec![hidden])
         });
         let mut orders = MockOrderStore::new();

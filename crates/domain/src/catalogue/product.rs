@@ -49,6 +49,34 @@ impl Product {
     pub fn is_in_stock(&self) -> bool {
         self.stock_quantity.0 > 0
     }
+
+    /// Whether `quantity` units can be sold now: the product must be on sale and hold that many.
+    pub fn supply(&self, quantity: i64) -> Result<(), Supply> {
+        if self.status != ProductStatus::Active {
+            return Err(Supply::NotOnSale);
+        }
+        if i64::from(self.stock_quantity.0) < quantity {
+            return Err(Supply::Short {
+                available: self.stock_quantity,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why a product cannot supply an order line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Supply {
+    /// Not on sale (inactive or discontinued).
+    #[error("not on sale")]
+    NotOnSale,
+    /// Fewer units on hand than asked for.
+    #[error("only {} on hand", available.0)]
+    Short {
+        /// What it holds.
+        available: StockQuantity,
+    },
 }
 
 /// A product name: required, one line, at most 200 characters.
@@ -72,7 +100,7 @@ pub fn product_description(raw: &str) -> Result<String, TextError> {
 /// Units on hand: from 0 to 2,147,483,647 (the database column is a 32-bit integer, and checks it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct StockQuantity(pub i32);
+pub struct StockQuantity(i32);
 
 /// Why a number of units is not a stock quantity.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +117,13 @@ pub enum StockError {
 impl StockQuantity {
     /// The most units one product can hold.
     pub const MAX: StockQuantity = StockQuantity(i32::MAX);
+    /// Nothing on hand.
+    pub const ZERO: StockQuantity = StockQuantity(0);
+
+    /// Units on hand.
+    pub fn units(self) -> i32 {
+        self.0
+    }
 
     /// A quantity as given, refused (never clamped) outside 0..=MAX.
     pub fn new(units: i64) -> Result<Self, StockError> {
@@ -202,6 +237,35 @@ impl fmt::Display for Sku {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_supplies_what_it_holds_and_only_while_on_sale() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let mut lamp = Product {
+            id: ProductId(Uuid::nil()),
+            name: "Desk lamp".into(),
+            slug: "desk-lamp".into(),
+            description: String::new(),
+            price: Price::parse("12.50").unwrap(),
+            category_id: CategoryId(1),
+            sku: Sku::parse("LAMP-1").unwrap(),
+            stock_quantity: StockQuantity::new(2).unwrap(),
+            image: None,
+            status: ProductStatus::Active,
+            is_featured: false,
+            created_at: at,
+            updated_at: at,
+        };
+        assert_eq!(lamp.supply(2), Ok(()));
+        assert_eq!(
+            lamp.supply(3),
+            Err(Supply::Short {
+                available: StockQuantity::new(2).unwrap()
+            })
+        );
+        lamp.status = ProductStatus::Discontinued;
+        assert_eq!(lamp.supply(1), Err(Supply::NotOnSale));
+    }
 
     #[test]
     fn generated_skus_are_sku_and_eight_upper_hex() {

@@ -73,20 +73,25 @@ impl From<OrderView> for OrderBody {
             customer: order.customer_id.0,
             customer_name: view.customer_name,
             customer_email: view.customer_email,
-            status: order.status.as_str().to_owned(),
-            total_amount: Money(order.total_amount),
+            status: order.status().as_str().to_owned(),
+            total_amount: Money(order.total_amount()),
             can_be_cancelled: order.can_be_cancelled(),
-            items_count: order.items.len(),
-            shipping_address: order.shipping_address,
-            billing_address: order.billing_address,
-            phone_number: order.phone_number,
-            notes: order.notes,
-            is_paid: order.is_paid,
-            payment_method: order.payment_method,
-            payment_reference: order.payment_reference,
+            items_count: order.items().len(),
+            shipping_address: order.details().shipping_address.clone(),
+            billing_address: order.details().billing_address.clone(),
+            phone_number: order.details().phone_number.clone(),
+            notes: order.details().notes.clone(),
+            is_paid: order.payment().is_paid,
+            payment_method: order.payment().method.clone(),
+            payment_reference: order.payment().reference.clone(),
             created_at: order.created_at,
-            updated_at: order.updated_at,
-            items: order.items.into_iter().map(OrderItemBody::from).collect(),
+            updated_at: order.updated_at(),
+            items: order
+                .items()
+                .iter()
+                .cloned()
+                .map(OrderItemBody::from)
+                .collect(),
         }
     }
 }

@@ -210,7 +210,7 @@ impl From<orderflow_application::ordering::OrderError> for ApiError {
             } => ApiError::Conflict(format!(
                 "Returning {units} unit(s) of \"{product_name}\" would take its stock above the maximum of {}; \
                  lower that product's stock first. Nothing was changed.",
-                orderflow_domain::catalogue::StockQuantity::MAX.0
+                orderflow_domain::catalogue::StockQuantity::MAX.units()
             )),
             OrderError::KeyReused => ApiError::Unprocessable(
                 "This Idempotency-Key was already used with a different request; send a new key for a new order."

@@ -125,7 +125,11 @@ pub fn field_errors(errors: &FieldErrors) -> String {
         })
         .collect();
     for (field, items) in errors.lists() {
-        for (index, item) in items.iter().enumerate().filter(|(_, item)| !item.is_empty()) {
+        for (index, item) in items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !item.is_empty())
+        {
             parts.push(format!("{field}[{index}]: {}", field_errors(item)));
         }
     }
@@ -220,7 +224,7 @@ fn stock(error: &StockError) -> String {
         StockError::Negative => "Ensure this value is greater than or equal to 0.".into(),
         StockError::TooLarge => format!(
             "Ensure this value is less than or equal to {}.",
-            StockQuantity::MAX.0
+            StockQuantity::MAX.units()
         ),
         other => other.to_string(),
     }
@@ -297,7 +301,10 @@ mod tests {
         errors.add("password", PasswordViolation::EntirelyNumeric);
         errors.set_list(
             "items",
-            vec![FieldErrors::new(), FieldErrors::single("quantity", LineError::Quantity(1))],
+            vec![
+                FieldErrors::new(),
+                FieldErrors::single("quantity", LineError::Quantity(1)),
+            ],
         );
         assert_eq!(
             field_errors(&errors),

@@ -220,7 +220,7 @@ impl ProductStore for PgTransaction<'_> {
         // The headroom is checked in the same statement, so the addition can never overflow the column.
         let returned = prepared(
             diesel::update(products::table.find(id.0))
-                .filter(products::stock_quantity.le(StockQuantity::MAX.0 - quantity))
+                .filter(products::stock_quantity.le(StockQuantity::MAX.units() - quantity))
                 .set(products::stock_quantity.eq(products::stock_quantity + quantity))
                 .returning(products::id),
         )

@@ -4,7 +4,8 @@ use orderflow_domain::catalogue::ProductId;
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::notifications::Channel;
 use orderflow_domain::ordering::{
-    Order, OrderEvent, OrderEventKind, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+    DeliveryDetails, Order, OrderEvent, OrderEventKind, OrderId, OrderItem, OrderItemId,
+    OrderNumber, OrderStatus, Payment, StoredOrder,
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -98,22 +99,22 @@ impl OrderRow {
             id: order.id.0,
             order_number: order.number.to_string(),
             customer_id: order.customer_id.0,
-            status: order.status.as_str().to_owned(),
-            total_amount: order.total_amount,
-            shipping_address: order.shipping_address.clone(),
-            billing_address: order.billing_address.clone(),
-            phone_number: order.phone_number.clone(),
-            notes: order.notes.clone(),
-            is_paid: order.is_paid,
-            payment_method: order.payment_method.clone(),
-            payment_reference: order.payment_reference.clone(),
+            status: order.status().as_str().to_owned(),
+            total_amount: order.total_amount(),
+            shipping_address: order.details().shipping_address.clone(),
+            billing_address: order.details().billing_address.clone(),
+            phone_number: order.details().phone_number.clone(),
+            notes: order.details().notes.clone(),
+            is_paid: order.payment().is_paid,
+            payment_method: order.payment().method.clone(),
+            payment_reference: order.payment().reference.clone(),
             created_at: order.created_at,
-            updated_at: order.updated_at,
+            updated_at: order.updated_at(),
         }
     }
 
     pub fn into_order(self, items: Vec<OrderItemRow>) -> Result<Order, RepositoryError> {
-        Ok(Order {
+        Ok(Order::restore(StoredOrder {
             id: OrderId(self.id),
             number: OrderNumber::parse(&self.order_number)
                 .ok_or_else(|| corrupt_row("order number", &self.order_number))?,
@@ -123,17 +124,21 @@ impl OrderRow {
                 .parse()
                 .map_err(|e| corrupt_row("order status", e))?,
             total_amount: self.total_amount,
-            shipping_address: self.shipping_address,
-            billing_address: self.billing_address,
-            phone_number: self.phone_number,
-            notes: self.notes,
-            is_paid: self.is_paid,
-            payment_method: self.payment_method,
-            payment_reference: self.payment_reference,
+            details: DeliveryDetails {
+                shipping_address: self.shipping_address,
+                billing_address: self.billing_address,
+                phone_number: self.phone_number,
+                notes: self.notes,
+            },
+            payment: Payment {
+                is_paid: self.is_paid,
+                method: self.payment_method,
+                reference: self.payment_reference,
+            },
             created_at: self.created_at,
             updated_at: self.updated_at,
             items: items.into_iter().map(OrderItemRow::into_item).collect(),
-        })
+        }))
     }
 }
 

@@ -29,7 +29,7 @@ impl OrderStore for PgTransaction<'_> {
         }
         let row = OrderRow::from_order(order);
         let items: Vec<OrderItemRow> = order
-            .items
+            .items()
             .iter()
             .map(|item| OrderItemRow::from_item(order.id, item))
             .collect();
@@ -159,18 +159,19 @@ impl OrderStore for PgTransaction<'_> {
     }
 
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
+        let (details, payment) = (order.details(), order.payment());
         prepared(
             diesel::update(orders::table.find(order.id.0))
                 .set((
-                    orders::status.eq(order.status.as_str()),
-                    orders::shipping_address.eq(&order.shipping_address),
-                    orders::billing_address.eq(&order.billing_address),
-                    orders::phone_number.eq(&order.phone_number),
-                    orders::notes.eq(&order.notes),
-                    orders::is_paid.eq(order.is_paid),
-                    orders::payment_method.eq(&order.payment_method),
-                    orders::payment_reference.eq(&order.payment_reference),
-                    orders::updated_at.eq(order.updated_at),
+                    orders::status.eq(order.status().as_str()),
+                    orders::shipping_address.eq(&details.shipping_address),
+                    orders::billing_address.eq(&details.billing_address),
+                    orders::phone_number.eq(&details.phone_number),
+                    orders::notes.eq(&details.notes),
+                    orders::is_paid.eq(payment.is_paid),
+                    orders::payment_method.eq(&payment.method),
+                    orders::payment_reference.eq(&payment.reference),
+                    orders::updated_at.eq(order.updated_at()),
                 ))
                 .returning(orders::id),
         )
