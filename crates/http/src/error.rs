@@ -224,8 +224,8 @@ impl ResponseError for ApiError {
 impl From<RepositoryError> for ApiError {
     fn from(error: RepositoryError) -> Self {
         match error {
-            RepositoryError::Unavailable(message) => ApiError::Unavailable(message),
-            RepositoryError::Failed(message) => ApiError::Internal(message),
+            RepositoryError::Unavailable(cause) => ApiError::Unavailable(cause.to_string()),
+            RepositoryError::Failed(cause) => ApiError::Internal(cause.to_string()),
         }
     }
 }

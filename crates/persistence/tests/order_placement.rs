@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use diesel::RunQueryDsl;
 use orderflow_application::notifications::ExpandOutboxEvents;
-use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
+use orderflow_application::ordering::{ItemInput, PlaceOrder, PlaceOrderError, PlaceOrderInput};
 use orderflow_application::ports::{
     transaction, CategoryStore, Clock, CustomerRepository, CustomerStore, NewOrderEvent,
     OrderStore, Outbox, ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction,
@@ -262,7 +262,10 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(Now),
     );
     let result = failing.execute(&alice, input(lamp), Some("retry-me"));
-    assert!(matches!(result, Err(OrderError::Storage(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(PlaceOrderError::Storage(_))),
+        "{result:?}"
+    );
 
     assert_eq!(stock(&db, lamp), 10, "the stock update was rolled back");
     for table in [

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use crate::validation::{FieldErrors, FieldProblem, Unique, NON_FIELD_ERRORS};
 use orderflow_domain::catalogue::{
-    next_free_slug, product_description, slugify, Category, CategoryName, CategoryPath, Price,
-    Product, ProductId, ProductName, ProductStatus, Sku, StockError, StockQuantity,
+    category_name, next_free_slug, product_description, product_name, slugify, Category,
+    CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockError, StockQuantity,
 };
 use uuid::Uuid;
 
-use super::CatalogueError;
+use super::ImportProductsError;
 use crate::ports::{
     transaction, CategoryWriteError, Clock, ProductWriteError, RepositoryError, Transaction,
     UnitOfWork,
@@ -76,7 +76,7 @@ impl From<RepositoryError> for PathProblem {
 /// Aborts the import transaction with the errors found while writing.
 enum Abort {
     Rows(BTreeMap<usize, FieldErrors>),
-    Failed(CatalogueError),
+    Failed(ImportProductsError),
 }
 
 impl From<RepositoryError> for Abort {
@@ -90,7 +90,7 @@ impl ImportProducts {
         Self { uow, clock }
     }
 
-    pub fn execute(&self, rows: Vec<ImportRow>) -> Result<ImportOutcome, CatalogueError> {
+    pub fn execute(&self, rows: Vec<ImportRow>) -> Result<ImportOutcome, ImportProductsError> {
         if rows.is_empty() {
             return Err(FieldErrors::single(NON_FIELD_ERRORS, FieldProblem::NoRows).into());
         }
@@ -172,7 +172,7 @@ impl ImportProducts {
                     return Err(Abort::Rows(errors));
                 }
                 Err(ProductWriteError::DuplicateSlug) => {
-                    return Err(Abort::Failed(CatalogueError::ConcurrentChange))
+                    return Err(Abort::Failed(ImportProductsError::ConcurrentChange))
                 }
             }
         }
@@ -306,7 +306,7 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
         value
     };
     let name = required(&mut errors, "name", &row.name)
-        .and_then(|n| errors.check("name", ProductName::parse(&n)));
+        .and_then(|n| errors.check("name", product_name(&n)));
     let price = required(&mut errors, "price", &row.price)
         .and_then(|p| errors.check("price", Price::parse(&p)));
     let category_names = required(&mut errors, "category_path", &row.category_path)
@@ -363,7 +363,7 @@ fn category_names(path: &str) -> Result<Vec<String>, FieldProblem> {
         return Err(FieldProblem::PathTooDeep(CategoryPath::MAX_LEVELS));
     }
     levels
-        .map(CategoryName::parse)
+        .map(category_name)
         .collect::<Result<_, _>>()
         .map_err(FieldProblem::PathLevel)
 }

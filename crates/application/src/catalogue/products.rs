@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{
-    next_free_slug, product_description, slugify, CategoryId, ImageFormat, Price, Product,
-    ProductId, ProductName, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
+    next_free_slug, product_description, product_name, slugify, CategoryId, ImageFormat, Price,
+    Product, ProductId, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
 };
 use uuid::Uuid;
 
 use super::errors::no_such_object;
 use super::retry::with_slug_retries;
-use super::{CatalogueError, CatalogueItem};
+use super::ManageProductError;
 use crate::ports::{
     transaction, CatalogueQueries, Clock, DeleteError, ImageStore, ProductDetails, Transaction,
     UnitOfWork,
@@ -67,7 +67,7 @@ impl Fields {
             name: input
                 .name
                 .as_deref()
-                .and_then(|name| errors.check("name", ProductName::parse(name))),
+                .and_then(|name| errors.check("name", product_name(name))),
             description: input
                 .description
                 .as_deref()
@@ -116,7 +116,7 @@ impl ManageProducts {
         }
     }
 
-    pub fn create(&self, input: ProductInput) -> Result<ProductDetails, CatalogueError> {
+    pub fn create(&self, input: ProductInput) -> Result<ProductDetails, ManageProductError> {
         self.create_with(input, None)
     }
 
@@ -126,13 +126,13 @@ impl ManageProducts {
         &self,
         input: ProductInput,
         image: NewImage,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         Fields::validate(&input, true)?;
         let format = check_image(&image.bytes)?;
         let path = self
             .images
             .save("products", format, &image.bytes)
-            .map_err(CatalogueError::ImageStorage)?;
+            .map_err(ManageProductError::ImageStorage)?;
         let created = self.create_with(input, Some(path.clone()));
         if created.is_err() {
             self.images.remove(&path);
@@ -144,12 +144,12 @@ impl ManageProducts {
         &self,
         input: ProductInput,
         image: Option<String>,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         let fields = Fields::validate(&input, true)?;
         let (Some(name), Some(price), Some(category)) =
             (fields.name.clone(), fields.price, fields.category)
         else {
-            return Err(CatalogueError::Invalid(FieldErrors::single(
+            return Err(ManageProductError::Invalid(FieldErrors::single(
                 "name",
                 FieldProblem::Required,
             )));
@@ -188,10 +188,13 @@ impl ManageProducts {
         id: ProductId,
         input: ProductInput,
         complete: bool,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         let fields = Fields::validate(&input, complete)?;
         with_slug_retries(self.uow.as_ref(), |tx| {
-            let mut product = tx.products().find(id)?.ok_or(CatalogueError::NotFound)?;
+            let mut product = tx
+                .products()
+                .find(id)?
+                .ok_or(ManageProductError::NotFound)?;
             if let Some(category) = fields.category {
                 existing_category(tx, category)?;
                 product.category_id = category;
@@ -234,46 +237,45 @@ impl ManageProducts {
         self.details(id)
     }
 
-    pub fn toggle_featured(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
+    pub fn toggle_featured(&self, id: ProductId) -> Result<ProductDetails, ManageProductError> {
         transaction(self.uow.as_ref(), |tx| {
             let products = tx.products();
-            let mut product = products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            let mut product = products.find(id)?.ok_or(ManageProductError::NotFound)?;
             product.is_featured = !product.is_featured;
             product.updated_at = self.clock.now();
-            products.update(&product).map_err(CatalogueError::from)
+            products.update(&product).map_err(ManageProductError::from)
         })?;
         self.details(id)
     }
 
     /// Deletes a product no order refers to; one on orders is kept (409): discontinue it instead.
-    pub fn delete(&self, id: ProductId) -> Result<(), CatalogueError> {
+    pub fn delete(&self, id: ProductId) -> Result<(), ManageProductError> {
         transaction(self.uow.as_ref(), |tx| {
             let products = tx.products();
-            products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            products.find(id)?.ok_or(ManageProductError::NotFound)?;
             products.delete(id).map_err(|error| match error {
-                DeleteError::InUse => CatalogueError::InUse {
-                    what: CatalogueItem::Product,
-                },
+                DeleteError::InUse => ManageProductError::InUse,
                 DeleteError::Storage(error) => error.into(),
             })
         })
     }
 
-    fn details(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
-        self.queries.product(id)?.ok_or(CatalogueError::NotFound)
+    fn details(&self, id: ProductId) -> Result<ProductDetails, ManageProductError> {
+        self.queries
+            .product(id)?
+            .ok_or(ManageProductError::NotFound)
     }
 }
 
 /// The image's real format, if it is one we accept and not too large.
-pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
+pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, FieldErrors> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(FieldErrors::single("image", FieldProblem::ImageTooLarge).into());
+        return Err(FieldErrors::single("image", FieldProblem::ImageTooLarge));
     }
-    ImageFormat::sniff(bytes)
-        .ok_or_else(|| FieldErrors::single("image", FieldProblem::NotAnImage).into())
+    ImageFormat::sniff(bytes).ok_or_else(|| FieldErrors::single("image", FieldProblem::NotAnImage))
 }
 
-fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), CatalogueError> {
+fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), ManageProductError> {
     match tx.categories().find(id)? {
         Some(_) => Ok(()),
         None => Err(FieldErrors::single("category", no_such_object(id.0)).into()),
@@ -332,9 +334,9 @@ mod tests {
         )
     }
 
-    fn invalid<T: std::fmt::Debug>(result: Result<T, CatalogueError>) -> FieldErrors {
+    fn invalid<T: std::fmt::Debug>(result: Result<T, ManageProductError>) -> FieldErrors {
         match result {
-            Err(CatalogueError::Invalid(errors)) => errors,
+            Err(ManageProductError::Invalid(errors)) => errors,
             other => panic!("expected validation errors, got {other:?}"),
         }
     }
@@ -453,9 +455,7 @@ mod tests {
         let (manage, _) = manage(products, MockImageStore::new());
         assert!(matches!(
             manage.delete(ProductId(Uuid::new_v4())),
-            Err(CatalogueError::InUse {
-                what: CatalogueItem::Product
-            })
+            Err(ManageProductError::InUse)
         ));
     }
 

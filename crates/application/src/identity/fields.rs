@@ -1,7 +1,7 @@
 //! Validation of the account fields shared by registration, profile updates and admin creation.
 
 use crate::validation::{FieldErrors, FieldProblem};
-use orderflow_domain::identity::{EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
+use orderflow_domain::identity::{self, EmailAddress, PasswordPolicy, PhoneNumber};
 use orderflow_domain::text::{self, limits};
 
 /// The value of a required field, or [`FieldProblem::Required`] recorded against it.
@@ -30,7 +30,7 @@ pub(crate) fn person_name(
     value: &Option<String>,
 ) -> Option<String> {
     let raw = required(errors, field, value)?;
-    errors.check(field, PersonName::parse(raw))
+    errors.check(field, identity::person_name(raw))
 }
 
 /// An optional phone: absent or empty means none.

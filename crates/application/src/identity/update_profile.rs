@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use crate::validation::FieldErrors;
-use orderflow_domain::identity::{Customer, CustomerId, PersonName, ProfileChanges};
+use orderflow_domain::identity::{person_name, Customer, CustomerId, ProfileChanges};
 use orderflow_domain::text::{self, limits};
 
 use super::{fields, Principal};
@@ -64,7 +64,7 @@ impl UpdateProfile {
 fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = |errors: &mut FieldErrors, field: &str, value: Option<String>| {
-        value.and_then(|value| errors.check(field, PersonName::parse(&value)))
+        value.and_then(|value| errors.check(field, person_name(&value)))
     };
     let line = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
         value.and_then(|value| errors.check(field, text::line(&value, max)))

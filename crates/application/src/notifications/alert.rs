@@ -6,7 +6,7 @@ use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::notifications;
 use orderflow_domain::text::{self, limits};
 
-use super::NotificationError;
+use super::SendAlertError;
 use crate::ports::{transaction, Clock, UnitOfWork};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl SendSystemAlert {
     }
 
     /// Queues the alert for every active admin; returns how many were queued.
-    pub fn execute(&self, input: AlertInput) -> Result<usize, NotificationError> {
+    pub fn execute(&self, input: AlertInput) -> Result<usize, SendAlertError> {
         let mut errors = FieldErrors::new();
         let message = match input.message.as_deref().map(str::trim) {
             None | Some("") => {
@@ -50,7 +50,7 @@ impl SendSystemAlert {
             let now = self.clock.now();
             let alerts = notifications::system_alert(&admins, &alert_type, &message, now);
             if alerts.is_empty() {
-                return Err(NotificationError::NoActiveAdmin);
+                return Err(SendAlertError::NoActiveAdmin);
             }
             tx.outbox().enqueue(&alerts, now)?;
             Ok(alerts.len())
@@ -119,7 +119,7 @@ mod tests {
         let mut customers = MockCustomerStore::new();
         customers.expect_active_admins().never();
         let (alert, uow) = alert(customers, MockOutbox::new());
-        let Err(NotificationError::Invalid(errors)) = alert.execute(AlertInput {
+        let Err(SendAlertError::Invalid(errors)) = alert.execute(AlertInput {
             message: Some("  ".into()),
             alert_type: Some("x".repeat(51)),
         }) else {
@@ -142,7 +142,7 @@ mod tests {
                 message: Some("hello".into()),
                 alert_type: None
             }),
-            Err(NotificationError::NoActiveAdmin)
+            Err(SendAlertError::NoActiveAdmin)
         ));
         assert_eq!(uow.rollbacks(), 1);
     }

@@ -10,7 +10,7 @@ use orderflow_domain::ordering::{
 };
 use orderflow_domain::text::{self, limits};
 
-use super::OrderError;
+use super::ChangeOrderError;
 use crate::notifications::queue;
 use crate::ports::{
     transaction, Clock, NewOrderEvent, OrderQueries, OrderView, Transaction, UnitOfWork,
@@ -41,10 +41,10 @@ pub struct ChangeOrders {
 }
 
 /// An order the caller may see: their own, or any for staff. Others' orders do not exist for them.
-fn visible(order: Option<Order>, actor: &Customer) -> Result<Order, OrderError> {
+fn visible(order: Option<Order>, actor: &Customer) -> Result<Order, ChangeOrderError> {
     order
         .filter(|order| order.customer_id == actor.id || actor.is_staff())
-        .ok_or(OrderError::NotFound)
+        .ok_or(ChangeOrderError::NotFound)
 }
 
 /// The customer who placed `order`: the actor, or read in the transaction. `None` if the account is gone.
@@ -52,7 +52,7 @@ fn owner_of(
     tx: &mut dyn Transaction,
     order: &Order,
     actor: &Customer,
-) -> Result<Option<Customer>, OrderError> {
+) -> Result<Option<Customer>, ChangeOrderError> {
     if order.customer_id == actor.id {
         return Ok(Some(actor.clone()));
     }
@@ -74,8 +74,8 @@ impl ChangeOrders {
         }
     }
 
-    fn view(&self, id: OrderId) -> Result<OrderView, OrderError> {
-        self.queries.order(id)?.ok_or(OrderError::NotFound)
+    fn view(&self, id: OrderId) -> Result<OrderView, ChangeOrderError> {
+        self.queries.order(id)?.ok_or(ChangeOrderError::NotFound)
     }
 
     /// Staff move an order along the lifecycle; cancelling returns the stock, refunding returns it on `restock`.
@@ -84,7 +84,7 @@ impl ChangeOrders {
         actor: &Customer,
         id: OrderId,
         input: StatusInput,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let to = match input.status.as_deref().map(str::trim) {
             None | Some("") => {
@@ -107,14 +107,14 @@ impl ChangeOrders {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             let change = order
                 .change_status(to, Actor::Staff, input.restock, self.clock.now())
-                .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e)))?;
+                .map_err(|e| ChangeOrderError::Invalid(FieldErrors::single("status", e)))?;
             self.record_move(tx, &order, change, actor, &note)
         })?;
         self.view(id)
     }
 
     /// The owner (or staff) cancels an order that has not started processing; its stock comes back.
-    pub fn cancel(&self, actor: &Customer, id: OrderId) -> Result<OrderView, OrderError> {
+    pub fn cancel(&self, actor: &Customer, id: OrderId) -> Result<OrderView, ChangeOrderError> {
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             let role = if order.customer_id == actor.id {
@@ -124,7 +124,7 @@ impl ChangeOrders {
             };
             let change = order
                 .cancel(role, self.clock.now())
-                .map_err(OrderError::from)?;
+                .map_err(ChangeOrderError::from)?;
             self.record_move(tx, &order, change, actor, "")
         })?;
         self.view(id)
@@ -138,7 +138,7 @@ impl ChangeOrders {
         change: StatusChange,
         actor: &Customer,
         note: &str,
-    ) -> Result<(), OrderError> {
+    ) -> Result<(), ChangeOrderError> {
         let StatusChange { from, to, effect } = change;
         if effect == StockEffect::Return {
             // In product order, as placement locks them: concurrent orders and returns cannot deadlock.
@@ -151,7 +151,7 @@ impl ChangeOrders {
             for (product, units, name) in items {
                 // The transaction rolls back: no line's stock comes back unless every line's can.
                 if !tx.products().return_stock(product, units)? {
-                    return Err(OrderError::StockLimit {
+                    return Err(ChangeOrderError::StockLimit {
                         product_name: name.clone(),
                         units,
                     });
@@ -189,7 +189,7 @@ impl ChangeOrders {
         id: OrderId,
         payment_method: Option<String>,
         payment_reference: Option<String>,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let method = errors.check(
             "payment_method",
@@ -213,7 +213,7 @@ impl ChangeOrders {
             let now = self.clock.now();
             order
                 .record_payment(&method, &reference, now)
-                .map_err(OrderError::from)?;
+                .map_err(ChangeOrderError::from)?;
             tx.orders().update(&order)?;
             let payment = order.payment();
             tx.orders().add_event(&NewOrderEvent {
@@ -230,7 +230,7 @@ impl ChangeOrders {
                     now,
                 )?;
             }
-            Ok::<_, OrderError>(())
+            Ok::<_, ChangeOrderError>(())
         })?;
         self.view(id)
     }
@@ -241,7 +241,7 @@ impl ChangeOrders {
         actor: &Customer,
         id: OrderId,
         input: DetailsInput,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let address = |errors: &mut FieldErrors, field: &str, value: &Option<String>| {
             value.as_deref().and_then(|raw| {
@@ -277,7 +277,7 @@ impl ChangeOrders {
                     },
                     now,
                 )
-                .map_err(OrderError::from)?;
+                .map_err(ChangeOrderError::from)?;
             tx.orders().update(&order)?;
             tx.orders().add_event(&NewOrderEvent::by(
                 actor,
@@ -285,7 +285,7 @@ impl ChangeOrders {
                 EventType::DetailsChanged,
                 now,
             ))?;
-            Ok::<_, OrderError>(())
+            Ok::<_, ChangeOrderError>(())
         })?;
         self.view(id)
     }
@@ -346,7 +346,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders.expect_update().never();
         let (change, uow) = change(OrderStatus::Pending, MockProductStore::new(), orders);
-        let Err(OrderError::Invalid(errors)) =
+        let Err(ChangeOrderError::Invalid(errors)) =
             change.update_status(&staff(), id(), status("shipped", false))
         else {
             panic!("expected a refusal")
@@ -409,7 +409,7 @@ mod tests {
         orders.expect_update().never();
         orders.expect_add_event().never();
         let (change, uow) = change(OrderStatus::Pending, products, orders);
-        let Err(OrderError::StockLimit { units, .. }) = change.cancel(&owner(), id()) else {
+        let Err(ChangeOrderError::StockLimit { units, .. }) = change.cancel(&owner(), id()) else {
             panic!("expected the stock limit")
         };
         assert_eq!(units, 3);
@@ -436,7 +436,8 @@ mod tests {
                 notes: Some(note),
                 restock: false,
             };
-            let Err(OrderError::Invalid(errors)) = change.update_status(&staff(), id(), input)
+            let Err(ChangeOrderError::Invalid(errors)) =
+                change.update_status(&staff(), id(), input)
             else {
                 panic!("expected a refusal")
             };
@@ -587,11 +588,11 @@ mod tests {
         );
         assert!(matches!(
             change.cancel(&stranger(), id()),
-            Err(OrderError::NotFound)
+            Err(ChangeOrderError::NotFound)
         ));
         assert!(matches!(
             change.update_details(&stranger(), id(), DetailsInput::default()),
-            Err(OrderError::NotFound)
+            Err(ChangeOrderError::NotFound)
         ));
     }
 
@@ -604,7 +605,7 @@ mod tests {
         );
         assert!(matches!(
             change.cancel(&owner(), id()),
-            Err(OrderError::NotCancellable {
+            Err(ChangeOrderError::NotCancellable {
                 status: OrderStatus::Shipped
             })
         ));
@@ -617,7 +618,7 @@ mod tests {
                     ..DetailsInput::default()
                 }
             ),
-            Err(OrderError::DetailsLocked {
+            Err(ChangeOrderError::DetailsLocked {
                 status: OrderStatus::Shipped
             })
         ));
@@ -666,7 +667,7 @@ mod tests {
         );
         assert!(matches!(
             change.mark_paid(&staff(), id(), None, None),
-            Err(OrderError::AlreadyPaid)
+            Err(ChangeOrderError::AlreadyPaid)
         ));
     }
 }

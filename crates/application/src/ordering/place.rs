@@ -15,7 +15,7 @@ use orderflow_domain::text::{self, limits, TextError};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::OrderError;
+use super::PlaceOrderError;
 use crate::ports::{
     single_write, transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey,
     Transaction, UnitOfWork,
@@ -111,21 +111,21 @@ impl PlaceOrder {
         customer: &Customer,
         input: PlaceOrderInput,
         idempotency_key: Option<&str>,
-    ) -> Result<Placement, OrderError> {
+    ) -> Result<Placement, PlaceOrderError> {
         let request = validate(input)?;
         let fingerprint = request.fingerprint();
         let outcome = match idempotency_key {
             // The order is one statement, atomic by itself: no transaction around it, so the products and the
             // day's counter it locks are free again the moment it ends (not a round trip later, at COMMIT).
             None => single_write(self.uow.as_ref(), |tx| {
-                Ok::<_, OrderError>(Outcome::Placed(Box::new(
+                Ok::<_, PlaceOrderError>(Outcome::Placed(Box::new(
                     self.place(tx, customer, &request)?,
                 )))
             })?,
             // The key, its lock and the order it names are written together.
             Some(key) => transaction(self.uow.as_ref(), |tx| {
                 if let Some(existing) = self.claim_key(tx, customer, key, &fingerprint)? {
-                    return Ok::<_, OrderError>(Outcome::Replay(existing));
+                    return Ok::<_, PlaceOrderError>(Outcome::Replay(existing));
                 }
                 let order = self.place(tx, customer, &request)?;
                 let stored = StoredIdempotencyKey {
@@ -149,7 +149,10 @@ impl PlaceOrder {
                 replayed: false,
             }),
             Outcome::Replay(id) => Ok(Placement {
-                order: self.queries.order(id)?.ok_or(OrderError::NotFound)?,
+                order: self
+                    .queries
+                    .order(id)?
+                    .ok_or(PlaceOrderError::ReplayedOrderGone)?,
                 replayed: true,
             }),
         }
@@ -162,10 +165,10 @@ impl PlaceOrder {
         customer: &Customer,
         key: &str,
         fingerprint: &[u8],
-    ) -> Result<Option<OrderId>, OrderError> {
+    ) -> Result<Option<OrderId>, PlaceOrderError> {
         let orders = tx.orders();
         if !orders.try_lock_idempotency_key(customer.id, key)? {
-            return Err(OrderError::KeyInFlight);
+            return Err(PlaceOrderError::KeyInFlight);
         }
         let expired_before = self.clock.now() - Duration::hours(KEY_LIFETIME_HOURS);
         orders.sweep_idempotency_keys(expired_before)?;
@@ -174,7 +177,7 @@ impl PlaceOrder {
                 if stored.request_hash == fingerprint {
                     Ok(Some(stored.order_id))
                 } else {
-                    Err(OrderError::KeyReused)
+                    Err(PlaceOrderError::KeyReused)
                 }
             }
             _ => Ok(None),
@@ -190,7 +193,7 @@ impl PlaceOrder {
         tx: &mut dyn Transaction,
         customer: &Customer,
         request: &ValidRequest,
-    ) -> Result<Order, OrderError> {
+    ) -> Result<Order, PlaceOrderError> {
         let ids: Vec<ProductId> = request
             .lines
             .iter()
@@ -222,19 +225,19 @@ impl PlaceOrder {
                 return Ok(order);
             }
         }
-        Err(OrderError::ProductsKeptChanging)
+        Err(PlaceOrderError::ProductsKeptChanging)
     }
 }
 
 /// Reads and writes of one placement, before it gives up on products that change under it every time.
 const PLACEMENT_ATTEMPTS: usize = 3;
 
-/// Every problem with every line (a [`OrderError::Shortfall`] when a line wants more than there is), or the lines
+/// Every problem with every line (a [`PlaceOrderError::Shortfall`] when a line wants more than there is), or the lines
 /// as sold: each product's name, SKU and price as they are now.
 fn checked_lines(
     request: &ValidRequest,
     products: &HashMap<ProductId, Product>,
-) -> Result<Vec<OrderLine>, OrderError> {
+) -> Result<Vec<OrderLine>, PlaceOrderError> {
     let mut item_errors = vec![FieldErrors::new(); request.item_count];
     let mut lines = Vec::with_capacity(request.lines.len());
     let mut short = false;
@@ -267,8 +270,8 @@ fn checked_lines(
     errors.set_list("items", item_errors);
     match errors.into_result() {
         Ok(()) => Ok(lines),
-        Err(errors) if short => Err(OrderError::Shortfall(errors)),
-        Err(errors) => Err(OrderError::Invalid(errors)),
+        Err(errors) if short => Err(PlaceOrderError::Shortfall(errors)),
+        Err(errors) => Err(PlaceOrderError::Invalid(errors)),
     }
 }
 
@@ -577,7 +580,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders.expect_place().never();
         let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Invalid(errors)) =
+        let Err(PlaceOrderError::Invalid(errors)) =
             place.execute(&owner(), input(&[(1, 1), (3, 1)]), None)
         else {
             panic!("expected refused lines")
@@ -600,7 +603,8 @@ mod tests {
         available: i32,
     ) {
         let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Shortfall(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        let Err(PlaceOrderError::Shortfall(errors)) =
+            place.execute(&owner(), input(&[(1, 3)]), None)
         else {
             panic!("expected a shortfall")
         };
@@ -660,7 +664,7 @@ mod tests {
         let (place, uow) = use_case(products, orders);
         let result = place.execute(&owner(), input(&[(1, 3)]), None);
         assert!(
-            matches!(&result, Err(OrderError::ProductsKeptChanging)),
+            matches!(&result, Err(PlaceOrderError::ProductsKeptChanging)),
             "{result:?}"
         );
         assert_eq!(uow.rollbacks(), 1);
@@ -670,7 +674,7 @@ mod tests {
     fn invalid_input_never_opens_a_transaction() {
         let (place, uow) = use_case(MockProductStore::new(), MockOrderStore::new());
         let result = place.execute(&owner(), PlaceOrderInput::default(), None);
-        assert!(matches!(result, Err(OrderError::Invalid(_))));
+        assert!(matches!(result, Err(PlaceOrderError::Invalid(_))));
         assert_eq!(uow.commits() + uow.rollbacks(), 0);
     }
 
@@ -720,12 +724,12 @@ mod tests {
         );
         assert!(matches!(
             place.execute(&owner(), input(&[(1, 3)]), Some("k")),
-            Err(OrderError::KeyReused)
+            Err(PlaceOrderError::KeyReused)
         ));
         let (place, _) = use_case(MockProductStore::new(), with_stored_key(None, 0, false));
         assert!(matches!(
             place.execute(&owner(), input(&[(1, 3)]), Some("k")),
-            Err(OrderError::KeyInFlight)
+            Err(PlaceOrderError::KeyInFlight)
         ));
     }
 

@@ -18,7 +18,7 @@ pub struct ProductId(pub Uuid);
 pub struct Product {
     /// Fixed at creation.
     pub id: ProductId,
-    /// Shown to shoppers (see [`ProductName`]).
+    /// Shown to shoppers (see [`product_name`]).
     pub name: String,
     /// The name as it appears in URLs; unique (see [`slugify`](super::slugify)).
     pub slug: String,
@@ -80,16 +80,10 @@ pub enum Supply {
 }
 
 /// A product name: required, one line, at most 200 characters.
-pub struct ProductName;
-
-impl ProductName {
-    /// The longest name, in characters.
-    pub const MAX_LENGTH: usize = limits::PRODUCT_NAME;
-
-    /// The name trimmed, or why it is refused.
-    pub fn parse(raw: &str) -> Result<String, TextError> {
-        text::required_line(raw, Self::MAX_LENGTH)
-    }
+///
+/// Returns the name trimmed, or why it is refused.
+pub fn product_name(raw: &str) -> Result<String, TextError> {
+    text::required_line(raw, limits::PRODUCT_NAME)
 }
 
 /// A product's description: free text, at most 10,000 characters.
@@ -324,10 +318,10 @@ mod tests {
 
     #[test]
     fn product_names_are_required_and_bounded() {
-        assert!(ProductName::parse(" ").is_err());
-        assert!(ProductName::parse(&"n".repeat(201)).is_err());
-        assert_eq!(ProductName::parse(" Phone ").unwrap(), "Phone");
-        assert_eq!(ProductName::parse("Ph\0one"), Err(TextError::ControlInLine));
+        assert!(product_name(" ").is_err());
+        assert!(product_name(&"n".repeat(201)).is_err());
+        assert_eq!(product_name(" Phone ").unwrap(), "Phone");
+        assert_eq!(product_name("Ph\0one"), Err(TextError::ControlInLine));
     }
 
     #[test]

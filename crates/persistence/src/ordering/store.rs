@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{
     Array, BigInt, Bool, Date, Integer, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
 };
-use orderflow_application::ports::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
+use orderflow_application::ports::{Cause, NewOrderEvent, OrderStore, StoredIdempotencyKey};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
@@ -132,7 +132,7 @@ impl OrderStore for PgTransaction<'_> {
         .map_err(storage_error)?;
         numbered
             .map(|n| {
-                u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
+                u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(Cause::new(e)))
             })
             .transpose()
     }
