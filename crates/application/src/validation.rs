@@ -183,6 +183,20 @@ pub struct FieldErrors {
     lists: BTreeMap<String, Vec<FieldErrors>>,
 }
 
+/// Gives each named error enum `From<FieldErrors>` as its `Invalid` variant, so a use case can `?` its collected
+/// field errors.
+macro_rules! invalid_from_field_errors {
+    ($($error:ident),+ $(,)?) => {$(
+        impl From<$crate::validation::FieldErrors> for $error {
+            fn from(errors: $crate::validation::FieldErrors) -> Self {
+                $error::Invalid(errors)
+            }
+        }
+    )+};
+}
+
+pub(crate) use invalid_from_field_errors;
+
 /// The key DRF clients expect for errors that belong to no single field.
 pub const NON_FIELD_ERRORS: &str = "non_field_errors";
 

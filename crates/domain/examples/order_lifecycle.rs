@@ -8,7 +8,7 @@ use std::error::Error;
 
 use chrono::NaiveDate;
 use orderflow_domain::catalogue::{
-    CategoryId, CategoryPath, MoveError, Price, PriceTotals, ProductId, StockQuantity,
+    CategoryId, CategoryPath, MoveError, Price, PriceTotals, ProductId, Sku, StockQuantity,
 };
 use orderflow_domain::notifications::format_amount;
 use orderflow_domain::ordering::{
@@ -172,7 +172,7 @@ fn place_order(products: &mut [Product]) -> Result<Vec<OrderLine>, Box<dyn Error
         lines.push(OrderLine {
             product_id: product.id,
             product_name: product.name.into(),
-            product_sku: product.sku.into(),
+            product_sku: Sku::parse(product.sku)?,
             quantity: line.quantity,
             unit_price: product.price,
         });

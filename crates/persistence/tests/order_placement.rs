@@ -15,7 +15,7 @@ use orderflow_application::ports::{
 use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
 };
-use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, Role};
+use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, PhoneNumber, Role};
 use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{
     DeliveryDetails, EventType, NewOrder, Order, OrderId, OrderLine, OrderNumber,
@@ -442,7 +442,7 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
     let line = OrderLine {
         product_id: lamp,
         product_name: "Lamp".into(),
-        product_sku: Sku::generated(lamp.0).to_string(),
+        product_sku: Sku::generated(lamp.0),
         quantity,
         unit_price: price,
     };
@@ -453,7 +453,7 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
         details: DeliveryDetails {
             shipping_address: "1 Moi Avenue".into(),
             billing_address: "1 Moi Avenue".into(),
-            phone_number: "+254711000001".into(),
+            phone_number: Some(PhoneNumber::parse("+254711000001").unwrap()),
             notes: String::new(),
         },
         payment_method: String::new(),

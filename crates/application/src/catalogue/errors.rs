@@ -1,7 +1,7 @@
 //! One error type per use case: what browsing the catalogue, managing categories, managing products and importing
 //! products can each answer.
 
-use crate::validation::{FieldErrors, FieldProblem, Unique};
+use crate::validation::{invalid_from_field_errors, FieldErrors, FieldProblem, Unique};
 
 use crate::listing::InvalidPage;
 use crate::ports::{CategoryWriteError, ImageStoreError, ProductWriteError, RepositoryError};
@@ -79,16 +79,6 @@ pub enum ImportProductsError {
 /// A reference to a row that does not exist.
 pub(crate) fn no_such_object(key: impl std::fmt::Display) -> FieldProblem {
     FieldProblem::NoSuchObject(key.to_string())
-}
-
-macro_rules! invalid_from_field_errors {
-    ($($error:ident),+) => {$(
-        impl From<FieldErrors> for $error {
-            fn from(errors: FieldErrors) -> Self {
-                $error::Invalid(errors)
-            }
-        }
-    )+};
 }
 
 invalid_from_field_errors!(

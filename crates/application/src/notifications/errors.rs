@@ -3,7 +3,7 @@
 
 use orderflow_domain::notifications::DeliveryStatus;
 
-use crate::validation::FieldErrors;
+use crate::validation::{invalid_from_field_errors, FieldErrors};
 
 use crate::listing::InvalidPage;
 use crate::ports::RepositoryError;
@@ -20,12 +20,6 @@ pub enum BrowseNotificationsError {
     InvalidPage(#[from] InvalidPage),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
-}
-
-impl From<FieldErrors> for BrowseNotificationsError {
-    fn from(errors: FieldErrors) -> Self {
-        BrowseNotificationsError::Invalid(errors)
-    }
 }
 
 /// Why a notification was not queued again.
@@ -52,8 +46,4 @@ pub enum SendAlertError {
     Storage(#[from] RepositoryError),
 }
 
-impl From<FieldErrors> for SendAlertError {
-    fn from(errors: FieldErrors) -> Self {
-        SendAlertError::Invalid(errors)
-    }
-}
+invalid_from_field_errors!(BrowseNotificationsError, SendAlertError);

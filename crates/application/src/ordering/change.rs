@@ -272,7 +272,7 @@ impl ChangeOrders {
                     DetailsChange {
                         shipping_address: shipping.clone(),
                         billing_address: billing.clone(),
-                        phone_number: phone.as_ref().map(ToString::to_string),
+                        phone_number: phone.clone(),
                         notes: notes.clone(),
                     },
                     now,

@@ -4,7 +4,7 @@ use orderflow_domain::ordering::{
     CancelRefusal, DetailsLocked, IllegalTransition, OrderStatus, PaymentRefusal,
 };
 
-use crate::validation::FieldErrors;
+use crate::validation::{invalid_from_field_errors, FieldErrors};
 
 use crate::listing::InvalidPage;
 use crate::ports::RepositoryError;
@@ -32,12 +32,6 @@ pub enum PlaceOrderError {
     ReplayedOrderGone,
     #[error(transparent)]
     Storage(#[from] RepositoryError),
-}
-
-impl From<FieldErrors> for PlaceOrderError {
-    fn from(errors: FieldErrors) -> Self {
-        PlaceOrderError::Invalid(errors)
-    }
 }
 
 /// Why an order's status, payment or details did not change. Nothing changed in any case.
@@ -68,12 +62,6 @@ pub enum ChangeOrderError {
     StockLimit { product_name: String, units: i64 },
     #[error(transparent)]
     Storage(#[from] RepositoryError),
-}
-
-impl From<FieldErrors> for ChangeOrderError {
-    fn from(errors: FieldErrors) -> Self {
-        ChangeOrderError::Invalid(errors)
-    }
 }
 
 impl From<CancelRefusal> for ChangeOrderError {
@@ -114,8 +102,4 @@ pub enum BrowseOrdersError {
     Storage(#[from] RepositoryError),
 }
 
-impl From<FieldErrors> for BrowseOrdersError {
-    fn from(errors: FieldErrors) -> Self {
-        BrowseOrdersError::Invalid(errors)
-    }
-}
+invalid_from_field_errors!(PlaceOrderError, ChangeOrderError, BrowseOrdersError);

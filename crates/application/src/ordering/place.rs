@@ -250,7 +250,7 @@ fn checked_lines(
             Ok(()) => lines.push(OrderLine {
                 product_id: product.id,
                 product_name: product.name.clone(),
-                product_sku: product.sku.to_string(),
+                product_sku: product.sku.clone(),
                 quantity: line.quantity,
                 unit_price: product.price,
             }),
@@ -289,7 +289,7 @@ fn draft_order(
         details: DeliveryDetails {
             shipping_address: request.shipping_address.clone(),
             billing_address: request.billing_address.clone(),
-            phone_number: request.phone_number.to_string(),
+            phone_number: Some(request.phone_number.clone()),
             notes: request.notes.clone(),
         },
         payment_method: request.payment_method.clone(),

@@ -1,8 +1,8 @@
 //! Fixtures for the order use-case tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use orderflow_domain::catalogue::ProductId;
-use orderflow_domain::identity::{CustomerId, Role};
+use orderflow_domain::catalogue::{Price, ProductId, Sku};
+use orderflow_domain::identity::{CustomerId, PhoneNumber, Role};
 use orderflow_domain::ordering::{
     DeliveryDetails, Order, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus, Payment,
     StoredOrder,
@@ -24,7 +24,7 @@ pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {
         details: DeliveryDetails {
             shipping_address: "1 Moi Avenue".into(),
             billing_address: "1 Moi Avenue".into(),
-            phone_number: "+254711000001".into(),
+            phone_number: Some(PhoneNumber::parse("+254711000001").unwrap()),
             notes: String::new(),
         },
         payment: Payment::default(),
@@ -36,9 +36,9 @@ pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {
                 id: OrderItemId(Uuid::new_v4()),
                 product_id: ProductId(Uuid::from_u128(*product)),
                 product_name: "Lamp".into(),
-                product_sku: "LAMP".into(),
+                product_sku: Sku::parse("LAMP").unwrap(),
                 quantity: *quantity,
-                unit_price: Decimal::from(10),
+                unit_price: Price::parse("10").unwrap(),
                 subtotal: Decimal::from(10 * quantity),
                 created_at: at,
             })

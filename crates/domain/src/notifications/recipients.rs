@@ -62,15 +62,12 @@ fn to_customer(
 ) -> Vec<NewNotification> {
     let mut out = Vec::with_capacity(2);
     if customer.sms_notifications {
-        let phone = Some(order.details().phone_number.trim())
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                customer
-                    .phone_number
-                    .as_ref()
-                    .map(|p| p.as_str().to_owned())
-            });
+        let phone = order
+            .details()
+            .phone_number
+            .as_ref()
+            .or(customer.phone_number.as_ref())
+            .map(|p| p.as_str().to_owned());
         if let Some(phone) = phone {
             out.push(sms(customer, phone, Some(order), sms_text));
         }
@@ -153,7 +150,7 @@ pub fn system_alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::ProductId;
+    use crate::catalogue::{Price, ProductId, Sku};
     use crate::identity::{EmailAddress, PhoneNumber};
     use crate::ordering::{
         DeliveryDetails, OrderItem, OrderItemId, OrderNumber, Payment, StoredOrder,
@@ -195,15 +192,15 @@ mod tests {
 
     fn order_with_phone(phone: &str) -> Order {
         let item = |name: &str, quantity: i64, price: &str| {
-            let unit_price = Decimal::from_str(price).unwrap();
+            let unit_price = Price::parse(price).unwrap();
             OrderItem {
                 id: OrderItemId(Uuid::new_v4()),
                 product_id: ProductId(Uuid::new_v4()),
                 product_name: name.into(),
-                product_sku: "SKU".into(),
+                product_sku: Sku::parse("SKU").unwrap(),
                 quantity,
                 unit_price,
-                subtotal: unit_price * Decimal::from(quantity),
+                subtotal: unit_price.amount() * Decimal::from(quantity),
                 created_at: at(),
             }
         };
@@ -216,7 +213,7 @@ mod tests {
             details: DeliveryDetails {
                 shipping_address: "1 Moi Avenue, Nairobi".into(),
                 billing_address: "PO Box 1, Nairobi".into(),
-                phone_number: phone.into(),
+                phone_number: (!phone.is_empty()).then(|| PhoneNumber::parse(phone).unwrap()),
                 notes: String::new(),
             },
             payment: Payment {

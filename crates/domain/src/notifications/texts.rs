@@ -59,7 +59,7 @@ fn item_lines(order: &Order) -> String {
                 "- {} x{} @ {} = {}\n",
                 item.product_name,
                 item.quantity,
-                format_amount(item.unit_price),
+                format_amount(item.unit_price.amount()),
                 format_amount(item.subtotal)
             )
         })
@@ -220,11 +220,11 @@ pub fn admin_new_order_email(order: &Order, customer: &Customer) -> Message {
         .as_ref()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
-    let order_phone = if order.details().phone_number.is_empty() {
-        phone.clone()
-    } else {
-        order.details().phone_number.clone()
-    };
+    let order_phone = order
+        .details()
+        .phone_number
+        .as_ref()
+        .map_or_else(|| phone.clone(), |p| p.as_str().to_owned());
     Message::new(
         format!("New Order Received - #{}", order.number),
         format!(

@@ -3,8 +3,8 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{Actor, IllegalTransition, OrderLine, OrderNumber, OrderStatus, StockEffect};
-use crate::catalogue::ProductId;
-use crate::identity::CustomerId;
+use crate::catalogue::{Price, ProductId, Sku};
+use crate::identity::{CustomerId, PhoneNumber};
 
 /// Orders are identified by UUID; people quote the [`OrderNumber`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,7 +24,7 @@ pub struct OrderItemId(pub Uuid);
 ///
 /// ```
 /// use chrono::{NaiveDate, TimeZone, Utc};
-/// use orderflow_domain::catalogue::{Price, ProductId};
+/// use orderflow_domain::catalogue::{Price, ProductId, Sku};
 /// use orderflow_domain::identity::CustomerId;
 /// use orderflow_domain::ordering::{
 ///     Actor, DeliveryDetails, NewOrder, Order, OrderId, OrderLine, OrderNumber, OrderStatus, PaymentRefusal,
@@ -36,7 +36,7 @@ pub struct OrderItemId(pub Uuid);
 /// let lamp = OrderLine {
 ///     product_id: ProductId(Uuid::nil()),
 ///     product_name: "Desk lamp".into(),
-///     product_sku: "LAMP-1".into(),
+///     product_sku: Sku::parse("LAMP-1").unwrap(),
 ///     quantity: 2,
 ///     unit_price: Price::parse("12.50").unwrap(),
 /// };
@@ -85,8 +85,8 @@ pub struct DeliveryDetails {
     pub shipping_address: String,
     /// Where the bill goes.
     pub billing_address: String,
-    /// The phone to text about this order; empty to use the owner's profile phone.
-    pub phone_number: String,
+    /// The phone to text about this order; `None` to use the owner's profile phone.
+    pub phone_number: Option<PhoneNumber>,
     /// The customer's notes for the shop.
     pub notes: String,
 }
@@ -98,8 +98,8 @@ pub struct DetailsChange {
     pub shipping_address: Option<String>,
     /// A new billing address.
     pub billing_address: Option<String>,
-    /// A new phone number (already checked by the caller).
-    pub phone_number: Option<String>,
+    /// A new phone number.
+    pub phone_number: Option<PhoneNumber>,
     /// New notes.
     pub notes: Option<String>,
 }
@@ -209,11 +209,11 @@ pub struct OrderItem {
     /// The product's name at placement.
     pub product_name: String,
     /// The product's SKU at placement.
-    pub product_sku: String,
+    pub product_sku: Sku,
     /// Units ordered.
     pub quantity: i64,
     /// The product's price at placement.
-    pub unit_price: Decimal,
+    pub unit_price: Price,
     /// Unit price times quantity, exact.
     pub subtotal: Decimal,
     /// When the line was written, with its order.
@@ -232,7 +232,7 @@ impl Order {
                 product_name: line.product_name.clone(),
                 product_sku: line.product_sku.clone(),
                 quantity: line.quantity,
-                unit_price: line.unit_price.amount(),
+                unit_price: line.unit_price,
                 subtotal: line.subtotal(),
                 created_at: new.at,
             })
@@ -378,10 +378,12 @@ impl Order {
             });
         }
         let details = &mut self.details;
+        if let Some(phone) = change.phone_number {
+            details.phone_number = Some(phone);
+        }
         for (value, field) in [
             (change.shipping_address, &mut details.shipping_address),
             (change.billing_address, &mut details.billing_address),
-            (change.phone_number, &mut details.phone_number),
             (change.notes, &mut details.notes),
         ] {
             if let Some(value) = value {
@@ -416,14 +418,14 @@ mod tests {
                 OrderLine {
                     product_id: ProductId(Uuid::from_u128(1)),
                     product_name: "Lamp".into(),
-                    product_sku: "LAMP".into(),
+                    product_sku: Sku::parse("LAMP").unwrap(),
                     quantity: 3,
                     unit_price: crate::catalogue::Price::parse("0.10").unwrap(),
                 },
                 OrderLine {
                     product_id: ProductId(Uuid::from_u128(2)),
                     product_name: "Bulb".into(),
-                    product_sku: "BULB".into(),
+                    product_sku: Sku::parse("BULB").unwrap(),
                     quantity: 1,
                     unit_price: crate::catalogue::Price::parse("0.20").unwrap(),
                 },

@@ -27,9 +27,9 @@ impl From<OrderItem> for OrderItemBody {
             id: item.id.0,
             product: item.product_id.0,
             product_name: item.product_name,
-            product_sku: item.product_sku,
+            product_sku: item.product_sku.to_string(),
             quantity: item.quantity,
-            unit_price: Money(item.unit_price),
+            unit_price: Money(item.unit_price.amount()),
             subtotal: Money(item.subtotal),
             created_at: item.created_at,
         }
@@ -79,7 +79,12 @@ impl From<OrderView> for OrderBody {
             items_count: order.items().len(),
             shipping_address: order.details().shipping_address.clone(),
             billing_address: order.details().billing_address.clone(),
-            phone_number: order.details().phone_number.clone(),
+            phone_number: order
+                .details()
+                .phone_number
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
             notes: order.details().notes.clone(),
             is_paid: order.payment().is_paid,
             payment_method: order.payment().method.clone(),

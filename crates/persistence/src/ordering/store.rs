@@ -9,7 +9,7 @@ use orderflow_application::ports::{Cause, NewOrderEvent, OrderStore, StoredIdemp
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
-use super::rows::{OrderItemRow, OrderRow};
+use super::rows::{phone_column, OrderItemRow, OrderRow};
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
 use crate::sql::prepared;
@@ -166,7 +166,7 @@ impl OrderStore for PgTransaction<'_> {
                     orders::status.eq(order.status().as_str()),
                     orders::shipping_address.eq(&details.shipping_address),
                     orders::billing_address.eq(&details.billing_address),
-                    orders::phone_number.eq(&details.phone_number),
+                    orders::phone_number.eq(phone_column(details)),
                     orders::notes.eq(&details.notes),
                     orders::is_paid.eq(payment.is_paid),
                     orders::payment_method.eq(&payment.method),
