@@ -18,7 +18,7 @@ use orderflow_domain::catalogue::{
 use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, PhoneNumber, Role};
 use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{
-    DeliveryDetails, EventType, NewOrder, Order, OrderId, OrderLine, OrderNumber,
+    DeliveryDetails, EventType, NewOrder, Order, OrderId, OrderItemId, OrderLine, OrderNumber,
 };
 use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::{new_customer, prepared_statements, stored_customer};
@@ -457,7 +457,7 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
             notes: String::new(),
         },
         payment_method: String::new(),
-        lines: vec![line],
+        lines: vec![(OrderItemId(uuid::Uuid::new_v4()), line)],
         at: now,
     })
 }

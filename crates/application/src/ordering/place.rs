@@ -8,8 +8,8 @@ use chrono::Duration;
 use orderflow_domain::catalogue::{Product, ProductId, Supply};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::ordering::{
-    merge_lines, DeliveryDetails, EventType, LineError, NewOrder, Order, OrderId, OrderLine,
-    OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
+    merge_lines, DeliveryDetails, EventType, LineError, NewOrder, Order, OrderId, OrderItemId,
+    OrderLine, OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::text::{self, limits, TextError};
 use sha2::{Digest, Sha256};
@@ -293,7 +293,10 @@ fn draft_order(
             notes: request.notes.clone(),
         },
         payment_method: request.payment_method.clone(),
-        lines,
+        lines: lines
+            .into_iter()
+            .map(|line| (OrderItemId(Uuid::new_v4()), line))
+            .collect(),
         at: now,
     })
 }

@@ -27,8 +27,8 @@ pub struct OrderItemId(pub Uuid);
 /// use orderflow_domain::catalogue::{Price, ProductId, Sku};
 /// use orderflow_domain::identity::CustomerId;
 /// use orderflow_domain::ordering::{
-///     Actor, DeliveryDetails, NewOrder, Order, OrderId, OrderLine, OrderNumber, OrderStatus, PaymentRefusal,
-///     StockEffect,
+///     Actor, DeliveryDetails, NewOrder, Order, OrderId, OrderItemId, OrderLine, OrderNumber, OrderStatus,
+///     PaymentRefusal, StockEffect,
 /// };
 /// use uuid::Uuid;
 ///
@@ -46,7 +46,7 @@ pub struct OrderItemId(pub Uuid);
 ///     customer_id: CustomerId(7),
 ///     details: DeliveryDetails::default(),
 ///     payment_method: "M-Pesa".into(),
-///     lines: vec![lamp],
+///     lines: vec![(OrderItemId(Uuid::nil()), lamp)],
 ///     at,
 /// });
 /// assert_eq!(order.total_amount(), rust_decimal::Decimal::new(25, 0));
@@ -129,8 +129,9 @@ pub struct NewOrder {
     pub details: DeliveryDetails,
     /// How the customer means to pay; empty if not said.
     pub payment_method: String,
-    /// Its lines, priced at placement.
-    pub lines: Vec<OrderLine>,
+    /// Its lines, priced at placement, each with the id its item gets (ids come from the caller: this crate
+    /// draws no random numbers).
+    pub lines: Vec<(OrderItemId, OrderLine)>,
     /// When it is placed.
     pub at: DateTime<Utc>,
 }
@@ -226,8 +227,8 @@ impl Order {
         let items = new
             .lines
             .iter()
-            .map(|line| OrderItem {
-                id: OrderItemId(Uuid::new_v4()),
+            .map(|(id, line)| OrderItem {
+                id: *id,
                 product_id: line.product_id,
                 product_name: line.product_name.clone(),
                 product_sku: line.product_sku.clone(),
@@ -243,7 +244,7 @@ impl Order {
             customer_id: new.customer_id,
             created_at: new.at,
             status: OrderStatus::Pending,
-            total_amount: OrderLine::total(&new.lines),
+            total_amount: new.lines.iter().map(|(_, line)| line.subtotal()).sum(),
             details: new.details,
             payment: Payment {
                 is_paid: false,
@@ -415,20 +416,26 @@ mod tests {
             },
             payment_method: "cash".into(),
             lines: vec![
-                OrderLine {
-                    product_id: ProductId(Uuid::from_u128(1)),
-                    product_name: "Lamp".into(),
-                    product_sku: Sku::parse("LAMP").unwrap(),
-                    quantity: 3,
-                    unit_price: crate::catalogue::Price::parse("0.10").unwrap(),
-                },
-                OrderLine {
-                    product_id: ProductId(Uuid::from_u128(2)),
-                    product_name: "Bulb".into(),
-                    product_sku: Sku::parse("BULB").unwrap(),
-                    quantity: 1,
-                    unit_price: crate::catalogue::Price::parse("0.20").unwrap(),
-                },
+                (
+                    OrderItemId(Uuid::from_u128(1)),
+                    OrderLine {
+                        product_id: ProductId(Uuid::from_u128(1)),
+                        product_name: "Lamp".into(),
+                        product_sku: Sku::parse("LAMP").unwrap(),
+                        quantity: 3,
+                        unit_price: crate::catalogue::Price::parse("0.10").unwrap(),
+                    },
+                ),
+                (
+                    OrderItemId(Uuid::from_u128(2)),
+                    OrderLine {
+                        product_id: ProductId(Uuid::from_u128(2)),
+                        product_name: "Bulb".into(),
+                        product_sku: Sku::parse("BULB").unwrap(),
+                        quantity: 1,
+                        unit_price: crate::catalogue::Price::parse("0.20").unwrap(),
+                    },
+                ),
             ],
             at: at(9),
         })

@@ -95,7 +95,10 @@ impl OrderEventRow {
 
 /// The order's phone as the `phone_number` column holds it: empty when the owner's profile phone is to be used.
 pub(crate) fn phone_column(details: &DeliveryDetails) -> &str {
-    details.phone_number.as_ref().map_or("", PhoneNumber::as_str)
+    details
+        .phone_number
+        .as_ref()
+        .map_or("", PhoneNumber::as_str)
 }
 
 impl OrderRow {
