@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every test of the workspace against a real Postgres, then a check of the OpenAPI document, then the
-# whole API fuzzed from that document (scripts/fuzz-api.sh).
+# whole API fuzzed from that document (scripts/fuzz-api.sh), then the domain crate packaged and built on its own
+# as crates.io would (it must not lean on a dependency feature another workspace crate turns on).
 #
 # The server: $TEST_DATABASE_URL if set; else the local one (DATABASE_URL's server, default 127.0.0.1:5432) if it
 # answers; else a private cluster under target/pgdata; else (no server binaries) testcontainers starts one.
@@ -22,3 +23,5 @@ echo "Test database server: $server"
 scripts/cargo-test.sh "all tests (Postgres: $server)" --workspace --exclude orderflow-benches
 scripts/check-openapi.sh
 scripts/fuzz-api.sh
+echo "== the domain crate as published: cargo package -p orderflow-domain =="
+cargo package -p orderflow-domain --allow-dirty --quiet

@@ -10,7 +10,9 @@ mod tree;
 
 pub use browse::{BrowseCatalogue, CategoryPriceStats};
 pub use categories::{CategoryInput, ManageCategories};
-pub use errors::{CatalogueError, CatalogueItem};
+pub use errors::{
+    BrowseCatalogueError, ImportProductsError, ManageCategoryError, ManageProductError,
+};
 pub use import::{ImportOutcome, ImportProducts, ImportRow, MAX_ROWS};
 pub use products::{ManageProducts, NewImage, ProductInput};
 pub use tree::{CatalogueTree, TreeNode};

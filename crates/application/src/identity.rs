@@ -16,7 +16,6 @@ pub use attempts::{AttemptCounter, AttemptLimits, Throttled};
 pub use authenticate::{Authenticate, AuthenticateError, Principal};
 pub use change_password::{ChangePassword, ChangePasswordError, ChangePasswordInput};
 pub use close_account::{CloseAccount, CloseAccountError};
-pub use fields::REQUIRED;
 pub use issue_token::TokenIssuer;
 pub use log_in::{LogIn, LogInError, LogInInput};
 pub use log_out::LogOut;

@@ -90,7 +90,7 @@ pub enum SortDirection {
 
 /// A field named twice in `?ordering=` (`name,-name`): which direction was meant cannot be known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0} appears more than once.")]
+#[error("sort field {0} repeated")]
 pub struct RepeatedSortField(pub String);
 
 /// Parses `?ordering=a,-b` against the fields a list allows; unknown fields are ignored, as in DRF. A field may
@@ -130,9 +130,9 @@ pub const MAX_SEARCH_TERM_LENGTH: usize = 100;
 /// A `?search=` beyond the bounds above.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SearchError {
-    #[error("Search for at most {MAX_SEARCH_TERMS} words.")]
+    #[error("more than {MAX_SEARCH_TERMS} search terms")]
     TooManyTerms,
-    #[error("Each search word may have at most {MAX_SEARCH_TERM_LENGTH} characters.")]
+    #[error("search term longer than {MAX_SEARCH_TERM_LENGTH} characters")]
     TermTooLong,
 }
 

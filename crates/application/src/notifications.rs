@@ -13,7 +13,7 @@ mod retry;
 pub use alert::{AlertInput, SendSystemAlert};
 pub use browse::BrowseNotifications;
 pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
-pub use errors::NotificationError;
+pub use errors::{BrowseNotificationsError, RetryNotificationError, SendAlertError};
 pub use expand::ExpandOutboxEvents;
 pub use health::{DeliveryHealth, DeliveryReport};
 pub use monitor::{DeliveryFigures, MonitorDelivery};

@@ -7,5 +7,5 @@ mod place;
 
 pub use browse::BrowseOrders;
 pub use change::{ChangeOrders, DetailsInput, StatusInput};
-pub use errors::OrderError;
+pub use errors::{BrowseOrdersError, ChangeOrderError, PlaceOrderError};
 pub use place::{ItemInput, PlaceOrder, PlaceOrderInput, Placement};

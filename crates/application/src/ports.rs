@@ -62,7 +62,7 @@ pub use order_queries::{
 pub use order_store::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
 pub use outbox::{Outbox, OutboxEvent};
 pub use password_hasher::{PasswordHashError, PasswordHasher};
-pub use repository_error::RepositoryError;
+pub use repository_error::{Cause, RepositoryError};
 pub use token_generator::{GeneratedToken, TokenGenerator, TokenHash};
 pub use token_repository::{TokenGrant, TokenOwner, TokenRepository, TokenRevocation};
 pub use unit_of_work::{single_write, transaction, Rollback, Transaction, UnitOfWork};

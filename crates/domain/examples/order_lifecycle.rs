@@ -8,7 +8,7 @@ use std::error::Error;
 
 use chrono::NaiveDate;
 use orderflow_domain::catalogue::{
-    CategoryId, CategoryPath, MoveError, Price, PriceTotals, ProductId, StockQuantity,
+    CategoryId, CategoryPath, MoveError, Price, PriceTotals, ProductId, Sku, StockQuantity,
 };
 use orderflow_domain::notifications::format_amount;
 use orderflow_domain::ordering::{
@@ -168,11 +168,11 @@ fn place_order(products: &mut [Product]) -> Result<Vec<OrderLine>, Box<dyn Error
             .iter_mut()
             .find(|p| p.id == line.product_id)
             .ok_or("unknown product")?;
-        product.stock = StockQuantity::new(i64::from(product.stock.0) - line.quantity)?;
+        product.stock = StockQuantity::new(i64::from(product.stock.units()) - line.quantity)?;
         lines.push(OrderLine {
             product_id: product.id,
             product_name: product.name.into(),
-            product_sku: product.sku.into(),
+            product_sku: Sku::parse(product.sku)?,
             quantity: line.quantity,
             unit_price: product.price,
         });
@@ -240,7 +240,7 @@ fn return_stock(products: &mut [Product], lines: &[OrderLine]) -> Result<(), Box
 fn print_stock(products: &[Product]) {
     let levels: Vec<String> = products
         .iter()
-        .map(|p| format!("{} {}", p.sku, p.stock.0))
+        .map(|p| format!("{} {}", p.sku, p.stock.units()))
         .collect();
     println!("  stock: {}", levels.join(", "));
 }

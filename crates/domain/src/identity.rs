@@ -11,7 +11,7 @@ mod token;
 
 pub use attempt_limit::{AttemptLimit, LimitDecision};
 pub use customer::{
-    Customer, CustomerId, NewCustomer, PersonName, ProfileChanges, DEFAULT_COUNTRY,
+    person_name, Customer, CustomerId, NewCustomer, ProfileChanges, DEFAULT_COUNTRY,
 };
 pub use email::{EmailAddress, EmailError};
 pub use next_path::{ForeignRedirect, NextPath};

@@ -14,4 +14,7 @@ pub use history::{
 pub use lifecycle::{Actor, IllegalTransition, OrderStatus, StockEffect, UnknownOrderStatus};
 pub use lines::{merge_lines, LineError, OrderLine, RequestedLine, MAX_LINES, MAX_QUANTITY};
 pub use number::OrderNumber;
-pub use order::{Order, OrderId, OrderItem, OrderItemId};
+pub use order::{
+    CancelRefusal, DeliveryDetails, DetailsChange, DetailsLocked, NewOrder, Order, OrderId,
+    OrderItem, OrderItemId, Payment, PaymentRefusal, StatusChange, StoredOrder,
+};

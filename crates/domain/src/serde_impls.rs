@@ -76,7 +76,7 @@ mod tests {
         let line = OrderLine {
             product_id: ProductId(Uuid::from_u128(7)),
             product_name: "Garden rake".into(),
-            product_sku: "RAKE-001".into(),
+            product_sku: Sku::parse("RAKE-001").unwrap(),
             quantity: 3,
             unit_price: Price::parse("1499.9").unwrap(),
         };

@@ -10,16 +10,16 @@
 #[non_exhaustive]
 pub enum TextError {
     /// Empty once trimmed, where a value is required.
-    #[error("This field may not be blank.")]
+    #[error("blank")]
     Blank,
     /// More characters than the limit (given).
-    #[error("Ensure this field has no more than {0} characters.")]
+    #[error("longer than {0} characters")]
     TooLong(usize),
     /// A line holds a control character.
-    #[error("Control characters (including tabs and line breaks) are not allowed in this field.")]
+    #[error("control character in a line")]
     ControlInLine,
     /// Free text holds a control character other than tab, line feed and carriage return.
-    #[error("Control characters other than tabs and line breaks are not allowed in this field.")]
+    #[error("control character other than tab or line break")]
     ControlInText,
 }
 

@@ -2,6 +2,8 @@
 
 mod from_application;
 mod from_webhooks;
+mod webhook_wording;
+pub mod wording;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -145,7 +147,10 @@ impl ApiError {
 fn validation_body(errors: &FieldErrors) -> Value {
     let mut body: Map<String, Value> = errors
         .iter()
-        .map(|(field, messages)| (field.to_owned(), json!(messages)))
+        .map(|(field, problems)| {
+            let messages: Vec<String> = problems.iter().map(wording::field_problem).collect();
+            (field.to_owned(), json!(messages))
+        })
         .collect();
     for (field, items) in errors.lists() {
         body.insert(
@@ -221,8 +226,8 @@ impl ResponseError for ApiError {
 impl From<RepositoryError> for ApiError {
     fn from(error: RepositoryError) -> Self {
         match error {
-            RepositoryError::Unavailable(message) => ApiError::Unavailable(message),
-            RepositoryError::Failed(message) => ApiError::Internal(message),
+            RepositoryError::Unavailable(cause) => ApiError::Unavailable(cause.to_string()),
+            RepositoryError::Failed(cause) => ApiError::Internal(cause.to_string()),
         }
     }
 }
@@ -282,8 +287,11 @@ mod tests {
     #[test]
     fn validation_errors_are_a_map_of_field_to_messages() {
         let mut errors = FieldErrors::new();
-        errors.add("email", "Enter a valid email address.");
-        errors.add("non_field_errors", "Passwords don't match.");
+        errors.add("email", orderflow_domain::identity::EmailError::Invalid);
+        errors.add(
+            "non_field_errors",
+            orderflow_application::validation::FieldProblem::PasswordsDiffer,
+        );
         let error = ApiError::Validation(errors);
         assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
         assert_eq!(

@@ -35,7 +35,6 @@ use paperclip::v2::models::{DefaultApiRaw, Info, Tag};
 pub use error::ApiError;
 pub use lifecycle::Lifecycle;
 pub use metrics::{BuildInfo, Metrics};
-pub use orderflow_application::identity::REQUIRED;
 pub use origin::PublicOrigin;
 pub use state::{AppState, HttpSettings};
 pub use webhook_payloads::ApiPayloads;

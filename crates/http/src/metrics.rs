@@ -15,7 +15,7 @@ use std::time::Duration;
 use crate::middleware::UNMATCHED_ROUTE;
 use orderflow_application::identity::LogInError;
 use orderflow_application::notifications::DeliveryFigures;
-use orderflow_application::ordering::{OrderError, Placement};
+use orderflow_application::ordering::{PlaceOrderError, Placement};
 use orderflow_application::ports::PoolUsage;
 use orderflow_application::webhooks::WebhookFigures;
 use prometheus::{
@@ -182,11 +182,11 @@ impl Metrics {
     }
 
     /// Counts what a placement came to: an order, a replay, or a shortfall (other refusals are not counted here).
-    pub(crate) fn record_placement(&self, outcome: &Result<Placement, OrderError>) {
+    pub(crate) fn record_placement(&self, outcome: &Result<Placement, PlaceOrderError>) {
         match outcome {
             Ok(placement) if placement.replayed => self.idempotent_replays.inc(),
             Ok(_) => self.orders_placed.inc(),
-            Err(OrderError::Shortfall(_)) => self.stock_shortfalls.inc(),
+            Err(PlaceOrderError::Shortfall(_)) => self.stock_shortfalls.inc(),
             Err(_) => {}
         }
     }

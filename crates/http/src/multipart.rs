@@ -153,9 +153,11 @@ pub async fn read_form(
                 ApiError::BadRequest(format!("The field {name} is not valid UTF-8 text."))
             })?;
             if has_forbidden_control(&text) {
-                return Err(
-                    orderflow_application::validation::FieldErrors::single(&name, IN_TEXT).into(),
-                );
+                return Err(orderflow_application::validation::FieldErrors::single(
+                    &name,
+                    orderflow_application::validation::FieldProblem::Worded(IN_TEXT.into()),
+                )
+                .into());
             }
             form.fields.insert(name, text);
         }

@@ -1,7 +1,9 @@
 //! Parsing of query-string filter values, with the messages DRF clients know.
 
+use orderflow_domain::catalogue::PriceError;
+
 use orderflow_application::listing::{parse_ordering, search_terms, SortDirection};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 
 /// `?search=`: its terms, or the bound it breaks recorded against `search`.
 pub fn search_param(errors: &mut FieldErrors, raw: Option<&str>) -> Vec<String> {
@@ -22,13 +24,13 @@ pub fn ordering_param<F: Copy>(
 }
 
 /// `true`/`false` (also `1`/`0`, `yes`/`no`, any case).
-pub fn parse_bool(raw: &str) -> Result<bool, String> {
+pub fn parse_bool(raw: &str) -> Result<bool, FieldProblem> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(format!(
+        _ => Err(FieldProblem::Worded(format!(
             "\"{raw}\" is not a valid boolean; use true or false."
-        )),
+        ))),
     }
 }
 
@@ -45,14 +47,14 @@ mod tests {
 }
 
 /// A whole number filter value.
-pub fn parse_int(raw: &str) -> Result<i64, String> {
+pub fn parse_int(raw: &str) -> Result<i64, FieldProblem> {
     raw.trim()
         .parse::<i64>()
-        .map_err(|_| "A valid integer is required.".to_owned())
+        .map_err(|_| FieldProblem::NotAnInteger)
 }
 
 /// A decimal filter value (`min_price=10.50`).
-pub fn parse_decimal(raw: &str) -> Result<rust_decimal::Decimal, String> {
+pub fn parse_decimal(raw: &str) -> Result<rust_decimal::Decimal, FieldProblem> {
     let text = raw.trim();
     let plain = !text.is_empty()
         && text
@@ -61,7 +63,7 @@ pub fn parse_decimal(raw: &str) -> Result<rust_decimal::Decimal, String> {
     plain
         .then(|| text.parse::<rust_decimal::Decimal>().ok())
         .flatten()
-        .ok_or_else(|| "A valid number is required.".to_owned())
+        .ok_or(FieldProblem::Price(PriceError::NotANumber))
 }
 
 #[cfg(test)]

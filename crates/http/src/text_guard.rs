@@ -4,7 +4,7 @@
 //! character; query parameters hold none at all. Single-line fields (names, SKUs...) are held to the stricter
 //! rule by the domain's text types. A NUL that reached Postgres would otherwise be a server error.
 
-use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 use orderflow_domain::text::allowed_in_free_text;
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ pub fn json_control_characters(body: &[u8]) -> Option<FieldErrors> {
     } else {
         IN_TEXT.to_owned()
     };
-    Some(FieldErrors::single(field, message))
+    Some(FieldErrors::single(field, FieldProblem::Worded(message)))
 }
 
 /// Whether `text` holds a control character other than tab and line breaks.
@@ -102,11 +102,16 @@ mod tests {
     #[test]
     fn a_nul_anywhere_is_named_by_its_top_level_field() {
         let errors = error_of(r#"{"email": "a@b.c", "first_name": "Al\u0000ice"}"#).unwrap();
-        assert_eq!(errors.messages("first_name"), [IN_TEXT]);
+        assert_eq!(
+            errors.problems("first_name"),
+            [FieldProblem::Worded(IN_TEXT.into())]
+        );
         let nested = error_of(r#"{"items": [{"product_id": "x\u0000"}]}"#).unwrap();
         assert_eq!(
-            nested.messages("items"),
-            [format!("{IN_TEXT} (at items[0].product_id)")]
+            nested.problems("items"),
+            [FieldProblem::Worded(format!(
+                "{IN_TEXT} (at items[0].product_id)"
+            ))]
         );
         assert!(error_of("[\"\\u001b[31m\"]").unwrap().has(NON_FIELD_ERRORS));
         assert!(error_of("{\"na\\u0000me\": 1}")

@@ -8,7 +8,10 @@ use orderflow_application::ports::{
     CatalogueQueries, OrderQueries, OrderView, RepositoryError, WebhookPayloads,
 };
 use orderflow_domain::catalogue::ProductId;
-use orderflow_domain::ordering::{OrderId, OrderStatus};
+use orderflow_domain::identity::PhoneNumber;
+use orderflow_domain::ordering::{
+    DeliveryDetails, Order, OrderId, OrderStatus, Payment, StoredOrder,
+};
 
 use crate::dto::{OrderBody, ProductBody};
 use crate::media::MediaUrls;
@@ -37,7 +40,7 @@ impl ApiPayloads {
 
 fn json(value: &impl serde::Serialize) -> Result<String, RepositoryError> {
     serde_json::to_string(value)
-        .map_err(|e| RepositoryError::Failed(format!("rendering a webhook body: {e}")))
+        .map_err(|e| RepositoryError::Failed(format!("rendering a webhook body: {e}").into()))
 }
 
 /// An order's changing fields as the `webhooks` migration records them with an event.
@@ -58,22 +61,39 @@ struct RecordedState {
 /// (nothing else of an order changes after its placement), so that every derived field follows.
 fn as_it_was(view: &mut OrderView, state: &str) -> Result<(), RepositoryError> {
     let corrupt = |e: &dyn std::fmt::Display| {
-        RepositoryError::Failed(format!("a webhook delivery's recorded order state: {e}"))
+        RepositoryError::Failed(format!("a webhook delivery's recorded order state: {e}").into())
     };
     let recorded: RecordedState = serde_json::from_str(state).map_err(|e| corrupt(&e))?;
-    let order = &mut view.order;
-    order.status = recorded
-        .status
-        .parse::<OrderStatus>()
-        .map_err(|e| corrupt(&e))?;
-    order.is_paid = recorded.is_paid;
-    order.payment_method = recorded.payment_method;
-    order.payment_reference = recorded.payment_reference;
-    order.shipping_address = recorded.shipping_address;
-    order.billing_address = recorded.billing_address;
-    order.phone_number = recorded.phone_number;
-    order.notes = recorded.notes;
-    order.updated_at = recorded.updated_at;
+    let now = &view.order;
+    view.order = Order::restore(StoredOrder {
+        id: now.id,
+        number: now.number.clone(),
+        customer_id: now.customer_id,
+        status: recorded
+            .status
+            .parse::<OrderStatus>()
+            .map_err(|e| corrupt(&e))?,
+        total_amount: now.total_amount(),
+        details: DeliveryDetails {
+            shipping_address: recorded.shipping_address,
+            billing_address: recorded.billing_address,
+            // Empty: the owner's profile phone is used (as the column says).
+            phone_number: Some(recorded.phone_number.as_str())
+                .filter(|raw| !raw.is_empty())
+                .map(PhoneNumber::parse)
+                .transpose()
+                .map_err(|e| corrupt(&e))?,
+            notes: recorded.notes,
+        },
+        payment: Payment {
+            is_paid: recorded.is_paid,
+            method: recorded.payment_method,
+            reference: recorded.payment_reference,
+        },
+        created_at: now.created_at,
+        updated_at: recorded.updated_at,
+        items: now.items().to_vec(),
+    });
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use orderflow_application::admin::{
     CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
 };
+use orderflow_http::error::wording;
 use orderflow_persistence::{connect, create_database_if_missing, run_migrations};
 use secrecy::ExposeSecret;
 
@@ -131,7 +132,9 @@ async fn create_admin(config: &Config, input: CreateAdminInput) -> Result<(), St
             .create_admin()
             .execute(input, OnExistingAccount::Update)
             .map_err(|error| match error {
-                CreateAdminError::Invalid(errors) => format!("invalid admin: {errors}"),
+                CreateAdminError::Invalid(errors) => {
+                    format!("invalid admin: {}", wording::field_errors(&errors))
+                }
                 other => other.to_string(),
             })
     })
@@ -154,7 +157,9 @@ async fn set_admin_password(
             .execute(&email, &password)
             .map_err(|error| match error {
                 SetPasswordError::NotFound => format!("no account with email {email}"),
-                SetPasswordError::Invalid(errors) => format!("invalid input: {errors}"),
+                SetPasswordError::Invalid(errors) => {
+                    format!("invalid input: {}", wording::field_errors(&errors))
+                }
                 other => other.to_string(),
             })
     })

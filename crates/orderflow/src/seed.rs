@@ -2,11 +2,14 @@
 //! Clothing, Home & Garden), a few customers, and one super admin: a new one gets a random password (printed
 //! once) unless one is chosen; an existing one keeps theirs unless one is chosen.
 
-use orderflow_application::admin::{CreateAdminError, CreateAdminInput, OnExistingAccount};
+use orderflow_application::admin::{
+    CreateAdminError, CreateAdminInput, OnExistingAccount, SetPasswordError,
+};
 use orderflow_application::catalogue::{ImportOutcome, ImportRow};
 use orderflow_application::identity::{RegisterCustomerError, RegisterCustomerInput};
 use orderflow_application::ports::TokenGenerator;
 use orderflow_domain::identity::PasswordPolicy;
+use orderflow_http::error::wording;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::wiring::Adapters;
@@ -218,7 +221,7 @@ pub fn seed(
         ImportOutcome::Rejected(rows) => {
             let reasons: Vec<String> = rows
                 .iter()
-                .map(|(row, errors)| format!("row {row}: {errors}"))
+                .map(|(row, errors)| format!("row {row}: {}", wording::field_errors(errors)))
                 .collect();
             return Err(format!(
                 "the demo catalogue clashes with existing data: {}",
@@ -242,6 +245,12 @@ pub fn seed(
         match register.execute(input) {
             Ok(_) => customers_created += 1,
             Err(RegisterCustomerError::DuplicateEmail) => {}
+            Err(RegisterCustomerError::Invalid(errors)) => {
+                return Err(format!(
+                    "cannot create {email}: {}",
+                    wording::field_errors(&errors)
+                ))
+            }
             Err(error) => return Err(format!("cannot create {email}: {error}")),
         }
     }
@@ -276,10 +285,20 @@ fn seed_admin(adapters: &Adapters, password: AdminPassword) -> Result<AdminSeede
             adapters
                 .set_password()
                 .execute(ADMIN_EMAIL, password.expose_secret())
-                .map_err(|e| format!("cannot set the admin's password: {e}"))?;
+                .map_err(|error| match error {
+                    SetPasswordError::Invalid(errors) => format!(
+                        "cannot set the admin's password: {}",
+                        wording::field_errors(&errors)
+                    ),
+                    other => format!("cannot set the admin's password: {other}"),
+                })?;
             Ok(AdminSeeded::PasswordSet(password))
         }
         Err(CreateAdminError::DuplicateEmail) => Ok(AdminSeeded::Unchanged),
+        Err(CreateAdminError::Invalid(errors)) => Err(format!(
+            "cannot create the admin: {}",
+            wording::field_errors(&errors)
+        )),
         Err(error) => Err(format!("cannot create the admin: {error}")),
     }
 }

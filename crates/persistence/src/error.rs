@@ -3,6 +3,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::RepositoryError;
+use orderflow_application::ports::Cause;
 
 /// Translates a diesel error. Lost connections and statements cancelled by `statement_timeout` mean the
 /// database is unavailable or overloaded (503, retry); anything else is a failure (500). Details go to the log,
@@ -12,11 +13,11 @@ pub fn storage_error(error: DieselError) -> RepositoryError {
         DieselError::DatabaseError(
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _,
-        ) => RepositoryError::Unavailable(error.to_string()),
+        ) => RepositoryError::Unavailable(Cause::new(error)),
         DieselError::DatabaseError(_, info) if is_timeout(info.message()) => {
-            RepositoryError::Unavailable(error.to_string())
+            RepositoryError::Unavailable(Cause::new(error))
         }
-        _ => RepositoryError::Failed(error.to_string()),
+        _ => RepositoryError::Failed(Cause::new(error)),
     }
 }
 
@@ -29,7 +30,7 @@ fn is_timeout(message: &str) -> bool {
 
 /// A connection could not be taken from the pool: the database is down or overloaded.
 pub fn pool_error(error: r2d2::Error) -> RepositoryError {
-    RepositoryError::Unavailable(error.to_string())
+    RepositoryError::Unavailable(Cause::new(error))
 }
 
 /// The name of the constraint a unique violation broke, if that is what `error` is.
@@ -44,5 +45,5 @@ pub fn violated_unique_constraint(error: &DieselError) -> Option<&str> {
 
 /// A value read from the database that the domain refuses: the row was written by something else than OrderFlow.
 pub fn corrupt_row(what: &str, error: impl std::fmt::Display) -> RepositoryError {
-    RepositoryError::Failed(format!("stored {what} is invalid: {error}"))
+    RepositoryError::Failed(format!("stored {what} is invalid: {error}").into())
 }

@@ -99,7 +99,7 @@ impl HealthProbe for PgHealthProbe {
 /// The versions of the migrations compiled into this build, as diesel records them.
 fn embedded_versions() -> Result<Vec<String>, RepositoryError> {
     let migrations = MigrationSource::<Pg>::migrations(&MIGRATIONS)
-        .map_err(|e| RepositoryError::Failed(format!("embedded migrations: {e}")))?;
+        .map_err(|e| RepositoryError::Failed(format!("embedded migrations: {e}").into()))?;
     Ok(migrations
         .iter()
         .map(|migration| migration.name().version().to_string())

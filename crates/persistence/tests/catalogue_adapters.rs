@@ -27,7 +27,7 @@ fn new_product(name: &str, price: &str, category: &Category, status: ProductStat
         price: Price::parse(price).unwrap(),
         category_id: category.id,
         sku: Sku::generated(id),
-        stock_quantity: StockQuantity(1),
+        stock_quantity: StockQuantity::new(1).unwrap(),
         image: None,
         status,
         is_featured: false,

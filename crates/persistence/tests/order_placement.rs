@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use diesel::RunQueryDsl;
 use orderflow_application::notifications::ExpandOutboxEvents;
-use orderflow_application::ordering::{ItemInput, OrderError, PlaceOrder, PlaceOrderInput};
+use orderflow_application::ordering::{ItemInput, PlaceOrder, PlaceOrderError, PlaceOrderInput};
 use orderflow_application::ports::{
     transaction, CategoryStore, Clock, CustomerRepository, CustomerStore, NewOrderEvent,
     OrderStore, Outbox, ProductStore, RepositoryError, Rollback, StoredIdempotencyKey, Transaction,
@@ -15,10 +15,10 @@ use orderflow_application::ports::{
 use orderflow_domain::catalogue::{
     Category, CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockQuantity,
 };
-use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, Role};
+use orderflow_domain::identity::{Customer, CustomerId, NewCustomer, PhoneNumber, Role};
 use orderflow_domain::notifications::SmsCaps;
 use orderflow_domain::ordering::{
-    EventType, Order, OrderId, OrderItem, OrderItemId, OrderLine, OrderNumber, OrderStatus,
+    DeliveryDetails, EventType, NewOrder, Order, OrderId, OrderItemId, OrderLine, OrderNumber,
 };
 use orderflow_persistence::{PgCustomerRepository, PgOrderQueries, PgUnitOfWork};
 use orderflow_test_support::fixtures::{new_customer, prepared_statements, stored_customer};
@@ -192,7 +192,7 @@ fn product(db: &TestDatabase, stock: i32) -> ProductId {
                 price: Price::parse("10.00").unwrap(),
                 category_id: category.id,
                 sku: Sku::generated(product),
-                stock_quantity: StockQuantity(stock),
+                stock_quantity: StockQuantity::new(stock.into()).unwrap(),
                 image: None,
                 status: ProductStatus::Active,
                 is_featured: false,
@@ -262,7 +262,10 @@ fn failed_placement_leaves_nothing(step: Failing) {
         Arc::new(Now),
     );
     let result = failing.execute(&alice, input(lamp), Some("retry-me"));
-    assert!(matches!(result, Err(OrderError::Storage(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(PlaceOrderError::Storage(_))),
+        "{result:?}"
+    );
 
     assert_eq!(stock(&db, lamp), 10, "the stock update was rolled back");
     for table in [
@@ -439,36 +442,24 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
     let line = OrderLine {
         product_id: lamp,
         product_name: "Lamp".into(),
-        product_sku: Sku::generated(lamp.0).to_string(),
+        product_sku: Sku::generated(lamp.0),
         quantity,
         unit_price: price,
     };
-    Order {
+    Order::place(NewOrder {
         id: OrderId(uuid::Uuid::new_v4()),
         number: OrderNumber::draft(now.date_naive()),
         customer_id: customer.id,
-        status: OrderStatus::Pending,
-        total_amount: line.subtotal(),
-        shipping_address: "1 Moi Avenue".into(),
-        billing_address: "1 Moi Avenue".into(),
-        phone_number: "+254711000001".into(),
-        notes: String::new(),
-        is_paid: false,
+        details: DeliveryDetails {
+            shipping_address: "1 Moi Avenue".into(),
+            billing_address: "1 Moi Avenue".into(),
+            phone_number: Some(PhoneNumber::parse("+254711000001").unwrap()),
+            notes: String::new(),
+        },
         payment_method: String::new(),
-        payment_reference: String::new(),
-        created_at: now,
-        updated_at: now,
-        items: vec![OrderItem {
-            id: OrderItemId(uuid::Uuid::new_v4()),
-            product_id: lamp,
-            product_name: line.product_name.clone(),
-            product_sku: line.product_sku.clone(),
-            quantity,
-            unit_price: price.amount(),
-            subtotal: line.subtotal(),
-            created_at: now,
-        }],
-    }
+        lines: vec![(OrderItemId(uuid::Uuid::new_v4()), line)],
+        at: now,
+    })
 }
 
 #[test]

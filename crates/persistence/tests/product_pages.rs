@@ -24,7 +24,7 @@ fn new_product(n: usize, category: &Category, status: ProductStatus, stock: i32)
         price: Price::parse(&format!("{}.50", n + 1)).unwrap(),
         category_id: category.id,
         sku: Sku::generated(id),
-        stock_quantity: StockQuantity(stock),
+        stock_quantity: StockQuantity::new(stock.into()).unwrap(),
         image: None,
         status,
         is_featured: false,

@@ -50,7 +50,7 @@ fn build(db: &TestDatabase, count: usize, depth: usize) {
             };
             categories
                 .insert(&category)
-                .map_err(|e| RepositoryError::Failed(e.to_string()))?;
+                .map_err(|e| RepositoryError::Failed(e.to_string().into()))?;
             chain.push(category);
         }
         Ok::<_, RepositoryError>(())

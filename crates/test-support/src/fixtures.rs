@@ -98,7 +98,7 @@ pub fn stored_product(
                 price: Price::parse("10.00").expect("a valid price"),
                 category_id: category.id,
                 sku: Sku::generated(id),
-                stock_quantity: StockQuantity(stock),
+                stock_quantity: StockQuantity::new(stock.into()).expect("a valid stock"),
                 image: None,
                 status: ProductStatus::Active,
                 is_featured: false,

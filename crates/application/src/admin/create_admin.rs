@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::{Customer, NewCustomer, PasswordPolicy, Role, DEFAULT_COUNTRY};
 
-use crate::identity::{fields, REQUIRED};
+use crate::identity::fields;
 use crate::ports::{
     Clock, CustomerRepository, InsertCustomerError, PasswordHashError, PasswordHasher,
     RepositoryError,
@@ -108,21 +108,18 @@ impl CreateAdmin {
         let last_name = fields::person_name(&mut errors, "last_name", &input.last_name);
         let role = match input.role.as_deref().unwrap_or("admin").parse::<Role>() {
             Ok(Role::Customer) => {
-                errors.add(
-                    "role",
-                    "\"customer\" is not a valid choice. Choose one of: staff, admin, super_admin.",
-                );
+                errors.add("role", FieldProblem::NotAStaffRole);
                 None
             }
             Ok(role) => Some(role),
             Err(error) => {
-                errors.add("role", error.to_string());
+                errors.add("role", error);
                 None
             }
         };
         let password = input.password.as_deref();
         match password {
-            None => errors.add("password", REQUIRED),
+            None => errors.add("password", FieldProblem::Required),
             Some(password) => fields::password_rules(
                 &mut errors,
                 "password",
@@ -269,8 +266,10 @@ mod tests {
             panic!("expected validation errors")
         };
         assert_eq!(
-            errors.messages("password"),
-            ["This password is too common."]
+            errors.problems("password"),
+            [FieldProblem::Password(
+                orderflow_domain::identity::PasswordViolation::TooCommon
+            )]
         );
     }
 }

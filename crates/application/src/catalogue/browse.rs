@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{Category, CategoryId, PriceStats, ProductId};
 
-use super::{CatalogueError, CatalogueTree, TreeNode};
-use crate::identity::REQUIRED;
+use super::{BrowseCatalogueError, CatalogueTree, TreeNode};
 use crate::listing::{Page, PageRequest};
 use crate::ports::{
     CatalogueQueries, CategoryDetails, CategoryFilter, ProductDetails, ProductFilter,
@@ -32,42 +31,48 @@ impl BrowseCatalogue {
         &self,
         filter: &CategoryFilter,
         page: PageRequest,
-    ) -> Result<Page<CategoryDetails>, CatalogueError> {
+    ) -> Result<Page<CategoryDetails>, BrowseCatalogueError> {
         Ok(self.queries.categories(filter, page)?.in_range()?)
     }
 
-    pub fn category(&self, id: CategoryId) -> Result<CategoryDetails, CatalogueError> {
-        self.queries.category(id)?.ok_or(CatalogueError::NotFound)
+    pub fn category(&self, id: CategoryId) -> Result<CategoryDetails, BrowseCatalogueError> {
+        self.queries
+            .category(id)?
+            .ok_or(BrowseCatalogueError::NotFound)
     }
 
     /// The active categories as a tree (one query, whatever its depth).
-    pub fn tree(&self) -> Result<Vec<TreeNode>, CatalogueError> {
+    pub fn tree(&self) -> Result<Vec<TreeNode>, BrowseCatalogueError> {
         Ok(CatalogueTree::new(self.queries.tree()?).forest())
     }
 
-    pub fn average_price(&self, id: CategoryId) -> Result<CategoryPriceStats, CatalogueError> {
+    pub fn average_price(
+        &self,
+        id: CategoryId,
+    ) -> Result<CategoryPriceStats, BrowseCatalogueError> {
         let category = self
             .queries
             .category_by_id(id)?
-            .ok_or(CatalogueError::NotFound)?;
+            .ok_or(BrowseCatalogueError::NotFound)?;
         self.stats_of(category)
     }
 
     pub fn average_price_by_slug(
         &self,
         slug: Option<&str>,
-    ) -> Result<CategoryPriceStats, CatalogueError> {
+    ) -> Result<CategoryPriceStats, BrowseCatalogueError> {
         let slug = slug.map(str::trim).filter(|s| !s.is_empty());
-        let slug =
-            slug.ok_or_else(|| CatalogueError::Invalid(FieldErrors::single("slug", REQUIRED)))?;
+        let slug = slug.ok_or_else(|| {
+            BrowseCatalogueError::Invalid(FieldErrors::single("slug", FieldProblem::Required))
+        })?;
         let category = self
             .queries
             .category_by_slug(slug)?
-            .ok_or(CatalogueError::NotFound)?;
+            .ok_or(BrowseCatalogueError::NotFound)?;
         self.stats_of(category)
     }
 
-    fn stats_of(&self, category: Category) -> Result<CategoryPriceStats, CatalogueError> {
+    fn stats_of(&self, category: Category) -> Result<CategoryPriceStats, BrowseCatalogueError> {
         let stats = self.queries.price_stats(&category.path)?;
         Ok(CategoryPriceStats { category, stats })
     }
@@ -75,7 +80,7 @@ impl BrowseCatalogue {
     /// Every active category with an active product in its subtree, ordered by full path (one query).
     pub fn average_price_per_category(
         &self,
-    ) -> Result<Vec<(CategoryDetails, PriceStats)>, CatalogueError> {
+    ) -> Result<Vec<(CategoryDetails, PriceStats)>, BrowseCatalogueError> {
         Ok(CatalogueTree::new(self.queries.tree()?).per_category())
     }
 
@@ -85,12 +90,12 @@ impl BrowseCatalogue {
         within: Option<CategoryId>,
         mut filter: ProductFilter,
         page: PageRequest,
-    ) -> Result<Page<ProductDetails>, CatalogueError> {
+    ) -> Result<Page<ProductDetails>, BrowseCatalogueError> {
         if let Some(id) = within {
             let category = self.queries.category_by_id(id)?.ok_or_else(|| {
-                CatalogueError::Invalid(FieldErrors::single(
+                BrowseCatalogueError::Invalid(FieldErrors::single(
                     "category",
-                    "Select a valid choice. That choice is not one of the available choices.",
+                    FieldProblem::UnknownChoice,
                 ))
             })?;
             filter.within = Some(category.path);
@@ -98,8 +103,10 @@ impl BrowseCatalogue {
         Ok(self.queries.products(&filter, page)?.in_range()?)
     }
 
-    pub fn product(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
-        self.queries.product(id)?.ok_or(CatalogueError::NotFound)
+    pub fn product(&self, id: ProductId) -> Result<ProductDetails, BrowseCatalogueError> {
+        self.queries
+            .product(id)?
+            .ok_or(BrowseCatalogueError::NotFound)
     }
 }
 
@@ -149,7 +156,7 @@ mod tests {
             ProductFilter::default(),
             PageRequest::default(),
         );
-        let Err(CatalogueError::Invalid(errors)) = result else {
+        let Err(BrowseCatalogueError::Invalid(errors)) = result else {
             panic!("expected a validation error")
         };
         assert!(errors.has("category"));
@@ -162,15 +169,15 @@ mod tests {
         let browse = BrowseCatalogue::new(Arc::new(queries));
         assert!(matches!(
             browse.average_price_by_slug(None),
-            Err(CatalogueError::Invalid(_))
+            Err(BrowseCatalogueError::Invalid(_))
         ));
         assert!(matches!(
             browse.average_price_by_slug(Some("  ")),
-            Err(CatalogueError::Invalid(_))
+            Err(BrowseCatalogueError::Invalid(_))
         ));
         assert!(matches!(
             browse.average_price_by_slug(Some("ghost")),
-            Err(CatalogueError::NotFound)
+            Err(BrowseCatalogueError::NotFound)
         ));
     }
 

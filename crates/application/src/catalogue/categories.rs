@@ -2,16 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{
-    category_description, next_free_slug, slugify, Category, CategoryId, CategoryName,
+    category_description, category_name, next_free_slug, slugify, Category, CategoryId,
     CategoryPath, MoveError,
 };
 
-use super::errors::invalid_pk;
+use super::errors::no_such_object;
 use super::retry::with_slug_retries;
-use super::{CatalogueError, CatalogueItem};
-use crate::identity::REQUIRED;
+use super::ManageCategoryError;
 use crate::ports::{
     transaction, CatalogueQueries, CategoryDetails, Clock, DeleteError, ImageStore, Transaction,
     UnitOfWork,
@@ -57,12 +56,12 @@ impl ManageCategories {
         &self,
         input: CategoryInput,
         image: super::NewImage,
-    ) -> Result<CategoryDetails, CatalogueError> {
+    ) -> Result<CategoryDetails, ManageCategoryError> {
         let format = super::products::check_image(&image.bytes)?;
         let path = self
             .images
             .save("categories", format, &image.bytes)
-            .map_err(CatalogueError::ImageStorage)?;
+            .map_err(ManageCategoryError::ImageStorage)?;
         let created = self.create(CategoryInput {
             image: Some(Some(path.clone())),
             ..input
@@ -73,12 +72,12 @@ impl ManageCategories {
         created
     }
 
-    pub fn create(&self, input: CategoryInput) -> Result<CategoryDetails, CatalogueError> {
+    pub fn create(&self, input: CategoryInput) -> Result<CategoryDetails, ManageCategoryError> {
         let mut errors = FieldErrors::new();
         let name = match &input.name {
-            Some(name) => errors.check("name", CategoryName::parse(name)),
+            Some(name) => errors.check("name", category_name(name)),
             None => {
-                errors.add("name", REQUIRED);
+                errors.add("name", FieldProblem::Required);
                 None
             }
         };
@@ -105,7 +104,7 @@ impl ManageCategories {
             let id = categories.next_id()?;
             let path = match &parent {
                 Some(parent) => parent.path.child(id).map_err(|too_deep| {
-                    CatalogueError::from(FieldErrors::single("parent", too_deep.to_string()))
+                    ManageCategoryError::from(FieldErrors::single("parent", too_deep))
                 })?,
                 None => CategoryPath::root(id),
             };
@@ -137,12 +136,12 @@ impl ManageCategories {
         id: CategoryId,
         input: CategoryInput,
         require_name: bool,
-    ) -> Result<CategoryDetails, CatalogueError> {
+    ) -> Result<CategoryDetails, ManageCategoryError> {
         let mut errors = FieldErrors::new();
         let name = match &input.name {
-            Some(name) => errors.check("name", CategoryName::parse(name)),
+            Some(name) => errors.check("name", category_name(name)),
             None if require_name => {
-                errors.add("name", REQUIRED);
+                errors.add("name", FieldProblem::Required);
                 None
             }
             None => None,
@@ -154,7 +153,10 @@ impl ManageCategories {
         errors.into_result()?;
         with_slug_retries(self.uow.as_ref(), |tx| {
             tx.categories().lock_tree()?;
-            let mut category = tx.categories().find(id)?.ok_or(CatalogueError::NotFound)?;
+            let mut category = tx
+                .categories()
+                .find(id)?
+                .ok_or(ManageCategoryError::NotFound)?;
             if let Some(new_parent) = input.parent {
                 if new_parent != category.parent_id.map(|p| p.0) {
                     move_category(tx, &mut category, new_parent)?;
@@ -190,35 +192,35 @@ impl ManageCategories {
     }
 
     /// Deletes a category that has neither children nor products (409 otherwise: nothing is deleted in cascade).
-    pub fn delete(&self, id: CategoryId) -> Result<(), CatalogueError> {
+    pub fn delete(&self, id: CategoryId) -> Result<(), ManageCategoryError> {
         transaction(self.uow.as_ref(), |tx| {
             let categories = tx.categories();
             categories.lock_tree()?;
-            categories.find(id)?.ok_or(CatalogueError::NotFound)?;
+            categories.find(id)?.ok_or(ManageCategoryError::NotFound)?;
             if categories.has_children(id)? {
-                return Err(CatalogueError::HasChildren);
+                return Err(ManageCategoryError::HasChildren);
             }
             if categories.has_products(id)? {
-                return Err(CatalogueError::HasProducts);
+                return Err(ManageCategoryError::HasProducts);
             }
             categories.delete(id).map_err(|error| match error {
-                DeleteError::InUse => CatalogueError::InUse {
-                    what: CatalogueItem::Category,
-                },
+                DeleteError::InUse => ManageCategoryError::InUse,
                 DeleteError::Storage(error) => error.into(),
             })
         })
     }
 
-    fn details(&self, id: CategoryId) -> Result<CategoryDetails, CatalogueError> {
-        self.queries.category(id)?.ok_or(CatalogueError::NotFound)
+    fn details(&self, id: CategoryId) -> Result<CategoryDetails, ManageCategoryError> {
+        self.queries
+            .category(id)?
+            .ok_or(ManageCategoryError::NotFound)
     }
 }
 
-fn existing_parent(tx: &mut dyn Transaction, id: i64) -> Result<Category, CatalogueError> {
+fn existing_parent(tx: &mut dyn Transaction, id: i64) -> Result<Category, ManageCategoryError> {
     tx.categories()
         .find(CategoryId(id))?
-        .ok_or_else(|| FieldErrors::single("parent", invalid_pk(id)).into())
+        .ok_or_else(|| FieldErrors::single("parent", no_such_object(id)).into())
 }
 
 /// Moves `category` (and its subtree) under `new_parent`, refusing any move that would close a cycle.
@@ -226,14 +228,14 @@ fn move_category(
     tx: &mut dyn Transaction,
     category: &mut Category,
     new_parent: Option<i64>,
-) -> Result<(), CatalogueError> {
+) -> Result<(), ManageCategoryError> {
     let parent = match new_parent {
         Some(id) => Some(existing_parent(tx, id)?),
         None => None,
     };
     let height = tx.categories().subtree_height(&category.path)?;
     let new_path = MoveError::check(&category.path, parent.as_ref().map(|p| &p.path), height)
-        .map_err(|error| FieldErrors::single("parent", error.to_string()))?;
+        .map_err(|error| FieldErrors::single("parent", error))?;
     tx.categories().move_subtree(&category.path, &new_path)?;
     category.path = new_path;
     category.parent_id = parent.map(|p| p.id);
@@ -282,9 +284,9 @@ mod tests {
         )
     }
 
-    fn invalid(result: Result<CategoryDetails, CatalogueError>) -> FieldErrors {
+    fn invalid(result: Result<CategoryDetails, ManageCategoryError>) -> FieldErrors {
         match result {
-            Err(CatalogueError::Invalid(errors)) => errors,
+            Err(ManageCategoryError::Invalid(errors)) => errors,
             other => panic!("expected validation errors, got {other:?}"),
         }
     }
@@ -339,8 +341,8 @@ mod tests {
             ..CategoryInput::default()
         }));
         assert_eq!(
-            errors.messages("parent"),
-            ["Invalid pk \"77\" - object does not exist."]
+            errors.problems("parent"),
+            [FieldProblem::NoSuchObject("77".into())]
         );
         assert_eq!(uow.rollbacks(), 1);
 
@@ -357,8 +359,8 @@ mod tests {
             ..CategoryInput::default()
         }));
         assert_eq!(
-            errors.messages("name"),
-            ["category with this name already exists."]
+            errors.problems("name"),
+            [FieldProblem::Taken(crate::validation::Unique::CategoryName)]
         );
     }
 
@@ -410,8 +412,8 @@ mod tests {
             false,
         ));
         assert_eq!(
-            errors.messages("parent"),
-            ["A category cannot be moved under one of its own descendants."]
+            errors.problems("parent"),
+            [FieldProblem::Move(MoveError::UnderDescendant)]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -436,7 +438,7 @@ mod tests {
         categories.expect_move_subtree().never();
         categories.expect_update().never();
         let (manage, _) = manage(categories, queries_returning(2));
-        let Err(CatalogueError::Invalid(errors)) = manage.update(
+        let Err(ManageCategoryError::Invalid(errors)) = manage.update(
             CategoryId(2),
             CategoryInput {
                 parent: Some(Some(8)),
@@ -446,7 +448,10 @@ mod tests {
         ) else {
             panic!("expected a refusal")
         };
-        assert!(errors.messages("parent")[0].contains("at most 100 levels"));
+        assert_eq!(
+            errors.problems("parent"),
+            [FieldProblem::Move(MoveError::TooDeep)]
+        );
     }
 
     #[test]
@@ -501,7 +506,7 @@ mod tests {
             let (manage, _) = manage(categories, MockCatalogueQueries::new());
             assert!(matches!(
                 manage.delete(CategoryId(3)),
-                Err(CatalogueError::HasChildren | CatalogueError::HasProducts)
+                Err(ManageCategoryError::HasChildren | ManageCategoryError::HasProducts)
             ));
         }
     }

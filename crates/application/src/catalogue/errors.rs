@@ -1,12 +1,28 @@
-use crate::validation::FieldErrors;
+//! One error type per use case: what browsing the catalogue, managing categories, managing products and importing
+//! products can each answer.
+
+use crate::validation::{invalid_from_field_errors, FieldErrors, FieldProblem, Unique};
 
 use crate::listing::InvalidPage;
-use crate::ports::{CategoryWriteError, ProductWriteError, RepositoryError};
+use crate::ports::{CategoryWriteError, ImageStoreError, ProductWriteError, RepositoryError};
 
-/// What can go wrong in a catalogue use case.
+/// Why the catalogue could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum CatalogueError {
-    #[error("invalid input: {0}")]
+pub enum BrowseCatalogueError {
+    #[error("invalid query: {0}")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    InvalidPage(#[from] InvalidPage),
+    #[error(transparent)]
+    Storage(#[from] RepositoryError),
+}
+
+/// Why a category was not created, changed or deleted. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ManageCategoryError {
+    #[error("invalid category: {0}")]
     Invalid(FieldErrors),
     #[error("not found")]
     NotFound,
@@ -16,69 +32,81 @@ pub enum CatalogueError {
     /// The category holds products: they must be moved first.
     #[error("the category holds products")]
     HasProducts,
-    /// Something the database still refers to (a product on orders, a category referenced elsewhere).
-    #[error("the {what} is still referred to")]
-    InUse { what: CatalogueItem },
+    /// The database still refers to the category from elsewhere.
+    #[error("the category is still referred to")]
+    InUse,
     /// Every slug tried was taken by concurrent writes; the client may simply retry.
     #[error("no free slug after every attempt")]
     SlugsExhausted,
-    /// Another import or edit changed the same products meanwhile; nothing was written.
-    #[error("a concurrent write changed the same products")]
-    ConcurrentChange,
-    #[error(transparent)]
-    InvalidPage(#[from] InvalidPage),
     #[error("image storage failed: {0}")]
-    ImageStorage(#[source] crate::ports::ImageStoreError),
+    ImageStorage(#[source] ImageStoreError),
     #[error(transparent)]
     Storage(#[from] RepositoryError),
 }
 
-/// Which kind of catalogue entry an error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CatalogueItem {
-    Category,
-    Product,
+/// Why a product was not created, changed or deleted. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ManageProductError {
+    #[error("invalid product: {0}")]
+    Invalid(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    /// The product is on orders: it can be discontinued, not deleted.
+    #[error("the product is on orders")]
+    InUse,
+    /// Every slug tried was taken by concurrent writes; the client may simply retry.
+    #[error("no free slug after every attempt")]
+    SlugsExhausted,
+    #[error("image storage failed: {0}")]
+    ImageStorage(#[source] ImageStoreError),
+    #[error(transparent)]
+    Storage(#[from] RepositoryError),
 }
 
-impl std::fmt::Display for CatalogueItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            CatalogueItem::Category => "category",
-            CatalogueItem::Product => "product",
-        })
-    }
+/// Why an import wrote nothing (rows with problems are an outcome, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportProductsError {
+    /// The file as a whole: no rows, or too many.
+    #[error("invalid import: {0}")]
+    Invalid(FieldErrors),
+    /// Another import or edit changed the same products meanwhile.
+    #[error("a concurrent write changed the same products")]
+    ConcurrentChange,
+    #[error(transparent)]
+    Storage(#[from] RepositoryError),
 }
 
-impl From<FieldErrors> for CatalogueError {
-    fn from(errors: FieldErrors) -> Self {
-        CatalogueError::Invalid(errors)
-    }
+/// A reference to a row that does not exist.
+pub(crate) fn no_such_object(key: impl std::fmt::Display) -> FieldProblem {
+    FieldProblem::NoSuchObject(key.to_string())
 }
 
-/// DRF's message for a reference to a row that does not exist.
-pub(crate) fn invalid_pk(value: impl std::fmt::Display) -> String {
-    format!("Invalid pk \"{value}\" - object does not exist.")
-}
+invalid_from_field_errors!(
+    BrowseCatalogueError,
+    ManageCategoryError,
+    ManageProductError,
+    ImportProductsError
+);
 
-impl From<CategoryWriteError> for CatalogueError {
+impl From<CategoryWriteError> for ManageCategoryError {
     fn from(error: CategoryWriteError) -> Self {
         match error {
             CategoryWriteError::DuplicateName => {
-                FieldErrors::single("name", "category with this name already exists.").into()
+                FieldErrors::single("name", FieldProblem::Taken(Unique::CategoryName)).into()
             }
-            CategoryWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
+            CategoryWriteError::DuplicateSlug => ManageCategoryError::SlugsExhausted,
             CategoryWriteError::Storage(error) => error.into(),
         }
     }
 }
 
-impl From<ProductWriteError> for CatalogueError {
+impl From<ProductWriteError> for ManageProductError {
     fn from(error: ProductWriteError) -> Self {
         match error {
             ProductWriteError::DuplicateSku => {
-                FieldErrors::single("sku", "product with this sku already exists.").into()
+                FieldErrors::single("sku", FieldProblem::Taken(Unique::Sku)).into()
             }
-            ProductWriteError::DuplicateSlug => CatalogueError::SlugsExhausted,
+            ProductWriteError::DuplicateSlug => ManageProductError::SlugsExhausted,
             ProductWriteError::Storage(error) => error.into(),
         }
     }

@@ -3,15 +3,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem, Unique, NON_FIELD_ERRORS};
 use orderflow_domain::catalogue::{
-    next_free_slug, product_description, slugify, Category, CategoryName, CategoryPath, Price,
-    Product, ProductId, ProductName, ProductStatus, Sku, StockError, StockQuantity,
+    category_name, next_free_slug, product_description, product_name, slugify, Category,
+    CategoryPath, Price, Product, ProductId, ProductStatus, Sku, StockError, StockQuantity,
 };
 use uuid::Uuid;
 
-use super::CatalogueError;
-use crate::identity::REQUIRED;
+use super::ImportProductsError;
 use crate::ports::{
     transaction, CategoryWriteError, Clock, ProductWriteError, RepositoryError, Transaction,
     UnitOfWork,
@@ -63,8 +62,8 @@ pub struct ImportProducts {
 
 /// Why a row's category path could not be found or created.
 enum PathProblem {
-    /// Something about the row, said in plain words.
-    Row(String),
+    /// Something about the row.
+    Row(FieldProblem),
     Storage(RepositoryError),
 }
 
@@ -77,7 +76,7 @@ impl From<RepositoryError> for PathProblem {
 /// Aborts the import transaction with the errors found while writing.
 enum Abort {
     Rows(BTreeMap<usize, FieldErrors>),
-    Failed(CatalogueError),
+    Failed(ImportProductsError),
 }
 
 impl From<RepositoryError> for Abort {
@@ -91,17 +90,15 @@ impl ImportProducts {
         Self { uow, clock }
     }
 
-    pub fn execute(&self, rows: Vec<ImportRow>) -> Result<ImportOutcome, CatalogueError> {
+    pub fn execute(&self, rows: Vec<ImportRow>) -> Result<ImportOutcome, ImportProductsError> {
         if rows.is_empty() {
-            return Err(FieldErrors::single("non_field_errors", "The file holds no rows.").into());
+            return Err(FieldErrors::single(NON_FIELD_ERRORS, FieldProblem::NoRows).into());
         }
         if rows.len() > MAX_ROWS {
-            return Err(FieldErrors::single(
-                "non_field_errors",
-                // The reader stops one row past the limit: how many more the file held is not known.
-                format!("At most {MAX_ROWS} rows can be imported at once; this file has more."),
-            )
-            .into());
+            // The reader stops one row past the limit: how many more the file held is not known.
+            return Err(
+                FieldErrors::single(NON_FIELD_ERRORS, FieldProblem::TooManyRows(MAX_ROWS)).into(),
+            );
         }
         let mut valid = Vec::with_capacity(rows.len());
         let mut rejected = BTreeMap::new();
@@ -138,8 +135,8 @@ impl ImportProducts {
                     Ok(category) => {
                         categories.insert(row.category_names.clone(), category);
                     }
-                    Err(PathProblem::Row(message)) => {
-                        errors.insert(*number, FieldErrors::single("category_path", message));
+                    Err(PathProblem::Row(problem)) => {
+                        errors.insert(*number, FieldErrors::single("category_path", problem));
                     }
                     // The database's own words go to the log with the request id, never into a row error.
                     Err(PathProblem::Storage(error)) => return Err(error.into()),
@@ -170,12 +167,12 @@ impl ImportProducts {
                 Err(ProductWriteError::DuplicateSku) => {
                     errors.insert(
                         *number,
-                        FieldErrors::single("sku", "product with this sku already exists."),
+                        FieldErrors::single("sku", FieldProblem::Taken(Unique::Sku)),
                     );
                     return Err(Abort::Rows(errors));
                 }
                 Err(ProductWriteError::DuplicateSlug) => {
-                    return Err(Abort::Failed(CatalogueError::ConcurrentChange))
+                    return Err(Abort::Failed(ImportProductsError::ConcurrentChange))
                 }
             }
         }
@@ -195,13 +192,10 @@ impl ImportProducts {
             let category = match found {
                 Some(existing) => {
                     if existing.parent_id != parent.as_ref().map(|p| p.id) {
-                        let under = parent
-                            .as_ref()
-                            .map_or("the top level".to_owned(), |p| format!("\"{}\"", p.name));
-                        return Err(PathProblem::Row(format!(
-                            "Category \"{}\" already exists elsewhere in the tree, not under {under}.",
-                            existing.name
-                        )));
+                        return Err(PathProblem::Row(FieldProblem::CategoryElsewhere {
+                            name: existing.name,
+                            under: parent.map(|p| p.name),
+                        }));
                     }
                     existing
                 }
@@ -211,7 +205,7 @@ impl ImportProducts {
                         Some(parent) => parent
                             .path
                             .child(id)
-                            .map_err(|too_deep| PathProblem::Row(too_deep.to_string()))?,
+                            .map_err(|too_deep| PathProblem::Row(too_deep.into()))?,
                         None => CategoryPath::root(id),
                     };
                     let base = slugify(name, "category");
@@ -231,16 +225,14 @@ impl ImportProducts {
                     };
                     categories.insert(&category).map_err(|error| match error {
                         CategoryWriteError::Storage(error) => PathProblem::Storage(error),
-                        _ => PathProblem::Row(format!(
-                            "Category \"{name}\" could not be created; please retry."
-                        )),
+                        _ => PathProblem::Row(FieldProblem::CategoryNotCreated(name.clone())),
                     })?;
                     category
                 }
             };
             parent = Some(category);
         }
-        parent.ok_or_else(|| PathProblem::Row(REQUIRED.to_owned()))
+        parent.ok_or(PathProblem::Row(FieldProblem::Required))
     }
 
     fn create(
@@ -309,12 +301,12 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
     let required = |errors: &mut FieldErrors, field: &str, value: &Option<String>| {
         let value = given(value).map(str::to_owned);
         if value.is_none() {
-            errors.add(field, REQUIRED);
+            errors.add(field, FieldProblem::Required);
         }
         value
     };
     let name = required(&mut errors, "name", &row.name)
-        .and_then(|n| errors.check("name", ProductName::parse(&n)));
+        .and_then(|n| errors.check("name", product_name(&n)));
     let price = required(&mut errors, "price", &row.price)
         .and_then(|p| errors.check("price", Price::parse(&p)));
     let category_names = required(&mut errors, "category_path", &row.category_path)
@@ -323,7 +315,7 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
         errors.check("description", product_description(text))
     });
     let stock = match given(&row.stock_quantity) {
-        None => Some(StockQuantity(0)),
+        None => Some(StockQuantity::ZERO),
         Some(raw) => errors.check("stock_quantity", stock_quantity(raw)),
     };
     let sku = given(&row.sku).and_then(|sku| errors.check("sku", Sku::parse(sku)));
@@ -338,7 +330,7 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
         None | Some("false" | "0" | "no") => Some(false),
         Some("true" | "1" | "yes") => Some(true),
         Some(_) => {
-            errors.add("is_featured", "Must be a valid boolean.");
+            errors.add("is_featured", FieldProblem::NotABoolean);
             None
         }
     };
@@ -365,34 +357,31 @@ fn validate(row: &ImportRow) -> Result<ValidRow, FieldErrors> {
 }
 
 /// `Electronics > Phones > Android`: the names from the root down, at most as many as the tree has levels.
-fn category_names(path: &str) -> Result<Vec<String>, String> {
+fn category_names(path: &str) -> Result<Vec<String>, FieldProblem> {
     let levels = path.split('>');
     if levels.clone().nth(CategoryPath::MAX_LEVELS).is_some() {
-        return Err(format!(
-            "A category path can have at most {} levels.",
-            CategoryPath::MAX_LEVELS
-        ));
+        return Err(FieldProblem::PathTooDeep(CategoryPath::MAX_LEVELS));
     }
     levels
-        .map(CategoryName::parse)
+        .map(category_name)
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("Each level of the path must be a category name: {e}"))
+        .map_err(FieldProblem::PathLevel)
 }
 
 /// A whole number of units as written in a file; a number too large for any stock says so.
-fn stock_quantity(raw: &str) -> Result<StockQuantity, String> {
+fn stock_quantity(raw: &str) -> Result<StockQuantity, FieldProblem> {
     let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
     match raw.parse::<i64>() {
-        Ok(units) => StockQuantity::new(units).map_err(|e| e.to_string()),
+        Ok(units) => StockQuantity::new(units).map_err(FieldProblem::from),
         Err(_) if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) => {
             let too_far = if raw.starts_with('-') {
                 StockError::Negative
             } else {
                 StockError::TooLarge
             };
-            Err(too_far.to_string())
+            Err(too_far.into())
         }
-        Err(_) => Err("A valid integer is required.".into()),
+        Err(_) => Err(FieldProblem::NotAnInteger),
     }
 }
 
@@ -402,10 +391,13 @@ fn duplicate_skus(rows: &[(usize, ValidRow)], rejected: &mut BTreeMap<usize, Fie
     for (number, row) in rows {
         let Some(sku) = &row.sku else { continue };
         if let Some(first) = seen.insert(sku.key(), *number) {
-            rejected
-                .entry(*number)
-                .or_default()
-                .add("sku", format!("The SKU {sku} also appears on row {first}."));
+            rejected.entry(*number).or_default().add(
+                "sku",
+                FieldProblem::RepeatedSku {
+                    sku: sku.to_string(),
+                    first_row: first,
+                },
+            );
         }
     }
 }
@@ -547,7 +539,10 @@ mod tests {
         let ImportOutcome::Rejected(rejected) = outcome else {
             panic!("expected a rejection")
         };
-        assert!(rejected[&1].messages("category_path")[0].contains("already exists elsewhere"));
+        assert!(matches!(
+            rejected[&1].problems("category_path"),
+            [FieldProblem::CategoryElsewhere { .. }]
+        ));
         assert_eq!(uow.rollbacks(), 1);
     }
 }

@@ -2,17 +2,16 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{
-    next_free_slug, product_description, slugify, CategoryId, ImageFormat, Price, Product,
-    ProductId, ProductName, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
+    next_free_slug, product_description, product_name, slugify, CategoryId, ImageFormat, Price,
+    Product, ProductId, ProductStatus, Sku, StockQuantity, MAX_IMAGE_BYTES,
 };
 use uuid::Uuid;
 
-use super::errors::invalid_pk;
+use super::errors::no_such_object;
 use super::retry::with_slug_retries;
-use super::{CatalogueError, CatalogueItem};
-use crate::identity::REQUIRED;
+use super::ManageProductError;
 use crate::ports::{
     transaction, CatalogueQueries, Clock, DeleteError, ImageStore, ProductDetails, Transaction,
     UnitOfWork,
@@ -58,7 +57,7 @@ impl Fields {
         let mut errors = FieldErrors::new();
         let required = |errors: &mut FieldErrors, field: &str, present: bool| {
             if complete && !present {
-                errors.add(field, REQUIRED);
+                errors.add(field, FieldProblem::Required);
             }
         };
         required(&mut errors, "name", input.name.is_some());
@@ -68,7 +67,7 @@ impl Fields {
             name: input
                 .name
                 .as_deref()
-                .and_then(|name| errors.check("name", ProductName::parse(name))),
+                .and_then(|name| errors.check("name", product_name(name))),
             description: input
                 .description
                 .as_deref()
@@ -117,7 +116,7 @@ impl ManageProducts {
         }
     }
 
-    pub fn create(&self, input: ProductInput) -> Result<ProductDetails, CatalogueError> {
+    pub fn create(&self, input: ProductInput) -> Result<ProductDetails, ManageProductError> {
         self.create_with(input, None)
     }
 
@@ -127,13 +126,13 @@ impl ManageProducts {
         &self,
         input: ProductInput,
         image: NewImage,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         Fields::validate(&input, true)?;
         let format = check_image(&image.bytes)?;
         let path = self
             .images
             .save("products", format, &image.bytes)
-            .map_err(CatalogueError::ImageStorage)?;
+            .map_err(ManageProductError::ImageStorage)?;
         let created = self.create_with(input, Some(path.clone()));
         if created.is_err() {
             self.images.remove(&path);
@@ -145,13 +144,14 @@ impl ManageProducts {
         &self,
         input: ProductInput,
         image: Option<String>,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         let fields = Fields::validate(&input, true)?;
         let (Some(name), Some(price), Some(category)) =
             (fields.name.clone(), fields.price, fields.category)
         else {
-            return Err(CatalogueError::Invalid(FieldErrors::single(
-                "name", REQUIRED,
+            return Err(ManageProductError::Invalid(FieldErrors::single(
+                "name",
+                FieldProblem::Required,
             )));
         };
         let id = ProductId(Uuid::new_v4());
@@ -169,7 +169,7 @@ impl ManageProducts {
                 price,
                 category_id: category,
                 sku: fields.sku.clone().unwrap_or_else(|| Sku::generated(id.0)),
-                stock_quantity: fields.stock.unwrap_or(StockQuantity(0)),
+                stock_quantity: fields.stock.unwrap_or(StockQuantity::ZERO),
                 image: image.clone(),
                 status: fields.status.unwrap_or(ProductStatus::Active),
                 is_featured: fields.is_featured.unwrap_or(false),
@@ -188,10 +188,13 @@ impl ManageProducts {
         id: ProductId,
         input: ProductInput,
         complete: bool,
-    ) -> Result<ProductDetails, CatalogueError> {
+    ) -> Result<ProductDetails, ManageProductError> {
         let fields = Fields::validate(&input, complete)?;
         with_slug_retries(self.uow.as_ref(), |tx| {
-            let mut product = tx.products().find(id)?.ok_or(CatalogueError::NotFound)?;
+            let mut product = tx
+                .products()
+                .find(id)?
+                .ok_or(ManageProductError::NotFound)?;
             if let Some(category) = fields.category {
                 existing_category(tx, category)?;
                 product.category_id = category;
@@ -234,54 +237,48 @@ impl ManageProducts {
         self.details(id)
     }
 
-    pub fn toggle_featured(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
+    pub fn toggle_featured(&self, id: ProductId) -> Result<ProductDetails, ManageProductError> {
         transaction(self.uow.as_ref(), |tx| {
             let products = tx.products();
-            let mut product = products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            let mut product = products.find(id)?.ok_or(ManageProductError::NotFound)?;
             product.is_featured = !product.is_featured;
             product.updated_at = self.clock.now();
-            products.update(&product).map_err(CatalogueError::from)
+            products.update(&product).map_err(ManageProductError::from)
         })?;
         self.details(id)
     }
 
     /// Deletes a product no order refers to; one on orders is kept (409): discontinue it instead.
-    pub fn delete(&self, id: ProductId) -> Result<(), CatalogueError> {
+    pub fn delete(&self, id: ProductId) -> Result<(), ManageProductError> {
         transaction(self.uow.as_ref(), |tx| {
             let products = tx.products();
-            products.find(id)?.ok_or(CatalogueError::NotFound)?;
+            products.find(id)?.ok_or(ManageProductError::NotFound)?;
             products.delete(id).map_err(|error| match error {
-                DeleteError::InUse => CatalogueError::InUse {
-                    what: CatalogueItem::Product,
-                },
+                DeleteError::InUse => ManageProductError::InUse,
                 DeleteError::Storage(error) => error.into(),
             })
         })
     }
 
-    fn details(&self, id: ProductId) -> Result<ProductDetails, CatalogueError> {
-        self.queries.product(id)?.ok_or(CatalogueError::NotFound)
+    fn details(&self, id: ProductId) -> Result<ProductDetails, ManageProductError> {
+        self.queries
+            .product(id)?
+            .ok_or(ManageProductError::NotFound)
     }
 }
 
 /// The image's real format, if it is one we accept and not too large.
-pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, CatalogueError> {
+pub(super) fn check_image(bytes: &[u8]) -> Result<ImageFormat, FieldErrors> {
     if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(FieldErrors::single("image", "The image is larger than 5 MiB.").into());
+        return Err(FieldErrors::single("image", FieldProblem::ImageTooLarge));
     }
-    ImageFormat::sniff(bytes).ok_or_else(|| {
-        FieldErrors::single(
-            "image",
-            "Upload a valid image: the file is not a PNG, JPEG or WebP image.",
-        )
-        .into()
-    })
+    ImageFormat::sniff(bytes).ok_or_else(|| FieldErrors::single("image", FieldProblem::NotAnImage))
 }
 
-fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), CatalogueError> {
+fn existing_category(tx: &mut dyn Transaction, id: CategoryId) -> Result<(), ManageProductError> {
     match tx.categories().find(id)? {
         Some(_) => Ok(()),
-        None => Err(FieldErrors::single("category", invalid_pk(id.0)).into()),
+        None => Err(FieldErrors::single("category", no_such_object(id.0)).into()),
     }
 }
 
@@ -337,9 +334,9 @@ mod tests {
         )
     }
 
-    fn invalid<T: std::fmt::Debug>(result: Result<T, CatalogueError>) -> FieldErrors {
+    fn invalid<T: std::fmt::Debug>(result: Result<T, ManageProductError>) -> FieldErrors {
         match result {
-            Err(CatalogueError::Invalid(errors)) => errors,
+            Err(ManageProductError::Invalid(errors)) => errors,
             other => panic!("expected validation errors, got {other:?}"),
         }
     }
@@ -356,7 +353,7 @@ mod tests {
                 p.slug == "pixel-9-2"
                     && p.sku.as_str() == Sku::generated(p.id.0).as_str()
                     && p.status == ProductStatus::Active
-                    && p.stock_quantity == StockQuantity(0)
+                    && p.stock_quantity == StockQuantity::ZERO
                     && !p.is_featured
                     && p.price.to_string() == "799.99"
             })
@@ -401,8 +398,8 @@ mod tests {
             ..input()
         }));
         assert_eq!(
-            errors.messages("sku"),
-            ["product with this sku already exists."]
+            errors.problems("sku"),
+            [FieldProblem::Taken(crate::validation::Unique::Sku)]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -458,9 +455,7 @@ mod tests {
         let (manage, _) = manage(products, MockImageStore::new());
         assert!(matches!(
             manage.delete(ProductId(Uuid::new_v4())),
-            Err(CatalogueError::InUse {
-                what: CatalogueItem::Product
-            })
+            Err(ManageProductError::InUse)
         ));
     }
 

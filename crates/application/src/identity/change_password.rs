@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::PasswordPolicy;
 
 use super::attempts::{AttemptCounter, Throttled};
@@ -120,7 +120,7 @@ impl ChangePassword {
         if old_is_right {
             self.attempts.release(attempt)?;
         } else {
-            errors.add("old_password", "Your old password was entered incorrectly.");
+            errors.add("old_password", FieldProblem::WrongOldPassword);
         }
         errors.into_result().map_err(ChangePasswordError::Invalid)?;
 
@@ -294,8 +294,8 @@ mod tests {
             panic!("expected validation errors")
         };
         assert_eq!(
-            errors.messages("old_password"),
-            ["Your old password was entered incorrectly."]
+            errors.problems("old_password"),
+            [FieldProblem::WrongOldPassword]
         );
     }
 
@@ -311,7 +311,7 @@ mod tests {
         let Err(ChangePasswordError::Invalid(errors)) = result else {
             panic!("expected validation errors")
         };
-        assert!(errors.messages("new_password").len() >= 2);
+        assert!(errors.problems("new_password").len() >= 2);
     }
 
     fn use_case(customers: MockCustomerRepository, hasher: MockPasswordHasher) -> ChangePassword {
@@ -349,7 +349,7 @@ mod tests {
         let Err(ChangePasswordError::Invalid(errors)) = result else {
             panic!("expected validation errors")
         };
-        assert!(errors.messages("new_password").len() >= 2);
+        assert!(errors.problems("new_password").len() >= 2);
         assert!(!errors.has("old_password"));
     }
 

@@ -1,12 +1,10 @@
 //! Validation of the account fields shared by registration, profile updates and admin creation.
 
-use crate::validation::FieldErrors;
-use orderflow_domain::identity::{EmailAddress, PasswordPolicy, PersonName, PhoneNumber};
+use crate::validation::{FieldErrors, FieldProblem};
+use orderflow_domain::identity::{self, EmailAddress, PasswordPolicy, PhoneNumber};
 use orderflow_domain::text::{self, limits};
 
-pub const REQUIRED: &str = "This field is required.";
-
-/// The value of a required field, or "This field is required." recorded against it.
+/// The value of a required field, or [`FieldProblem::Required`] recorded against it.
 pub(crate) fn required<'a>(
     errors: &mut FieldErrors,
     field: &str,
@@ -15,7 +13,7 @@ pub(crate) fn required<'a>(
     match value.as_deref() {
         Some(value) => Some(value),
         None => {
-            errors.add(field, REQUIRED);
+            errors.add(field, FieldProblem::Required);
             None
         }
     }
@@ -32,7 +30,7 @@ pub(crate) fn person_name(
     value: &Option<String>,
 ) -> Option<String> {
     let raw = required(errors, field, value)?;
-    errors.check(field, PersonName::parse(raw))
+    errors.check(field, identity::person_name(raw))
 }
 
 /// An optional phone: absent or empty means none.
@@ -69,10 +67,7 @@ pub(crate) fn free_text(
 /// apply to new passwords).
 pub(crate) fn password_length(errors: &mut FieldErrors, field: &str, password: &str) {
     if password.chars().nth(limits::PASSWORD).is_some() {
-        errors.add(
-            field,
-            text::TextError::TooLong(limits::PASSWORD).to_string(),
-        );
+        errors.add(field, text::TextError::TooLong(limits::PASSWORD));
     }
 }
 
@@ -86,7 +81,7 @@ pub(crate) fn password_rules(
 ) {
     if let Err(violations) = policy.check(password, email) {
         for violation in violations {
-            errors.add(field, violation.to_string());
+            errors.add(field, violation);
         }
     }
 }

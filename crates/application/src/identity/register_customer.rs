@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::validation::{FieldErrors, NON_FIELD_ERRORS};
+use crate::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 use orderflow_domain::identity::{NewCustomer, PasswordPolicy, Role};
 
 use super::attempts::{AttemptCounter, Throttled};
@@ -124,7 +124,7 @@ impl RegisterCustomer {
                 &self.policy,
             );
             if confirm.is_some_and(|confirm| confirm != password) {
-                errors.add(NON_FIELD_ERRORS, "Passwords don't match.");
+                errors.add(NON_FIELD_ERRORS, FieldProblem::PasswordsDiffer);
             }
         }
         match (
@@ -293,11 +293,9 @@ mod tests {
             "first_name",
             "last_name",
         ] {
-            assert_eq!(errors.messages(field), [REQUIRED_MESSAGE], "{field}");
+            assert_eq!(errors.problems(field), [FieldProblem::Required], "{field}");
         }
     }
-
-    const REQUIRED_MESSAGE: &str = super::super::REQUIRED;
 
     #[test]
     fn refuses_mismatched_confirmation() {
@@ -309,8 +307,8 @@ mod tests {
             use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
         );
         assert_eq!(
-            errors.messages(NON_FIELD_ERRORS),
-            ["Passwords don't match."]
+            errors.problems(NON_FIELD_ERRORS),
+            [FieldProblem::PasswordsDiffer]
         );
     }
 
@@ -325,11 +323,13 @@ mod tests {
             use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
         );
         assert_eq!(
-            errors.messages("password"),
+            errors.problems("password"),
             [
-                "This password is too short. It must contain at least 8 characters.",
-                "This password is too common.",
-                "This password is entirely numeric."
+                FieldProblem::Password(orderflow_domain::identity::PasswordViolation::TooShort(8)),
+                FieldProblem::Password(orderflow_domain::identity::PasswordViolation::TooCommon),
+                FieldProblem::Password(
+                    orderflow_domain::identity::PasswordViolation::EntirelyNumeric
+                )
             ]
         );
     }
@@ -345,8 +345,10 @@ mod tests {
             use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
         );
         assert_eq!(
-            errors.messages("password"),
-            ["The password is too similar to the email address."]
+            errors.problems("password"),
+            [FieldProblem::Password(
+                orderflow_domain::identity::PasswordViolation::SameAsEmail
+            )]
         );
     }
 
@@ -361,7 +363,12 @@ mod tests {
             use_case(MockCustomerRepository::new(), MockPasswordHasher::new()).execute(input),
         );
         assert!(errors.has("phone_number"));
-        assert_eq!(errors.messages("email"), ["Enter a valid email address."]);
+        assert_eq!(
+            errors.problems("email"),
+            [FieldProblem::Email(
+                orderflow_domain::identity::EmailError::Invalid
+            )]
+        );
     }
 
     #[test]

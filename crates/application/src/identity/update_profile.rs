@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use crate::validation::FieldErrors;
-use orderflow_domain::identity::{Customer, CustomerId, PersonName, ProfileChanges};
+use orderflow_domain::identity::{person_name, Customer, CustomerId, ProfileChanges};
 use orderflow_domain::text::{self, limits};
 
 use super::{fields, Principal};
@@ -64,7 +64,7 @@ impl UpdateProfile {
 fn validate(input: ProfileUpdateInput) -> Result<ProfileChanges, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = |errors: &mut FieldErrors, field: &str, value: Option<String>| {
-        value.and_then(|value| errors.check(field, PersonName::parse(&value)))
+        value.and_then(|value| errors.check(field, person_name(&value)))
     };
     let line = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
         value.and_then(|value| errors.check(field, text::line(&value, max)))
@@ -163,13 +163,17 @@ mod tests {
             panic!("expected validation errors")
         };
         assert_eq!(
-            errors.messages("first_name"),
-            ["This field may not be blank."]
+            errors.problems("first_name"),
+            [crate::validation::FieldProblem::Text(
+                orderflow_domain::text::TextError::Blank
+            )]
         );
         assert!(errors.has("phone_number"));
         assert_eq!(
-            errors.messages("postal_code"),
-            ["Ensure this field has no more than 20 characters."]
+            errors.problems("postal_code"),
+            [crate::validation::FieldProblem::Text(
+                orderflow_domain::text::TextError::TooLong(20)
+            )]
         );
     }
 

@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::notifications;
 use orderflow_domain::text::{self, limits};
 
-use super::NotificationError;
-use crate::identity::REQUIRED;
+use super::SendAlertError;
 use crate::ports::{transaction, Clock, UnitOfWork};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,11 +27,11 @@ impl SendSystemAlert {
     }
 
     /// Queues the alert for every active admin; returns how many were queued.
-    pub fn execute(&self, input: AlertInput) -> Result<usize, NotificationError> {
+    pub fn execute(&self, input: AlertInput) -> Result<usize, SendAlertError> {
         let mut errors = FieldErrors::new();
         let message = match input.message.as_deref().map(str::trim) {
             None | Some("") => {
-                errors.add("message", REQUIRED);
+                errors.add("message", FieldProblem::Required);
                 None
             }
             Some(message) => {
@@ -51,7 +50,7 @@ impl SendSystemAlert {
             let now = self.clock.now();
             let alerts = notifications::system_alert(&admins, &alert_type, &message, now);
             if alerts.is_empty() {
-                return Err(NotificationError::NoActiveAdmin);
+                return Err(SendAlertError::NoActiveAdmin);
             }
             tx.outbox().enqueue(&alerts, now)?;
             Ok(alerts.len())
@@ -120,14 +119,14 @@ mod tests {
         let mut customers = MockCustomerStore::new();
         customers.expect_active_admins().never();
         let (alert, uow) = alert(customers, MockOutbox::new());
-        let Err(NotificationError::Invalid(errors)) = alert.execute(AlertInput {
+        let Err(SendAlertError::Invalid(errors)) = alert.execute(AlertInput {
             message: Some("  ".into()),
             alert_type: Some("x".repeat(51)),
         }) else {
             panic!("expected a validation error")
         };
-        assert_eq!(errors.messages("message"), [REQUIRED]);
-        assert_eq!(errors.messages("alert_type").len(), 1);
+        assert_eq!(errors.problems("message"), [FieldProblem::Required]);
+        assert_eq!(errors.problems("alert_type").len(), 1);
         assert_eq!(uow.commits() + uow.rollbacks(), 0);
     }
 
@@ -143,7 +142,7 @@ mod tests {
                 message: Some("hello".into()),
                 alert_type: None
             }),
-            Err(NotificationError::NoActiveAdmin)
+            Err(SendAlertError::NoActiveAdmin)
         ));
         assert_eq!(uow.rollbacks(), 1);
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use orderflow_domain::identity::{Customer, Role};
 use orderflow_domain::notifications::NotificationId;
 
-use super::NotificationError;
+use super::BrowseNotificationsError;
 use crate::listing::{Page, PageRequest};
 use crate::ports::{NotificationFilter, NotificationQueries, NotificationStats, NotificationView};
 
@@ -27,7 +27,7 @@ impl BrowseNotifications {
         actor: &Customer,
         mut filter: NotificationFilter,
         page: PageRequest,
-    ) -> Result<Page<NotificationView>, NotificationError> {
+    ) -> Result<Page<NotificationView>, BrowseNotificationsError> {
         if !sees_all(actor) {
             filter.recipient = Some(actor.id);
         }
@@ -38,14 +38,14 @@ impl BrowseNotifications {
         &self,
         actor: &Customer,
         id: NotificationId,
-    ) -> Result<NotificationView, NotificationError> {
+    ) -> Result<NotificationView, BrowseNotificationsError> {
         self.queries
             .notification(id)?
             .filter(|view| view.recipient == Some(actor.id) || sees_all(actor))
-            .ok_or(NotificationError::NotFound)
+            .ok_or(BrowseNotificationsError::NotFound)
     }
 
-    pub fn stats(&self, actor: &Customer) -> Result<NotificationStats, NotificationError> {
+    pub fn stats(&self, actor: &Customer) -> Result<NotificationStats, BrowseNotificationsError> {
         let recipient = (!sees_all(actor)).then_some(actor.id);
         Ok(self.queries.stats(recipient)?)
     }

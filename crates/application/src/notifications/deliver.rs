@@ -80,7 +80,7 @@ impl DeliverNotifications {
         let now = self.clock.now();
         self.queue.heartbeat(&self.worker, now)?;
         let lease = chrono::Duration::from_std(self.settings.lease)
-            .map_err(|e| RepositoryError::Failed(format!("lease out of range: {e}")))?;
+            .map_err(|e| RepositoryError::Failed(format!("lease out of range: {e}").into()))?;
         let claimed = self.queue.claim(
             &self.worker.id,
             self.settings.batch_size,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use orderflow_domain::notifications::{DeliveryStatus, NotificationId};
 
-use super::NotificationError;
+use super::RetryNotificationError;
 use crate::ports::{Clock, DeliveryQueue, NotificationQueries, NotificationView};
 
 pub struct RetryNotification {
@@ -27,12 +27,12 @@ impl RetryNotification {
     }
 
     /// A `failed` notification becomes `pending`, due now, with a fresh set of attempts.
-    pub fn execute(&self, id: NotificationId) -> Result<NotificationView, NotificationError> {
+    pub fn execute(&self, id: NotificationId) -> Result<NotificationView, RetryNotificationError> {
         let found = self
             .queries
             .notification(id)?
-            .ok_or(NotificationError::NotFound)?;
-        let refused = || NotificationError::NotRetryable {
+            .ok_or(RetryNotificationError::NotFound)?;
+        let refused = || RetryNotificationError::NotRetryable {
             status: found.status,
         };
         if found.status != DeliveryStatus::Failed {
@@ -44,6 +44,6 @@ impl RetryNotification {
         }
         self.queries
             .notification(id)?
-            .ok_or(NotificationError::NotFound)
+            .ok_or(RetryNotificationError::NotFound)
     }
 }

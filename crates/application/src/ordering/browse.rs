@@ -6,7 +6,7 @@ use std::sync::Arc;
 use orderflow_domain::identity::Customer;
 use orderflow_domain::ordering::{OrderId, OrderStatus};
 
-use super::OrderError;
+use super::BrowseOrdersError;
 use crate::listing::{Page, PageRequest, SortDirection};
 use crate::ports::{OrderEvent, OrderFilter, OrderQueries, OrderSort, OrderStatistics, OrderView};
 
@@ -25,7 +25,7 @@ impl BrowseOrders {
         actor: &Customer,
         mut filter: OrderFilter,
         page: PageRequest,
-    ) -> Result<Page<OrderView>, OrderError> {
+    ) -> Result<Page<OrderView>, BrowseOrdersError> {
         if !actor.is_staff() {
             filter.customer = Some(actor.id);
         }
@@ -33,7 +33,11 @@ impl BrowseOrders {
     }
 
     /// The caller's own orders, for staff too.
-    pub fn mine(&self, actor: &Customer, page: PageRequest) -> Result<Page<OrderView>, OrderError> {
+    pub fn mine(
+        &self,
+        actor: &Customer,
+        page: PageRequest,
+    ) -> Result<Page<OrderView>, BrowseOrdersError> {
         let filter = OrderFilter {
             customer: Some(actor.id),
             ..OrderFilter::default()
@@ -42,7 +46,7 @@ impl BrowseOrders {
     }
 
     /// Pending orders, oldest first: the staff's work queue.
-    pub fn pending(&self, page: PageRequest) -> Result<Page<OrderView>, OrderError> {
+    pub fn pending(&self, page: PageRequest) -> Result<Page<OrderView>, BrowseOrdersError> {
         let filter = OrderFilter {
             status: Some(OrderStatus::Pending),
             ordering: vec![(OrderSort::CreatedAt, SortDirection::Ascending)],
@@ -51,17 +55,21 @@ impl BrowseOrders {
         Ok(self.queries.orders(&filter, page)?.in_range()?)
     }
 
-    pub fn get(&self, actor: &Customer, id: OrderId) -> Result<OrderView, OrderError> {
+    pub fn get(&self, actor: &Customer, id: OrderId) -> Result<OrderView, BrowseOrdersError> {
         self.queries
             .order(id)?
             .filter(|view| view.order.customer_id == actor.id || actor.is_staff())
-            .ok_or(OrderError::NotFound)
+            .ok_or(BrowseOrdersError::NotFound)
     }
 
     /// The order's history, oldest first: every line as recorded for staff and above; for the owner, the
     /// customer's view of it (`OrderEvent::as_seen_by_owner`: no messages to others, staff as `staff`, no staff
     /// notes, no provider errors).
-    pub fn events(&self, actor: &Customer, id: OrderId) -> Result<Vec<OrderEvent>, OrderError> {
+    pub fn events(
+        &self,
+        actor: &Customer,
+        id: OrderId,
+    ) -> Result<Vec<OrderEvent>, BrowseOrdersError> {
         let owner = self.get(actor, id)?.order.customer_id;
         let events = self.queries.events(id)?;
         if actor.is_staff() {
@@ -73,7 +81,7 @@ impl BrowseOrders {
             .collect())
     }
 
-    pub fn statistics(&self) -> Result<OrderStatistics, OrderError> {
+    pub fn statistics(&self) -> Result<OrderStatistics, BrowseOrdersError> {
         Ok(self.queries.statistics()?)
     }
 }
@@ -174,7 +182,7 @@ mod tests {
         let browse = BrowseOrders::new(Arc::new(queries));
         assert!(matches!(
             browse.events(&stranger(), id()),
-            Err(OrderError::NotFound)
+            Err(BrowseOrdersError::NotFound)
         ));
     }
 }

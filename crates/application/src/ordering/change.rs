@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::notifications::{self, SmsCaps};
-use orderflow_domain::ordering::{Actor, EventType, Order, OrderId, OrderStatus, StockEffect};
+use orderflow_domain::ordering::{
+    Actor, DetailsChange, EventType, Order, OrderId, OrderStatus, StatusChange, StockEffect,
+};
 use orderflow_domain::text::{self, limits};
 
-use super::OrderError;
-use crate::identity::REQUIRED;
+use super::ChangeOrderError;
 use crate::notifications::queue;
 use crate::ports::{
     transaction, Clock, NewOrderEvent, OrderQueries, OrderView, Transaction, UnitOfWork,
@@ -40,10 +41,10 @@ pub struct ChangeOrders {
 }
 
 /// An order the caller may see: their own, or any for staff. Others' orders do not exist for them.
-fn visible(order: Option<Order>, actor: &Customer) -> Result<Order, OrderError> {
+fn visible(order: Option<Order>, actor: &Customer) -> Result<Order, ChangeOrderError> {
     order
         .filter(|order| order.customer_id == actor.id || actor.is_staff())
-        .ok_or(OrderError::NotFound)
+        .ok_or(ChangeOrderError::NotFound)
 }
 
 /// The customer who placed `order`: the actor, or read in the transaction. `None` if the account is gone.
@@ -51,7 +52,7 @@ fn owner_of(
     tx: &mut dyn Transaction,
     order: &Order,
     actor: &Customer,
-) -> Result<Option<Customer>, OrderError> {
+) -> Result<Option<Customer>, ChangeOrderError> {
     if order.customer_id == actor.id {
         return Ok(Some(actor.clone()));
     }
@@ -73,8 +74,8 @@ impl ChangeOrders {
         }
     }
 
-    fn view(&self, id: OrderId) -> Result<OrderView, OrderError> {
-        self.queries.order(id)?.ok_or(OrderError::NotFound)
+    fn view(&self, id: OrderId) -> Result<OrderView, ChangeOrderError> {
+        self.queries.order(id)?.ok_or(ChangeOrderError::NotFound)
     }
 
     /// Staff move an order along the lifecycle; cancelling returns the stock, refunding returns it on `restock`.
@@ -83,11 +84,11 @@ impl ChangeOrders {
         actor: &Customer,
         id: OrderId,
         input: StatusInput,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let to = match input.status.as_deref().map(str::trim) {
             None | Some("") => {
-                errors.add("status", REQUIRED);
+                errors.add("status", FieldProblem::Required);
                 None
             }
             Some(raw) => errors.check("status", raw.parse::<OrderStatus>()),
@@ -103,52 +104,46 @@ impl ChangeOrders {
             return Err(errors.into());
         };
         transaction(self.uow.as_ref(), |tx| {
-            let order = visible(tx.orders().find_for_update(id)?, actor)?;
-            let effect = order
-                .status
-                .transition(to, Actor::Staff, input.restock)
-                .map_err(|e| OrderError::Invalid(FieldErrors::single("status", e.to_string())))?;
-            self.move_to(tx, order, to, effect, actor, &note)
+            let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
+            let change = order
+                .change_status(to, Actor::Staff, input.restock, self.clock.now())
+                .map_err(|e| ChangeOrderError::Invalid(FieldErrors::single("status", e)))?;
+            self.record_move(tx, &order, change, actor, &note)
         })?;
         self.view(id)
     }
 
     /// The owner (or staff) cancels an order that has not started processing; its stock comes back.
-    pub fn cancel(&self, actor: &Customer, id: OrderId) -> Result<OrderView, OrderError> {
+    pub fn cancel(&self, actor: &Customer, id: OrderId) -> Result<OrderView, ChangeOrderError> {
         transaction(self.uow.as_ref(), |tx| {
-            let order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if !order.can_be_cancelled() {
-                return Err(OrderError::NotCancellable {
-                    status: order.status,
-                });
-            }
+            let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
             let role = if order.customer_id == actor.id {
                 Actor::Owner
             } else {
                 Actor::Staff
             };
-            let effect = order
-                .status
-                .transition(OrderStatus::Cancelled, role, false)
-                .map_err(OrderError::IllegalMove)?;
-            self.move_to(tx, order, OrderStatus::Cancelled, effect, actor, "")
+            let change = order
+                .cancel(role, self.clock.now())
+                .map_err(ChangeOrderError::from)?;
+            self.record_move(tx, &order, change, actor, "")
         })?;
         self.view(id)
     }
 
-    fn move_to(
+    /// Writes a move the order made: its stock effect, the order, its history line and the owner's messages.
+    fn record_move(
         &self,
         tx: &mut dyn Transaction,
-        mut order: Order,
-        to: OrderStatus,
-        effect: StockEffect,
+        order: &Order,
+        change: StatusChange,
         actor: &Customer,
         note: &str,
-    ) -> Result<(), OrderError> {
+    ) -> Result<(), ChangeOrderError> {
+        let StatusChange { from, to, effect } = change;
         if effect == StockEffect::Return {
             // In product order, as placement locks them: concurrent orders and returns cannot deadlock.
             let mut items: Vec<_> = order
-                .items
+                .items()
                 .iter()
                 .map(|item| (item.product_id, item.quantity, &item.product_name))
                 .collect();
@@ -156,18 +151,15 @@ impl ChangeOrders {
             for (product, units, name) in items {
                 // The transaction rolls back: no line's stock comes back unless every line's can.
                 if !tx.products().return_stock(product, units)? {
-                    return Err(OrderError::StockLimit {
+                    return Err(ChangeOrderError::StockLimit {
                         product_name: name.clone(),
                         units,
                     });
                 }
             }
         }
-        let now = self.clock.now();
-        let from = order.status;
-        order.status = to;
-        order.updated_at = now;
-        tx.orders().update(&order)?;
+        let now = order.updated_at();
+        tx.orders().update(order)?;
         let restocked = if effect == StockEffect::Return {
             " (stock returned)"
         } else {
@@ -179,10 +171,10 @@ impl ChangeOrders {
             note: format!("{}{restocked}", note.trim()),
             ..NewOrderEvent::by(actor, order.id, EventType::StatusChanged, now)
         })?;
-        if let Some(owner) = owner_of(tx, &order, actor)? {
+        if let Some(owner) = owner_of(tx, order, actor)? {
             queue(
                 tx,
-                notifications::status_changed(&order, &owner, from, to, now),
+                notifications::status_changed(order, &owner, from, to, now),
                 self.sms_caps,
                 now,
             )?;
@@ -197,7 +189,7 @@ impl ChangeOrders {
         id: OrderId,
         payment_method: Option<String>,
         payment_reference: Option<String>,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let method = errors.check(
             "payment_method",
@@ -218,24 +210,14 @@ impl ChangeOrders {
         };
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if order.is_paid {
-                return Err(OrderError::AlreadyPaid);
-            }
-            if !order.status.counts_as_revenue() {
-                return Err(OrderError::NotPayable {
-                    status: order.status,
-                });
-            }
             let now = self.clock.now();
-            order.is_paid = true;
-            if !method.is_empty() {
-                order.payment_method = method.clone();
-            }
-            order.payment_reference = reference.clone();
-            order.updated_at = now;
+            order
+                .record_payment(&method, &reference, now)
+                .map_err(ChangeOrderError::from)?;
             tx.orders().update(&order)?;
+            let payment = order.payment();
             tx.orders().add_event(&NewOrderEvent {
-                note: format!("{} {}", order.payment_method, order.payment_reference)
+                note: format!("{} {}", payment.method, payment.reference)
                     .trim()
                     .to_owned(),
                 ..NewOrderEvent::by(actor, order.id, EventType::Paid, now)
@@ -248,7 +230,7 @@ impl ChangeOrders {
                     now,
                 )?;
             }
-            Ok(())
+            Ok::<_, ChangeOrderError>(())
         })?;
         self.view(id)
     }
@@ -259,12 +241,12 @@ impl ChangeOrders {
         actor: &Customer,
         id: OrderId,
         input: DetailsInput,
-    ) -> Result<OrderView, OrderError> {
+    ) -> Result<OrderView, ChangeOrderError> {
         let mut errors = FieldErrors::new();
         let address = |errors: &mut FieldErrors, field: &str, value: &Option<String>| {
             value.as_deref().and_then(|raw| {
                 if raw.trim().is_empty() {
-                    errors.add(field, "This field may not be blank.");
+                    errors.add(field, text::TextError::Blank);
                     None
                 } else {
                     errors.check(field, text::free_text(raw, limits::ORDER_ADDRESS))
@@ -284,25 +266,18 @@ impl ChangeOrders {
         errors.into_result()?;
         transaction(self.uow.as_ref(), |tx| {
             let mut order = visible(tx.orders().find_for_update(id)?, actor)?;
-            if !order.is_editable_by_owner() {
-                return Err(OrderError::DetailsLocked {
-                    status: order.status,
-                });
-            }
             let now = self.clock.now();
-            if let Some(value) = &shipping {
-                order.shipping_address = value.clone();
-            }
-            if let Some(value) = &billing {
-                order.billing_address = value.clone();
-            }
-            if let Some(value) = &phone {
-                order.phone_number = value.to_string();
-            }
-            if let Some(value) = &notes {
-                order.notes = value.clone();
-            }
-            order.updated_at = now;
+            order
+                .change_details(
+                    DetailsChange {
+                        shipping_address: shipping.clone(),
+                        billing_address: billing.clone(),
+                        phone_number: phone.clone(),
+                        notes: notes.clone(),
+                    },
+                    now,
+                )
+                .map_err(ChangeOrderError::from)?;
             tx.orders().update(&order)?;
             tx.orders().add_event(&NewOrderEvent::by(
                 actor,
@@ -310,7 +285,7 @@ impl ChangeOrders {
                 EventType::DetailsChanged,
                 now,
             ))?;
-            Ok(())
+            Ok::<_, ChangeOrderError>(())
         })?;
         self.view(id)
     }
@@ -371,14 +346,19 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders.expect_update().never();
         let (change, uow) = change(OrderStatus::Pending, MockProductStore::new(), orders);
-        let Err(OrderError::Invalid(errors)) =
+        let Err(ChangeOrderError::Invalid(errors)) =
             change.update_status(&staff(), id(), status("shipped", false))
         else {
             panic!("expected a refusal")
         };
         assert_eq!(
-            errors.messages("status"),
-            ["Cannot transition from pending to shipped."]
+            errors.problems("status"),
+            [FieldProblem::Transition(
+                orderflow_domain::ordering::IllegalTransition::NotAllowed {
+                    from: OrderStatus::Pending,
+                    to: OrderStatus::Shipped
+                }
+            )]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -398,7 +378,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders
             .expect_update()
-            .withf(|o| o.status == OrderStatus::Cancelled)
+            .withf(|o| o.status() == OrderStatus::Cancelled)
             .times(1)
             .returning(|_| Ok(()));
         orders
@@ -429,7 +409,7 @@ mod tests {
         orders.expect_update().never();
         orders.expect_add_event().never();
         let (change, uow) = change(OrderStatus::Pending, products, orders);
-        let Err(OrderError::StockLimit { units, .. }) = change.cancel(&owner(), id()) else {
+        let Err(ChangeOrderError::StockLimit { units, .. }) = change.cancel(&owner(), id()) else {
             panic!("expected the stock limit")
         };
         assert_eq!(units, 3);
@@ -448,25 +428,20 @@ mod tests {
             MockOrderStore::new(),
         );
         for (note, expected) in [
-            (
-                "n".repeat(1_001),
-                "Ensure this field has no more than 1000 characters.",
-            ),
-            (
-                "bad\u{0}".to_owned(),
-                "Control characters other than tabs and line breaks are not allowed in this field.",
-            ),
+            ("n".repeat(1_001), text::TextError::TooLong(1_000)),
+            ("bad\u{0}".to_owned(), text::TextError::ControlInText),
         ] {
             let input = StatusInput {
                 status: Some("confirmed".into()),
                 notes: Some(note),
                 restock: false,
             };
-            let Err(OrderError::Invalid(errors)) = change.update_status(&staff(), id(), input)
+            let Err(ChangeOrderError::Invalid(errors)) =
+                change.update_status(&staff(), id(), input)
             else {
                 panic!("expected a refusal")
             };
-            assert_eq!(errors.messages("notes"), [expected]);
+            assert_eq!(errors.problems("notes"), [FieldProblem::Text(expected)]);
         }
     }
 
@@ -613,11 +588,11 @@ mod tests {
         );
         assert!(matches!(
             change.cancel(&stranger(), id()),
-            Err(OrderError::NotFound)
+            Err(ChangeOrderError::NotFound)
         ));
         assert!(matches!(
             change.update_details(&stranger(), id(), DetailsInput::default()),
-            Err(OrderError::NotFound)
+            Err(ChangeOrderError::NotFound)
         ));
     }
 
@@ -630,7 +605,7 @@ mod tests {
         );
         assert!(matches!(
             change.cancel(&owner(), id()),
-            Err(OrderError::NotCancellable {
+            Err(ChangeOrderError::NotCancellable {
                 status: OrderStatus::Shipped
             })
         ));
@@ -643,7 +618,7 @@ mod tests {
                     ..DetailsInput::default()
                 }
             ),
-            Err(OrderError::DetailsLocked {
+            Err(ChangeOrderError::DetailsLocked {
                 status: OrderStatus::Shipped
             })
         ));
@@ -654,7 +629,7 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders
             .expect_update()
-            .withf(|o| o.is_paid && o.payment_reference == "QX1")
+            .withf(|o| o.payment().is_paid && o.payment().reference == "QX1")
             .times(1)
             .returning(|_| Ok(()));
         orders
@@ -674,7 +649,8 @@ mod tests {
         let mut orders = MockOrderStore::new();
         orders.expect_find_for_update().returning(|_| {
             let mut paid = order(OrderStatus::Confirmed, 1, &[(1, 1)]);
-            paid.is_paid = true;
+            paid.record_payment("", "", paid.created_at)
+                .map_err(|_| crate::ports::RepositoryError::Failed("unpayable fixture".into()))?;
             Ok(Some(paid))
         });
         orders.expect_update().never();
@@ -691,7 +667,7 @@ mod tests {
         );
         assert!(matches!(
             change.mark_paid(&staff(), id(), None, None),
-            Err(OrderError::AlreadyPaid)
+            Err(ChangeOrderError::AlreadyPaid)
         ));
     }
 }

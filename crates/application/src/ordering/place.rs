@@ -3,20 +3,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::validation::{FieldErrors, NON_FIELD_ERRORS};
+use crate::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 use chrono::Duration;
-use orderflow_domain::catalogue::{Product, ProductId, ProductStatus};
+use orderflow_domain::catalogue::{Product, ProductId, Supply};
 use orderflow_domain::identity::{Customer, PhoneNumber};
 use orderflow_domain::ordering::{
-    merge_lines, EventType, LineError, Order, OrderId, OrderItem, OrderItemId, OrderLine,
-    OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
+    merge_lines, DeliveryDetails, EventType, LineError, NewOrder, Order, OrderId, OrderItemId,
+    OrderLine, OrderNumber, OrderStatus, RequestedLine, MAX_QUANTITY,
 };
 use orderflow_domain::text::{self, limits, TextError};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::OrderError;
-use crate::identity::REQUIRED;
+use super::PlaceOrderError;
 use crate::ports::{
     single_write, transaction, Clock, NewOrderEvent, OrderQueries, OrderView, StoredIdempotencyKey,
     Transaction, UnitOfWork,
@@ -112,21 +111,21 @@ impl PlaceOrder {
         customer: &Customer,
         input: PlaceOrderInput,
         idempotency_key: Option<&str>,
-    ) -> Result<Placement, OrderError> {
+    ) -> Result<Placement, PlaceOrderError> {
         let request = validate(input)?;
         let fingerprint = request.fingerprint();
         let outcome = match idempotency_key {
             // The order is one statement, atomic by itself: no transaction around it, so the products and the
             // day's counter it locks are free again the moment it ends (not a round trip later, at COMMIT).
             None => single_write(self.uow.as_ref(), |tx| {
-                Ok::<_, OrderError>(Outcome::Placed(Box::new(
+                Ok::<_, PlaceOrderError>(Outcome::Placed(Box::new(
                     self.place(tx, customer, &request)?,
                 )))
             })?,
             // The key, its lock and the order it names are written together.
             Some(key) => transaction(self.uow.as_ref(), |tx| {
                 if let Some(existing) = self.claim_key(tx, customer, key, &fingerprint)? {
-                    return Ok::<_, OrderError>(Outcome::Replay(existing));
+                    return Ok::<_, PlaceOrderError>(Outcome::Replay(existing));
                 }
                 let order = self.place(tx, customer, &request)?;
                 let stored = StoredIdempotencyKey {
@@ -150,7 +149,10 @@ impl PlaceOrder {
                 replayed: false,
             }),
             Outcome::Replay(id) => Ok(Placement {
-                order: self.queries.order(id)?.ok_or(OrderError::NotFound)?,
+                order: self
+                    .queries
+                    .order(id)?
+                    .ok_or(PlaceOrderError::ReplayedOrderGone)?,
                 replayed: true,
             }),
         }
@@ -163,10 +165,10 @@ impl PlaceOrder {
         customer: &Customer,
         key: &str,
         fingerprint: &[u8],
-    ) -> Result<Option<OrderId>, OrderError> {
+    ) -> Result<Option<OrderId>, PlaceOrderError> {
         let orders = tx.orders();
         if !orders.try_lock_idempotency_key(customer.id, key)? {
-            return Err(OrderError::KeyInFlight);
+            return Err(PlaceOrderError::KeyInFlight);
         }
         let expired_before = self.clock.now() - Duration::hours(KEY_LIFETIME_HOURS);
         orders.sweep_idempotency_keys(expired_before)?;
@@ -175,7 +177,7 @@ impl PlaceOrder {
                 if stored.request_hash == fingerprint {
                     Ok(Some(stored.order_id))
                 } else {
-                    Err(OrderError::KeyReused)
+                    Err(PlaceOrderError::KeyReused)
                 }
             }
             _ => Ok(None),
@@ -191,7 +193,7 @@ impl PlaceOrder {
         tx: &mut dyn Transaction,
         customer: &Customer,
         request: &ValidRequest,
-    ) -> Result<Order, OrderError> {
+    ) -> Result<Order, PlaceOrderError> {
         let ids: Vec<ProductId> = request
             .lines
             .iter()
@@ -206,72 +208,70 @@ impl PlaceOrder {
                 .collect();
             let lines = checked_lines(request, &products)?;
             let now = self.clock.now();
-            let order = draft_order(customer, request, &lines, now);
+            let mut order = draft_order(customer, request, lines, now);
             // One row tells the notification workers; they write the customer's and the admins' messages in a
             // transaction of their own, after this one commits.
             let placed = NewOrderEvent {
                 to_status: Some(OrderStatus::Pending),
                 note: format!(
                     "{} line(s), total {:.2}",
-                    order.items.len(),
-                    order.total_amount
+                    order.items().len(),
+                    order.total_amount()
                 ),
                 ..NewOrderEvent::by(customer, order.id, EventType::Placed, now)
             };
             if let Some(counter) = tx.orders().place(&order, &placed)? {
-                return Ok(Order {
-                    number: OrderNumber::new(now.date_naive(), counter),
-                    ..order
-                });
+                order.number = OrderNumber::new(now.date_naive(), counter);
+                return Ok(order);
             }
         }
-        Err(OrderError::ProductsKeptChanging)
+        Err(PlaceOrderError::ProductsKeptChanging)
     }
 }
 
 /// Reads and writes of one placement, before it gives up on products that change under it every time.
 const PLACEMENT_ATTEMPTS: usize = 3;
 
-/// Every problem with every line (a [`OrderError::Shortfall`] when a line wants more than there is), or the lines
+/// Every problem with every line (a [`PlaceOrderError::Shortfall`] when a line wants more than there is), or the lines
 /// as sold: each product's name, SKU and price as they are now.
 fn checked_lines(
     request: &ValidRequest,
     products: &HashMap<ProductId, Product>,
-) -> Result<Vec<OrderLine>, OrderError> {
+) -> Result<Vec<OrderLine>, PlaceOrderError> {
     let mut item_errors = vec![FieldErrors::new(); request.item_count];
     let mut lines = Vec::with_capacity(request.lines.len());
     let mut short = false;
     for (index, line) in &request.lines {
-        match products.get(&line.product_id) {
-            Some(product) if product.status == ProductStatus::Active => {
-                if i64::from(product.stock_quantity.0) < line.quantity {
-                    short = true;
-                    item_errors[*index].add(
-                        NON_FIELD_ERRORS,
-                        format!(
-                            "Insufficient stock. Available: {}",
-                            product.stock_quantity.0
-                        ),
-                    );
-                } else {
-                    lines.push(OrderLine {
-                        product_id: product.id,
-                        product_name: product.name.clone(),
-                        product_sku: product.sku.to_string(),
-                        quantity: line.quantity,
-                        unit_price: product.price,
-                    });
-                }
+        let Some(product) = products.get(&line.product_id) else {
+            item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable);
+            continue;
+        };
+        match product.supply(line.quantity) {
+            Ok(()) => lines.push(OrderLine {
+                product_id: product.id,
+                product_name: product.name.clone(),
+                product_sku: product.sku.clone(),
+                quantity: line.quantity,
+                unit_price: product.price,
+            }),
+            Err(Supply::Short { available }) => {
+                short = true;
+                item_errors[*index].add(
+                    NON_FIELD_ERRORS,
+                    FieldProblem::InsufficientStock {
+                        available: available.units(),
+                    },
+                );
             }
-            _ => item_errors[*index].add(NON_FIELD_ERRORS, "Product not found or not available."),
+            Err(_) => item_errors[*index].add(NON_FIELD_ERRORS, FieldProblem::ProductUnavailable),
         }
     }
     let mut errors = FieldErrors::new();
     errors.set_list("items", item_errors);
     match errors.into_result() {
         Ok(()) => Ok(lines),
-        Err(errors) if short => Err(OrderError::Shortfall(errors)),
-        Err(errors) => Err(OrderError::Invalid(errors)),
+        Err(errors) if short => Err(PlaceOrderError::Shortfall(errors)),
+        Err(errors) => Err(PlaceOrderError::Invalid(errors)),
     }
 }
 
@@ -279,38 +279,26 @@ fn checked_lines(
 fn draft_order(
     customer: &Customer,
     request: &ValidRequest,
-    lines: &[OrderLine],
+    lines: Vec<OrderLine>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Order {
-    Order {
+    Order::place(NewOrder {
         id: OrderId(Uuid::new_v4()),
         number: OrderNumber::draft(now.date_naive()),
         customer_id: customer.id,
-        status: OrderStatus::Pending,
-        total_amount: OrderLine::total(lines),
-        shipping_address: request.shipping_address.clone(),
-        billing_address: request.billing_address.clone(),
-        phone_number: request.phone_number.to_string(),
-        notes: request.notes.clone(),
-        is_paid: false,
+        details: DeliveryDetails {
+            shipping_address: request.shipping_address.clone(),
+            billing_address: request.billing_address.clone(),
+            phone_number: Some(request.phone_number.clone()),
+            notes: request.notes.clone(),
+        },
         payment_method: request.payment_method.clone(),
-        payment_reference: String::new(),
-        created_at: now,
-        updated_at: now,
-        items: lines
-            .iter()
-            .map(|line| OrderItem {
-                id: OrderItemId(Uuid::new_v4()),
-                product_id: line.product_id,
-                product_name: line.product_name.clone(),
-                product_sku: line.product_sku.clone(),
-                quantity: line.quantity,
-                unit_price: line.unit_price.amount(),
-                subtotal: line.subtotal(),
-                created_at: now,
-            })
+        lines: lines
+            .into_iter()
+            .map(|line| (OrderItemId(Uuid::new_v4()), line))
             .collect(),
-    }
+        at: now,
+    })
 }
 
 fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
@@ -323,7 +311,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
                    max: usize| {
         let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
         if required && value.is_empty() {
-            errors.add(field, REQUIRED);
+            errors.add(field, FieldProblem::Required);
             return None;
         }
         errors.check(field, check(&value, max))
@@ -367,7 +355,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
         .filter(|p| !p.is_empty())
     {
         None => {
-            errors.add("phone_number", REQUIRED);
+            errors.add("phone_number", FieldProblem::Required);
             None
         }
         Some(raw) => errors.check("phone_number", PhoneNumber::parse(raw)),
@@ -381,24 +369,24 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
     for (index, item) in items.iter().enumerate() {
         let product_id = match item.product_id.as_deref().map(str::trim) {
             None | Some("") => {
-                item_errors[index].add("product_id", REQUIRED);
+                item_errors[index].add("product_id", FieldProblem::Required);
                 None
             }
             Some(raw) => match Uuid::parse_str(raw) {
                 Ok(id) => Some(ProductId(id)),
                 Err(_) => {
-                    item_errors[index].add("product_id", "Must be a valid UUID.");
+                    item_errors[index].add("product_id", FieldProblem::NotUuid);
                     None
                 }
             },
         };
         let quantity = match item.quantity {
             None => {
-                item_errors[index].add("quantity", REQUIRED);
+                item_errors[index].add("quantity", FieldProblem::Required);
                 None
             }
             Some(quantity) if !(1..=MAX_QUANTITY).contains(&quantity) => {
-                item_errors[index].add("quantity", LineError::Quantity(index).to_string());
+                item_errors[index].add("quantity", LineError::Quantity(index));
                 None
             }
             Some(quantity) => Some(quantity),
@@ -412,7 +400,7 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
         }
     }
     let merged = if item_count == 0 {
-        errors.add(NON_FIELD_ERRORS, LineError::NoLines.to_string());
+        errors.add(NON_FIELD_ERRORS, LineError::NoLines);
         None
     } else {
         match merge_lines(&requested) {
@@ -421,9 +409,9 @@ fn validate(input: PlaceOrderInput) -> Result<ValidRequest, FieldErrors> {
                 for error in line_errors {
                     match error {
                         LineError::Quantity(position) => {
-                            item_errors[positions[position]].add("quantity", error.to_string())
+                            item_errors[positions[position]].add("quantity", error)
                         }
-                        other => errors.add("items", other.to_string()),
+                        other => errors.add("items", other),
                     }
                 }
                 None
@@ -493,7 +481,7 @@ mod tests {
     fn lamp(id: u128, stock: i32) -> orderflow_domain::catalogue::Product {
         let mut lamp = product("Lamp", 3);
         lamp.id = ProductId(Uuid::from_u128(id));
-        lamp.stock_quantity = StockQuantity(stock);
+        lamp.stock_quantity = StockQuantity::new(stock.into()).unwrap();
         lamp
     }
 
@@ -549,18 +537,18 @@ mod tests {
             .expect_place()
             .withf(|order, event| {
                 let lines: Vec<_> = order
-                    .items
+                    .items()
                     .iter()
                     .map(|i| (i.product_id, i.quantity))
                     .collect();
                 order.number == OrderNumber::draft(now().date_naive())
-                    && order.status == OrderStatus::Pending
+                    && order.status() == OrderStatus::Pending
                     && lines
                         == [
                             (ProductId(Uuid::from_u128(2)), 1),
                             (ProductId(Uuid::from_u128(1)), 3),
                         ]
-                    && order.total_amount == rust_decimal::Decimal::from(40)
+                    && order.total_amount() == rust_decimal::Decimal::from(40)
                     && event.order_id == order.id
                     && event.event_type == EventType::Placed
                     && event.to_status == Some(OrderStatus::Pending)
@@ -589,13 +577,13 @@ mod tests {
         let mut products = MockProductStore::new();
         products.expect_find_all().returning(|_| {
             let mut hidden = lamp(1, 5);
-            hidden.status = ProductStatus::Inactive;
+            hidden.status = orderflow_domain::catalogue::ProductStatus::Inactive;
             Ok(vec![hidden])
         });
         let mut orders = MockOrderStore::new();
         orders.expect_place().never();
         let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Invalid(errors)) =
+        let Err(PlaceOrderError::Invalid(errors)) =
             place.execute(&owner(), input(&[(1, 1), (3, 1)]), None)
         else {
             panic!("expected refused lines")
@@ -603,24 +591,29 @@ mod tests {
         let items = errors.list("items").unwrap();
         for line in [0, 1] {
             assert_eq!(
-                items[line].messages("non_field_errors"),
-                ["Product not found or not available."],
+                items[line].problems("non_field_errors"),
+                [FieldProblem::ProductUnavailable],
                 "line {line}"
             );
         }
         assert_eq!(uow.rollbacks(), 1);
     }
 
-    /// Three units of lamp 1 asked for: refused with `message` on the line, the work rolled back.
-    fn assert_refused_for_stock(products: MockProductStore, orders: MockOrderStore, message: &str) {
+    /// Three units of lamp 1 asked for: refused with the units `available` on the line, the work rolled back.
+    fn assert_refused_for_stock(
+        products: MockProductStore,
+        orders: MockOrderStore,
+        available: i32,
+    ) {
         let (place, uow) = use_case(products, orders);
-        let Err(OrderError::Shortfall(errors)) = place.execute(&owner(), input(&[(1, 3)]), None)
+        let Err(PlaceOrderError::Shortfall(errors)) =
+            place.execute(&owner(), input(&[(1, 3)]), None)
         else {
             panic!("expected a shortfall")
         };
         assert_eq!(
-            errors.list("items").unwrap()[0].messages("non_field_errors"),
-            [message]
+            errors.list("items").unwrap()[0].problems("non_field_errors"),
+            [FieldProblem::InsufficientStock { available }]
         );
         assert_eq!(uow.rollbacks(), 1);
     }
@@ -633,7 +626,7 @@ mod tests {
             .returning(|_| Ok(vec![lamp(1, 2)]));
         let mut orders = MockOrderStore::new();
         orders.expect_place().never();
-        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 2");
+        assert_refused_for_stock(products, orders, 2);
     }
 
     #[test]
@@ -656,7 +649,7 @@ mod tests {
             .times(1)
             .in_sequence(&mut sequence)
             .returning(|_| Ok(vec![lamp(1, 1)]));
-        assert_refused_for_stock(products, orders, "Insufficient stock. Available: 1");
+        assert_refused_for_stock(products, orders, 1);
     }
 
     #[test]
@@ -674,7 +667,7 @@ mod tests {
         let (place, uow) = use_case(products, orders);
         let result = place.execute(&owner(), input(&[(1, 3)]), None);
         assert!(
-            matches!(&result, Err(OrderError::ProductsKeptChanging)),
+            matches!(&result, Err(PlaceOrderError::ProductsKeptChanging)),
             "{result:?}"
         );
         assert_eq!(uow.rollbacks(), 1);
@@ -684,7 +677,7 @@ mod tests {
     fn invalid_input_never_opens_a_transaction() {
         let (place, uow) = use_case(MockProductStore::new(), MockOrderStore::new());
         let result = place.execute(&owner(), PlaceOrderInput::default(), None);
-        assert!(matches!(result, Err(OrderError::Invalid(_))));
+        assert!(matches!(result, Err(PlaceOrderError::Invalid(_))));
         assert_eq!(uow.commits() + uow.rollbacks(), 0);
     }
 
@@ -734,12 +727,12 @@ mod tests {
         );
         assert!(matches!(
             place.execute(&owner(), input(&[(1, 3)]), Some("k")),
-            Err(OrderError::KeyReused)
+            Err(PlaceOrderError::KeyReused)
         ));
         let (place, _) = use_case(MockProductStore::new(), with_stored_key(None, 0, false));
         assert!(matches!(
             place.execute(&owner(), input(&[(1, 3)]), Some("k")),
-            Err(OrderError::KeyInFlight)
+            Err(PlaceOrderError::KeyInFlight)
         ));
     }
 

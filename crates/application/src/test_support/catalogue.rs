@@ -51,7 +51,7 @@ pub fn product(name: &str, category_id: i64) -> Product {
         price: Price::parse("10.00").unwrap(),
         category_id: CategoryId(category_id),
         sku: Sku::generated(id),
-        stock_quantity: StockQuantity(5),
+        stock_quantity: StockQuantity::new(5).unwrap_or(StockQuantity::ZERO),
         image: None,
         status: ProductStatus::Active,
         is_featured: false,

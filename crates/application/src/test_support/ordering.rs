@@ -1,10 +1,11 @@
 //! Fixtures for the order use-case tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use orderflow_domain::catalogue::ProductId;
-use orderflow_domain::identity::{CustomerId, Role};
+use orderflow_domain::catalogue::{Price, ProductId, Sku};
+use orderflow_domain::identity::{CustomerId, PhoneNumber, Role};
 use orderflow_domain::ordering::{
-    Order, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+    DeliveryDetails, Order, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus, Payment,
+    StoredOrder,
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -14,19 +15,19 @@ use crate::ports::{MockOrderQueries, OrderView};
 
 pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {
     let at: DateTime<Utc> = now();
-    Order {
+    Order::restore(StoredOrder {
         id: OrderId(Uuid::from_u128(99)),
         number: OrderNumber::new(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default(), 1),
         customer_id: CustomerId(owner),
         status,
         total_amount: Decimal::from(10),
-        shipping_address: "1 Moi Avenue".into(),
-        billing_address: "1 Moi Avenue".into(),
-        phone_number: "+254711000001".into(),
-        notes: String::new(),
-        is_paid: false,
-        payment_method: String::new(),
-        payment_reference: String::new(),
+        details: DeliveryDetails {
+            shipping_address: "1 Moi Avenue".into(),
+            billing_address: "1 Moi Avenue".into(),
+            phone_number: Some(PhoneNumber::parse("+254711000001").unwrap()),
+            notes: String::new(),
+        },
+        payment: Payment::default(),
         created_at: at,
         updated_at: at,
         items: lines
@@ -35,14 +36,14 @@ pub fn order(status: OrderStatus, owner: i64, lines: &[(u128, i64)]) -> Order {
                 id: OrderItemId(Uuid::new_v4()),
                 product_id: ProductId(Uuid::from_u128(*product)),
                 product_name: "Lamp".into(),
-                product_sku: "LAMP".into(),
+                product_sku: Sku::parse("LAMP").unwrap(),
                 quantity: *quantity,
-                unit_price: Decimal::from(10),
+                unit_price: Price::parse("10").unwrap(),
                 subtotal: Decimal::from(10 * quantity),
                 created_at: at,
             })
             .collect(),
-    }
+    })
 }
 
 /// Answers `order(id)` with an order of `status` owned by customer 1.

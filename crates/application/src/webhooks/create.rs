@@ -3,9 +3,8 @@
 use orderflow_domain::webhooks::WebhookSecret;
 
 use super::{WebhookError, Webhooks};
-use crate::identity::REQUIRED;
 use crate::ports::{NewWebhookEndpoint, WebhookEndpoint, WebhookId};
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, FieldProblem};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WebhookInput {
@@ -26,14 +25,14 @@ impl Webhooks {
         let mut errors = FieldErrors::new();
         let url = match input.url.as_deref() {
             None => {
-                errors.add("url", REQUIRED);
+                errors.add("url", FieldProblem::Required);
                 None
             }
             Some(raw) => self.checked_url(raw, &mut errors),
         };
         let events = match input.events.as_deref() {
             None => {
-                errors.add("events", REQUIRED);
+                errors.add("events", FieldProblem::Required);
                 None
             }
             Some(names) => Self::checked_events(names, &mut errors),

@@ -69,7 +69,7 @@ impl DeliverWebhooks {
     /// One round. Once `stop` is set it finishes the delivery in hand and hands the others back.
     pub fn run_round(&self, stop: &AtomicBool) -> Result<RoundOutcome, RepositoryError> {
         let lease = chrono::Duration::from_std(self.settings.lease)
-            .map_err(|e| RepositoryError::Failed(format!("lease out of range: {e}")))?;
+            .map_err(|e| RepositoryError::Failed(format!("lease out of range: {e}").into()))?;
         let claimed = self.queue.claim(
             &self.worker,
             self.settings.batch_size,

@@ -14,7 +14,7 @@ pub struct CategoryId(pub i64);
 pub struct Category {
     /// Fixed at creation; a move changes `parent_id` and `path`, never the id.
     pub id: CategoryId,
-    /// Shown to shoppers; unique across the catalogue whatever the letter case (see [`CategoryName`]).
+    /// Shown to shoppers; unique across the catalogue whatever the letter case (see [`category_name`]).
     pub name: String,
     /// The name as it appears in URLs; unique (see [`slugify`](super::slugify)).
     pub slug: String,
@@ -42,16 +42,10 @@ impl Category {
 }
 
 /// A category name: required, one line, at most 100 characters. Unique (case-insensitively) across the catalogue.
-pub struct CategoryName;
-
-impl CategoryName {
-    /// The longest name, in characters.
-    pub const MAX_LENGTH: usize = limits::CATEGORY_NAME;
-
-    /// The name trimmed, or why it is refused. Uniqueness is the store's to check.
-    pub fn parse(raw: &str) -> Result<String, TextError> {
-        text::required_line(raw, Self::MAX_LENGTH)
-    }
+///
+/// Returns the name trimmed, or why it is refused. Uniqueness is the store's to check.
+pub fn category_name(raw: &str) -> Result<String, TextError> {
+    text::required_line(raw, limits::CATEGORY_NAME)
 }
 
 /// A category's description: free text, at most 2,000 characters.
@@ -64,16 +58,13 @@ pub fn category_description(raw: &str) -> Result<String, TextError> {
 #[non_exhaustive]
 pub enum MoveError {
     /// The new parent is the category itself.
-    #[error("A category cannot be its own parent.")]
+    #[error("category under itself")]
     UnderItself,
     /// The new parent sits below the category: the move would close a cycle.
-    #[error("A category cannot be moved under one of its own descendants.")]
+    #[error("category under its own descendant")]
     UnderDescendant,
     /// The moved subtree would reach deeper than [`CategoryPath::MAX_LEVELS`].
-    #[error(
-        "Categories can be nested at most {} levels deep; this move would take its subtree deeper.",
-        CategoryPath::MAX_LEVELS
-    )]
+    #[error("subtree deeper than {} levels", CategoryPath::MAX_LEVELS)]
     TooDeep,
 }
 
@@ -213,15 +204,12 @@ mod tests {
 
     #[test]
     fn names_are_required_and_bounded() {
-        assert_eq!(CategoryName::parse("  Bread "), Ok("Bread".into()));
-        assert_eq!(CategoryName::parse(" "), Err(TextError::Blank));
+        assert_eq!(category_name("  Bread "), Ok("Bread".into()));
+        assert_eq!(category_name(" "), Err(TextError::Blank));
         assert_eq!(
-            CategoryName::parse(&"x".repeat(101)),
+            category_name(&"x".repeat(101)),
             Err(TextError::TooLong(100))
         );
-        assert_eq!(
-            CategoryName::parse("Bre\0ad"),
-            Err(TextError::ControlInLine)
-        );
+        assert_eq!(category_name("Bre\0ad"), Err(TextError::ControlInLine));
     }
 }

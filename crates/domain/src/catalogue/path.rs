@@ -31,10 +31,7 @@ pub struct PathError(pub String);
 
 /// A category would sit deeper than [`CategoryPath::MAX_LEVELS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "Categories can be nested at most {} levels deep.",
-    CategoryPath::MAX_LEVELS
-)]
+#[error("category deeper than {} levels", CategoryPath::MAX_LEVELS)]
 pub struct TooDeep;
 
 impl CategoryPath {

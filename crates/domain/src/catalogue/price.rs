@@ -29,16 +29,16 @@ pub struct Price(Decimal);
 #[non_exhaustive]
 pub enum PriceError {
     /// Not a plain decimal: no exponent, no separators, at most one point.
-    #[error("A valid number is required.")]
+    #[error("not a plain decimal number")]
     NotANumber,
     /// Zero or below.
-    #[error("Ensure this value is greater than or equal to 0.01.")]
+    #[error("not above zero")]
     NotPositive,
     /// More than two decimals (counted in the text, trailing zeros included).
-    #[error("Ensure that there are no more than 2 decimal places.")]
+    #[error("more than 2 decimal places")]
     TooManyDecimals,
     /// More than [`Price::max`]: over eight digits before the point.
-    #[error("Ensure that there are no more than 10 digits in total.")]
+    #[error("more than 10 digits")]
     TooManyDigits,
 }
 

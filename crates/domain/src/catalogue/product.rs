@@ -18,7 +18,7 @@ pub struct ProductId(pub Uuid);
 pub struct Product {
     /// Fixed at creation.
     pub id: ProductId,
-    /// Shown to shoppers (see [`ProductName`]).
+    /// Shown to shoppers (see [`product_name`]).
     pub name: String,
     /// The name as it appears in URLs; unique (see [`slugify`](super::slugify)).
     pub slug: String,
@@ -49,19 +49,41 @@ impl Product {
     pub fn is_in_stock(&self) -> bool {
         self.stock_quantity.0 > 0
     }
+
+    /// Whether `quantity` units can be sold now: the product must be on sale and hold that many.
+    pub fn supply(&self, quantity: i64) -> Result<(), Supply> {
+        if self.status != ProductStatus::Active {
+            return Err(Supply::NotOnSale);
+        }
+        if i64::from(self.stock_quantity.0) < quantity {
+            return Err(Supply::Short {
+                available: self.stock_quantity,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why a product cannot supply an order line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Supply {
+    /// Not on sale (inactive or discontinued).
+    #[error("not on sale")]
+    NotOnSale,
+    /// Fewer units on hand than asked for.
+    #[error("only {} on hand", available.0)]
+    Short {
+        /// What it holds.
+        available: StockQuantity,
+    },
 }
 
 /// A product name: required, one line, at most 200 characters.
-pub struct ProductName;
-
-impl ProductName {
-    /// The longest name, in characters.
-    pub const MAX_LENGTH: usize = limits::PRODUCT_NAME;
-
-    /// The name trimmed, or why it is refused.
-    pub fn parse(raw: &str) -> Result<String, TextError> {
-        text::required_line(raw, Self::MAX_LENGTH)
-    }
+///
+/// Returns the name trimmed, or why it is refused.
+pub fn product_name(raw: &str) -> Result<String, TextError> {
+    text::required_line(raw, limits::PRODUCT_NAME)
 }
 
 /// A product's description: free text, at most 10,000 characters.
@@ -72,23 +94,30 @@ pub fn product_description(raw: &str) -> Result<String, TextError> {
 /// Units on hand: from 0 to 2,147,483,647 (the database column is a 32-bit integer, and checks it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct StockQuantity(pub i32);
+pub struct StockQuantity(i32);
 
 /// Why a number of units is not a stock quantity.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StockError {
     /// Below zero.
-    #[error("Ensure this value is greater than or equal to 0.")]
+    #[error("negative stock")]
     Negative,
     /// Above [`StockQuantity::MAX`].
-    #[error("Ensure this value is less than or equal to {}.", StockQuantity::MAX.0)]
+    #[error("stock above {}", StockQuantity::MAX.0)]
     TooLarge,
 }
 
 impl StockQuantity {
     /// The most units one product can hold.
     pub const MAX: StockQuantity = StockQuantity(i32::MAX);
+    /// Nothing on hand.
+    pub const ZERO: StockQuantity = StockQuantity(0);
+
+    /// Units on hand.
+    pub fn units(self) -> i32 {
+        self.0
+    }
 
     /// A quantity as given, refused (never clamped) outside 0..=MAX.
     pub fn new(units: i64) -> Result<Self, StockError> {
@@ -125,7 +154,7 @@ pub enum ProductStatus {
 
 /// A status name that is not one of [`ProductStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice. Choose one of: active, inactive, discontinued.")]
+#[error("unknown product status {0:?}")]
 pub struct UnknownStatus(pub String);
 
 impl ProductStatus {}
@@ -145,13 +174,13 @@ pub struct Sku(String);
 #[non_exhaustive]
 pub enum SkuError {
     /// Empty once trimmed.
-    #[error("This field may not be blank.")]
+    #[error("blank SKU")]
     Blank,
     /// Over [`Sku::MAX_LENGTH`] characters.
-    #[error("Ensure this field has no more than 50 characters.")]
+    #[error("SKU longer than {} characters", Sku::MAX_LENGTH)]
     TooLong,
     /// Holds something other than ASCII letters, digits, `-`, `_` and `.`.
-    #[error("Use letters, digits, '-', '_' and '.' only.")]
+    #[error("SKU character other than a letter, digit, '-', '_' or '.'")]
     BadCharacters,
 }
 
@@ -202,6 +231,35 @@ impl fmt::Display for Sku {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_supplies_what_it_holds_and_only_while_on_sale() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let mut lamp = Product {
+            id: ProductId(Uuid::nil()),
+            name: "Desk lamp".into(),
+            slug: "desk-lamp".into(),
+            description: String::new(),
+            price: Price::parse("12.50").unwrap(),
+            category_id: CategoryId(1),
+            sku: Sku::parse("LAMP-1").unwrap(),
+            stock_quantity: StockQuantity::new(2).unwrap(),
+            image: None,
+            status: ProductStatus::Active,
+            is_featured: false,
+            created_at: at,
+            updated_at: at,
+        };
+        assert_eq!(lamp.supply(2), Ok(()));
+        assert_eq!(
+            lamp.supply(3),
+            Err(Supply::Short {
+                available: StockQuantity::new(2).unwrap()
+            })
+        );
+        lamp.status = ProductStatus::Discontinued;
+        assert_eq!(lamp.supply(1), Err(Supply::NotOnSale));
+    }
 
     #[test]
     fn generated_skus_are_sku_and_eight_upper_hex() {
@@ -260,10 +318,10 @@ mod tests {
 
     #[test]
     fn product_names_are_required_and_bounded() {
-        assert!(ProductName::parse(" ").is_err());
-        assert!(ProductName::parse(&"n".repeat(201)).is_err());
-        assert_eq!(ProductName::parse(" Phone ").unwrap(), "Phone");
-        assert_eq!(ProductName::parse("Ph\0one"), Err(TextError::ControlInLine));
+        assert!(product_name(" ").is_err());
+        assert!(product_name(&"n".repeat(201)).is_err());
+        assert_eq!(product_name(" Phone ").unwrap(), "Phone");
+        assert_eq!(product_name("Ph\0one"), Err(TextError::ControlInLine));
     }
 
     #[test]

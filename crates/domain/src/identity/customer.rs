@@ -103,17 +103,10 @@ fn replace<T>(slot: &mut T, value: Option<T>) {
 }
 
 /// A first or last name: required, one line, at most 150 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonName;
-
-impl PersonName {
-    /// The longest name, in characters.
-    pub const MAX_LENGTH: usize = limits::PERSON_NAME;
-
-    /// The name trimmed, or why it is refused.
-    pub fn parse(raw: &str) -> Result<String, TextError> {
-        text::required_line(raw, Self::MAX_LENGTH)
-    }
+///
+/// Returns the name trimmed, or why it is refused.
+pub fn person_name(raw: &str) -> Result<String, TextError> {
+    text::required_line(raw, limits::PERSON_NAME)
 }
 
 /// A registration, validated; the password is already hashed.
@@ -236,17 +229,14 @@ pub(crate) mod tests {
 
     #[test]
     fn names_are_required_and_bounded() {
-        assert_eq!(PersonName::parse("  Alice "), Ok("Alice".into()));
-        assert_eq!(PersonName::parse("   "), Err(TextError::Blank));
-        assert_eq!(
-            PersonName::parse(&"a".repeat(151)),
-            Err(TextError::TooLong(150))
-        );
-        assert!(PersonName::parse(&"é".repeat(150)).is_ok());
+        assert_eq!(person_name("  Alice "), Ok("Alice".into()));
+        assert_eq!(person_name("   "), Err(TextError::Blank));
+        assert_eq!(person_name(&"a".repeat(151)), Err(TextError::TooLong(150)));
+        assert!(person_name(&"é".repeat(150)).is_ok());
     }
 
     #[test]
     fn names_are_single_lines() {
-        assert_eq!(PersonName::parse("Al\0ice"), Err(TextError::ControlInLine));
+        assert_eq!(person_name("Al\0ice"), Err(TextError::ControlInLine));
     }
 }

@@ -14,10 +14,10 @@ pub struct EmailAddress(String);
 #[non_exhaustive]
 pub enum EmailError {
     /// Not shaped `local@domain.tld`, or holds a character no address may hold.
-    #[error("Enter a valid email address.")]
+    #[error("not an email address")]
     Invalid,
     /// Over 254 characters.
-    #[error("Ensure this field has no more than 254 characters.")]
+    #[error("email address longer than 254 characters")]
     TooLong,
 }
 

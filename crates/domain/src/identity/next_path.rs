@@ -8,7 +8,7 @@ pub struct NextPath(String);
 
 /// A `next` value that could send the browser to another site, or is malformed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("next must be a path on this site, such as /account/orders.")]
+#[error("not a path on this site")]
 pub struct ForeignRedirect;
 
 impl NextPath {

@@ -10,19 +10,19 @@ use super::EmailAddress;
 #[non_exhaustive]
 pub enum PasswordViolation {
     /// Fewer characters than the policy's minimum (given).
-    #[error("This password is too short. It must contain at least {0} characters.")]
+    #[error("password shorter than {0} characters")]
     TooShort(usize),
     /// More characters than the policy's maximum (given).
-    #[error("This password is too long. It must contain at most {0} characters.")]
+    #[error("password longer than {0} characters")]
     TooLong(usize),
     /// Among the 20,000 most common passwords, whatever the letter case.
-    #[error("This password is too common.")]
+    #[error("common password")]
     TooCommon,
     /// Digits only.
-    #[error("This password is entirely numeric.")]
+    #[error("numeric password")]
     EntirelyNumeric,
     /// The email address or its part before `@`, whatever the letter case.
-    #[error("The password is too similar to the email address.")]
+    #[error("password similar to the email address")]
     SameAsEmail,
 }
 

@@ -11,7 +11,7 @@ pub struct PhoneNumber(String);
 #[non_exhaustive]
 pub enum PhoneNumberError {
     /// Not `+` and 8 to 15 digits once spaces, dashes, dots and brackets are removed.
-    #[error("Phone number must be in international format: + followed by the country code and number, e.g. +254712345678.")]
+    #[error("not an E.164 phone number")]
     NotE164,
 }
 

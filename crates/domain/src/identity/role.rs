@@ -24,7 +24,7 @@ pub enum Role {
 
 /// A role name that is not one of [`Role::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice. Choose one of: customer, staff, admin, super_admin.")]
+#[error("unknown role {0:?}")]
 pub struct UnknownRole(pub String);
 
 impl Role {

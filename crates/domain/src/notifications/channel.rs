@@ -37,12 +37,12 @@ pub enum DeliveryStatus {
 
 /// A channel name that is not one of [`Channel::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice.")]
+#[error("unknown channel {0:?}")]
 pub struct UnknownChannel(pub String);
 
 /// A delivery status name that is not one of [`DeliveryStatus::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice.")]
+#[error("unknown delivery status {0:?}")]
 pub struct UnknownDeliveryStatus(pub String);
 
 named_values!(Channel, unknown: UnknownChannel, {

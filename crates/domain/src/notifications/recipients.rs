@@ -62,15 +62,12 @@ fn to_customer(
 ) -> Vec<NewNotification> {
     let mut out = Vec::with_capacity(2);
     if customer.sms_notifications {
-        let phone = Some(order.phone_number.trim())
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                customer
-                    .phone_number
-                    .as_ref()
-                    .map(|p| p.as_str().to_owned())
-            });
+        let phone = order
+            .details()
+            .phone_number
+            .as_ref()
+            .or(customer.phone_number.as_ref())
+            .map(|p| p.as_str().to_owned());
         if let Some(phone) = phone {
             out.push(sms(customer, phone, Some(order), sms_text));
         }
@@ -153,9 +150,11 @@ pub fn system_alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::ProductId;
+    use crate::catalogue::{Price, ProductId, Sku};
     use crate::identity::{EmailAddress, PhoneNumber};
-    use crate::ordering::{OrderItem, OrderItemId, OrderNumber};
+    use crate::ordering::{
+        DeliveryDetails, OrderItem, OrderItemId, OrderNumber, Payment, StoredOrder,
+    };
     use chrono::{NaiveDate, TimeZone};
     use rust_decimal::Decimal;
     use std::str::FromStr;
@@ -188,36 +187,44 @@ mod tests {
     }
 
     fn order() -> Order {
+        order_with_phone("+254722000002")
+    }
+
+    fn order_with_phone(phone: &str) -> Order {
         let item = |name: &str, quantity: i64, price: &str| {
-            let unit_price = Decimal::from_str(price).unwrap();
+            let unit_price = Price::parse(price).unwrap();
             OrderItem {
                 id: OrderItemId(Uuid::new_v4()),
                 product_id: ProductId(Uuid::new_v4()),
                 product_name: name.into(),
-                product_sku: "SKU".into(),
+                product_sku: Sku::parse("SKU").unwrap(),
                 quantity,
                 unit_price,
-                subtotal: unit_price * Decimal::from(quantity),
+                subtotal: unit_price.amount() * Decimal::from(quantity),
                 created_at: at(),
             }
         };
-        Order {
+        Order::restore(StoredOrder {
             id: OrderId(Uuid::new_v4()),
             number: OrderNumber::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), 7),
             customer_id: CustomerId(1),
             status: OrderStatus::Pending,
             total_amount: Decimal::from_str("2519.50").unwrap(),
-            shipping_address: "1 Moi Avenue, Nairobi".into(),
-            billing_address: "PO Box 1, Nairobi".into(),
-            phone_number: "+254722000002".into(),
-            notes: String::new(),
-            is_paid: false,
-            payment_method: "mpesa".into(),
-            payment_reference: String::new(),
+            details: DeliveryDetails {
+                shipping_address: "1 Moi Avenue, Nairobi".into(),
+                billing_address: "PO Box 1, Nairobi".into(),
+                phone_number: (!phone.is_empty()).then(|| PhoneNumber::parse(phone).unwrap()),
+                notes: String::new(),
+            },
+            payment: Payment {
+                is_paid: false,
+                method: "mpesa".into(),
+                reference: String::new(),
+            },
             created_at: at(),
             updated_at: at(),
             items: vec![item("Lamp", 2, "1234.75"), item("Bulb", 1, "50")],
-        }
+        })
     }
 
     fn summary(notes: &[NewNotification]) -> Vec<(Channel, &str, &str)> {
@@ -276,8 +283,7 @@ mod tests {
 
         let mut alice = person(1, "alice@example.com", Role::Customer);
         alice.email_notifications = false;
-        let mut without_phone = order();
-        without_phone.phone_number = String::new();
+        let without_phone = order_with_phone("");
         let notes = status_changed(
             &without_phone,
             &alice,
@@ -407,8 +413,7 @@ mod tests {
     fn payments_and_alerts() {
         let alice = person(1, "alice@example.com", Role::Customer);
         let mut paid = order();
-        paid.is_paid = true;
-        paid.payment_reference = "QWE123".into();
+        paid.record_payment("", "QWE123", at()).unwrap();
         let notes = payment_recorded(&paid, &alice);
         assert_eq!(notes[0].message.subject, "Payment Received");
         assert!(notes[1].message.body.contains(

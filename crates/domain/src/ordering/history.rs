@@ -41,7 +41,7 @@ named_values!(EventType, unknown: UnknownEventType, {
 
 /// A name that is not one of [`EventType::ALL`]; holds the name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not an order event type.")]
+#[error("unknown order event type {0:?}")]
 pub struct UnknownEventType(pub String);
 
 /// How an order's history names a message about it: `email to alice@x.com: Order Confirmation - #ORD-...`. The

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::catalogue::{Price, ProductId};
+use crate::catalogue::{Price, ProductId, Sku};
 
 /// The most different products one order holds.
 pub const MAX_LINES: usize = 100;
@@ -30,7 +30,7 @@ pub struct OrderLine {
     /// The product's name at placement.
     pub product_name: String,
     /// The product's SKU at placement.
-    pub product_sku: String,
+    pub product_sku: Sku,
     /// Units ordered.
     pub quantity: i64,
     /// The product's price at placement.
@@ -54,13 +54,13 @@ impl OrderLine {
 #[non_exhaustive]
 pub enum LineError {
     /// No line at all.
-    #[error("Order must contain at least one item.")]
+    #[error("no lines")]
     NoLines,
     /// More than [`MAX_LINES`] products once merged.
-    #[error("An order holds at most {MAX_LINES} different products.")]
+    #[error("more than {MAX_LINES} products")]
     TooManyLines,
     /// The quantity of the line at this index (as sent) is out of range.
-    #[error("Ensure this value is between 1 and {MAX_QUANTITY}.")]
+    #[error("quantity of line {0} outside 1..={MAX_QUANTITY}")]
     Quantity(usize),
 }
 
@@ -156,7 +156,7 @@ mod tests {
         let priced = |price: &str, quantity| OrderLine {
             product_id: ProductId(Uuid::nil()),
             product_name: "x".into(),
-            product_sku: "X".into(),
+            product_sku: Sku::parse("X").unwrap(),
             quantity,
             unit_price: Price::parse(price).unwrap(),
         };

@@ -237,7 +237,7 @@ impl ProductBody {
             price: Money(product.price.amount()),
             category: product.category_id.0,
             sku: product.sku.to_string(),
-            stock_quantity: product.stock_quantity.0,
+            stock_quantity: product.stock_quantity.units(),
             image: product.image.as_deref().map(|path| media.url(path)),
             status: product.status.as_str().to_owned(),
             name: product.name,

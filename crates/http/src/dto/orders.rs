@@ -27,9 +27,9 @@ impl From<OrderItem> for OrderItemBody {
             id: item.id.0,
             product: item.product_id.0,
             product_name: item.product_name,
-            product_sku: item.product_sku,
+            product_sku: item.product_sku.to_string(),
             quantity: item.quantity,
-            unit_price: Money(item.unit_price),
+            unit_price: Money(item.unit_price.amount()),
             subtotal: Money(item.subtotal),
             created_at: item.created_at,
         }
@@ -73,20 +73,30 @@ impl From<OrderView> for OrderBody {
             customer: order.customer_id.0,
             customer_name: view.customer_name,
             customer_email: view.customer_email,
-            status: order.status.as_str().to_owned(),
-            total_amount: Money(order.total_amount),
+            status: order.status().as_str().to_owned(),
+            total_amount: Money(order.total_amount()),
             can_be_cancelled: order.can_be_cancelled(),
-            items_count: order.items.len(),
-            shipping_address: order.shipping_address,
-            billing_address: order.billing_address,
-            phone_number: order.phone_number,
-            notes: order.notes,
-            is_paid: order.is_paid,
-            payment_method: order.payment_method,
-            payment_reference: order.payment_reference,
+            items_count: order.items().len(),
+            shipping_address: order.details().shipping_address.clone(),
+            billing_address: order.details().billing_address.clone(),
+            phone_number: order
+                .details()
+                .phone_number
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            notes: order.details().notes.clone(),
+            is_paid: order.payment().is_paid,
+            payment_method: order.payment().method.clone(),
+            payment_reference: order.payment().reference.clone(),
             created_at: order.created_at,
-            updated_at: order.updated_at,
-            items: order.items.into_iter().map(OrderItemBody::from).collect(),
+            updated_at: order.updated_at(),
+            items: order
+                .items()
+                .iter()
+                .cloned()
+                .map(OrderItemBody::from)
+                .collect(),
         }
     }
 }

@@ -1,17 +1,22 @@
 //! How each use case's errors read over HTTP.
 
 use orderflow_application::admin::{CreateAdminError, CustomerDirectoryError, ManageCustomerError};
+use orderflow_application::catalogue::{
+    BrowseCatalogueError, ImportProductsError, ManageCategoryError, ManageProductError,
+};
 use orderflow_application::identity::{
     AuthenticateError, ChangePasswordError, CloseAccountError, LogInError, RegisterCustomerError,
     Throttled, UpdateProfileError,
 };
 use orderflow_application::listing::InvalidPage;
+use orderflow_application::notifications::{
+    BrowseNotificationsError, RetryNotificationError, SendAlertError,
+};
+use orderflow_application::ordering::{BrowseOrdersError, ChangeOrderError, PlaceOrderError};
 use orderflow_application::ports::PasswordHashError;
-use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, FieldProblem, Unique, NON_FIELD_ERRORS};
 
 use super::ApiError;
-
-const DUPLICATE_EMAIL: &str = "A customer with this email address already exists.";
 
 /// 429: what was limited, and when to try again (also in `Retry-After`).
 fn too_many(throttled: Throttled, what: &str) -> ApiError {
@@ -43,9 +48,10 @@ impl From<RegisterCustomerError> for ApiError {
     fn from(error: RegisterCustomerError) -> Self {
         match error {
             RegisterCustomerError::Invalid(errors) => ApiError::Validation(errors),
-            RegisterCustomerError::DuplicateEmail => {
-                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
-            }
+            RegisterCustomerError::DuplicateEmail => ApiError::Validation(FieldErrors::single(
+                "email",
+                FieldProblem::Taken(Unique::Email),
+            )),
             RegisterCustomerError::Throttled(throttled) => {
                 too_many(throttled, "Too many registrations from this address")
             }
@@ -61,7 +67,7 @@ impl From<LogInError> for ApiError {
             LogInError::Invalid(errors) => ApiError::Validation(errors),
             LogInError::InvalidCredentials => ApiError::Validation(FieldErrors::single(
                 NON_FIELD_ERRORS,
-                "Invalid email or password.",
+                FieldProblem::Worded("Invalid email or password.".into()),
             )),
             LogInError::Throttled(throttled) => {
                 too_many(throttled, "Too many failed login attempts")
@@ -118,9 +124,10 @@ impl From<CreateAdminError> for ApiError {
     fn from(error: CreateAdminError) -> Self {
         match error {
             CreateAdminError::Invalid(errors) => ApiError::Validation(errors),
-            CreateAdminError::DuplicateEmail => {
-                ApiError::Validation(FieldErrors::single("email", DUPLICATE_EMAIL))
-            }
+            CreateAdminError::DuplicateEmail => ApiError::Validation(FieldErrors::single(
+                "email",
+                FieldProblem::Taken(Unique::Email),
+            )),
             CreateAdminError::Hashing(error) => error.into(),
             CreateAdminError::Storage(error) => error.into(),
         }
@@ -147,100 +154,166 @@ impl From<ManageCustomerError> for ApiError {
     }
 }
 
-impl From<orderflow_application::catalogue::CatalogueError> for ApiError {
-    fn from(error: orderflow_application::catalogue::CatalogueError) -> Self {
-        use orderflow_application::catalogue::{CatalogueError, CatalogueItem};
+impl From<BrowseCatalogueError> for ApiError {
+    fn from(error: BrowseCatalogueError) -> Self {
         match error {
-            CatalogueError::Invalid(errors) => ApiError::Validation(errors),
-            CatalogueError::NotFound => ApiError::NotFound,
-            CatalogueError::HasChildren => ApiError::Conflict(
-                "This category has child categories: move or delete them first.".into(),
-            ),
-            CatalogueError::HasProducts => ApiError::Conflict(
-                "This category holds products: move them to another category first.".into(),
-            ),
-            CatalogueError::InUse {
-                what: CatalogueItem::Product,
-            } => ApiError::Conflict(
-                "This product appears on orders and cannot be deleted; set its status to discontinued instead."
-                    .into(),
-            ),
-            CatalogueError::InUse {
-                what: CatalogueItem::Category,
-            } => ApiError::Conflict("This category is still in use.".into()),
-            CatalogueError::SlugsExhausted => {
-                ApiError::Conflict("Could not find a free slug; please retry.".into())
-            }
-            CatalogueError::ConcurrentChange => ApiError::Conflict(
-                "Another import or edit is changing the same products; please retry.".into(),
-            ),
-            CatalogueError::InvalidPage(error) => error.into(),
-            CatalogueError::ImageStorage(error) => ApiError::Internal(error.to_string()),
-            CatalogueError::Storage(error) => error.into(),
+            BrowseCatalogueError::Invalid(errors) => ApiError::Validation(errors),
+            BrowseCatalogueError::NotFound => ApiError::NotFound,
+            BrowseCatalogueError::InvalidPage(error) => error.into(),
+            BrowseCatalogueError::Storage(error) => error.into(),
         }
     }
 }
 
-impl From<orderflow_application::ordering::OrderError> for ApiError {
-    fn from(error: orderflow_application::ordering::OrderError) -> Self {
-        use orderflow_application::ordering::OrderError;
+const NO_FREE_SLUG: &str = "Could not find a free slug; please retry.";
+
+impl From<ManageCategoryError> for ApiError {
+    fn from(error: ManageCategoryError) -> Self {
         match error {
-            OrderError::Invalid(errors) | OrderError::Shortfall(errors) => {
+            ManageCategoryError::Invalid(errors) => ApiError::Validation(errors),
+            ManageCategoryError::NotFound => ApiError::NotFound,
+            ManageCategoryError::HasChildren => ApiError::Conflict(
+                "This category has child categories: move or delete them first.".into(),
+            ),
+            ManageCategoryError::HasProducts => ApiError::Conflict(
+                "This category holds products: move them to another category first.".into(),
+            ),
+            ManageCategoryError::InUse => {
+                ApiError::Conflict("This category is still in use.".into())
+            }
+            ManageCategoryError::SlugsExhausted => ApiError::Conflict(NO_FREE_SLUG.into()),
+            ManageCategoryError::ImageStorage(error) => ApiError::Internal(error.to_string()),
+            ManageCategoryError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<ManageProductError> for ApiError {
+    fn from(error: ManageProductError) -> Self {
+        match error {
+            ManageProductError::Invalid(errors) => ApiError::Validation(errors),
+            ManageProductError::NotFound => ApiError::NotFound,
+            ManageProductError::InUse => ApiError::Conflict(
+                "This product appears on orders and cannot be deleted; set its status to discontinued instead."
+                    .into(),
+            ),
+            ManageProductError::SlugsExhausted => ApiError::Conflict(NO_FREE_SLUG.into()),
+            ManageProductError::ImageStorage(error) => ApiError::Internal(error.to_string()),
+            ManageProductError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<ImportProductsError> for ApiError {
+    fn from(error: ImportProductsError) -> Self {
+        match error {
+            ImportProductsError::Invalid(errors) => ApiError::Validation(errors),
+            ImportProductsError::ConcurrentChange => ApiError::Conflict(
+                "Another import or edit is changing the same products; please retry.".into(),
+            ),
+            ImportProductsError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<PlaceOrderError> for ApiError {
+    fn from(error: PlaceOrderError) -> Self {
+        match error {
+            PlaceOrderError::Invalid(errors) | PlaceOrderError::Shortfall(errors) => {
                 ApiError::Validation(errors)
             }
-            OrderError::NotFound => ApiError::NotFound,
-            OrderError::NotCancellable { .. } => {
+            PlaceOrderError::KeyReused => ApiError::Unprocessable(
+                "This Idempotency-Key was already used with a different request; send a new key for a new order."
+                    .into(),
+            ),
+            PlaceOrderError::KeyInFlight => ApiError::Conflict(
+                "A request with this Idempotency-Key is still being processed; retry in a moment.".into(),
+            ),
+            PlaceOrderError::ProductsKeptChanging => ApiError::Conflict(
+                "The products of this order changed while it was being placed; nothing was ordered. Please try again."
+                    .into(),
+            ),
+            PlaceOrderError::ReplayedOrderGone => ApiError::NotFound,
+            PlaceOrderError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<ChangeOrderError> for ApiError {
+    fn from(error: ChangeOrderError) -> Self {
+        match error {
+            ChangeOrderError::Invalid(errors) => ApiError::Validation(errors),
+            ChangeOrderError::NotFound => ApiError::NotFound,
+            ChangeOrderError::NotCancellable { .. } => {
                 ApiError::BadRequest("Order cannot be cancelled in its current status".into())
             }
-            OrderError::IllegalMove(refusal) => ApiError::BadRequest(refusal.to_string()),
-            OrderError::AlreadyPaid => {
+            ChangeOrderError::IllegalMove(refusal) => {
+                ApiError::BadRequest(super::wording::illegal_transition(&refusal))
+            }
+            ChangeOrderError::AlreadyPaid => {
                 ApiError::BadRequest("This order is already marked as paid.".into())
             }
-            OrderError::NotPayable { status } => {
+            ChangeOrderError::NotPayable { status } => {
                 ApiError::BadRequest(format!("A {status} order cannot be marked as paid."))
             }
-            OrderError::DetailsLocked { status } => ApiError::BadRequest(format!(
+            ChangeOrderError::DetailsLocked { status } => ApiError::BadRequest(format!(
                 "The order is {status}: its details can only be changed while it is pending."
             )),
-            OrderError::StockLimit {
+            ChangeOrderError::StockLimit {
                 product_name,
                 units,
             } => ApiError::Conflict(format!(
                 "Returning {units} unit(s) of \"{product_name}\" would take its stock above the maximum of {}; \
                  lower that product's stock first. Nothing was changed.",
-                orderflow_domain::catalogue::StockQuantity::MAX.0
+                orderflow_domain::catalogue::StockQuantity::MAX.units()
             )),
-            OrderError::KeyReused => ApiError::Unprocessable(
-                "This Idempotency-Key was already used with a different request; send a new key for a new order."
-                    .into(),
-            ),
-            OrderError::KeyInFlight => ApiError::Conflict(
-                "A request with this Idempotency-Key is still being processed; retry in a moment.".into(),
-            ),
-            OrderError::ProductsKeptChanging => ApiError::Conflict(
-                "The products of this order changed while it was being placed; nothing was ordered. Please try again."
-                    .into(),
-            ),
-            OrderError::InvalidPage(error) => error.into(),
-            OrderError::Storage(error) => error.into(),
+            ChangeOrderError::Storage(error) => error.into(),
         }
     }
 }
 
-impl From<orderflow_application::notifications::NotificationError> for ApiError {
-    fn from(error: orderflow_application::notifications::NotificationError) -> Self {
-        use orderflow_application::notifications::NotificationError;
+impl From<BrowseOrdersError> for ApiError {
+    fn from(error: BrowseOrdersError) -> Self {
         match error {
-            NotificationError::Invalid(errors) => ApiError::Validation(errors),
-            NotificationError::NotFound => ApiError::NotFound,
-            NotificationError::NotRetryable { status } => ApiError::BadRequest(format!(
+            BrowseOrdersError::Invalid(errors) => ApiError::Validation(errors),
+            BrowseOrdersError::NotFound => ApiError::NotFound,
+            BrowseOrdersError::InvalidPage(error) => error.into(),
+            BrowseOrdersError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<BrowseNotificationsError> for ApiError {
+    fn from(error: BrowseNotificationsError) -> Self {
+        match error {
+            BrowseNotificationsError::Invalid(errors) => ApiError::Validation(errors),
+            BrowseNotificationsError::NotFound => ApiError::NotFound,
+            BrowseNotificationsError::InvalidPage(error) => error.into(),
+            BrowseNotificationsError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<RetryNotificationError> for ApiError {
+    fn from(error: RetryNotificationError) -> Self {
+        match error {
+            RetryNotificationError::NotFound => ApiError::NotFound,
+            RetryNotificationError::NotRetryable { status } => ApiError::BadRequest(format!(
                 "Only a failed notification can be retried; this one is {status}."
             )),
-            NotificationError::NoActiveAdmin => {
+            RetryNotificationError::Storage(error) => error.into(),
+        }
+    }
+}
+
+impl From<SendAlertError> for ApiError {
+    fn from(error: SendAlertError) -> Self {
+        match error {
+            SendAlertError::Invalid(errors) => ApiError::Validation(errors),
+            SendAlertError::NoActiveAdmin => {
                 ApiError::BadRequest("There is no active admin to alert.".into())
             }
-            NotificationError::InvalidPage(error) => error.into(),
-            NotificationError::Storage(error) => error.into(),
+            SendAlertError::Storage(error) => error.into(),
         }
     }
 }
@@ -259,6 +332,9 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
                 )
             }
             OidcError::BadRequest(detail) => ApiError::BadRequest(detail),
+            OidcError::ForeignNext(_) => ApiError::BadRequest(
+                "next must be a path on this site, such as /account/orders.".into(),
+            ),
             OidcError::InvalidToken(detail) => ApiError::Unauthenticated(detail),
             OidcError::EmailTaken => ApiError::Conflict(
                 "The email address your identity provider shared belongs to an account here, and the provider has \
@@ -278,11 +354,12 @@ impl From<orderflow_application::identity::oidc::OidcError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use orderflow_application::ordering::OrderError;
+    use orderflow_application::ordering::PlaceOrderError;
 
     #[test]
     fn products_that_kept_changing_are_a_conflict_that_says_nothing_was_ordered() {
-        let ApiError::Conflict(detail) = ApiError::from(OrderError::ProductsKeptChanging) else {
+        let ApiError::Conflict(detail) = ApiError::from(PlaceOrderError::ProductsKeptChanging)
+        else {
             panic!("expected a 409")
         };
         assert!(detail.contains("nothing was ordered"), "{detail}");

@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
-use orderflow_application::validation::{FieldErrors, NON_FIELD_ERRORS};
+use orderflow_application::validation::{FieldErrors, FieldProblem, NON_FIELD_ERRORS};
 
 use crate::error::ApiError;
 use crate::text_guard::IN_QUERY;
@@ -45,7 +45,7 @@ fn check_query(query: &str) -> Result<(), ApiError> {
                 name
             };
             if !errors.has(&name) {
-                errors.add(&name, IN_QUERY);
+                errors.add(&name, FieldProblem::Worded(IN_QUERY.into()));
             }
         }
     }
@@ -70,8 +70,14 @@ mod tests {
         let Err(ApiError::Validation(errors)) = check_query("search=ok&slug=a%00b&x=%09") else {
             panic!("expected a validation error")
         };
-        assert_eq!(errors.messages("slug"), [IN_QUERY]);
-        assert_eq!(errors.messages("x"), [IN_QUERY]);
+        assert_eq!(
+            errors.problems("slug"),
+            [FieldProblem::Worded(IN_QUERY.into())]
+        );
+        assert_eq!(
+            errors.problems("x"),
+            [FieldProblem::Worded(IN_QUERY.into())]
+        );
         assert!(!errors.has("search"));
         assert!(check_query("search=caf%C3%A9+latte&ordering=-price").is_ok());
     }

@@ -96,7 +96,7 @@ pub fn document_input_bounds(document: &mut Value) {
         document["definitions"]["ProductRequest"]["properties"].get_mut("stock_quantity")
     {
         stock["minimum"] = json!(0);
-        stock["maximum"] = json!(StockQuantity::MAX.0);
+        stock["maximum"] = json!(StockQuantity::MAX.units());
     }
     let upload = document["paths"]["/api/v1/products/upload/"]["post"]["parameters"].as_array_mut();
     for parameter in upload.into_iter().flatten() {

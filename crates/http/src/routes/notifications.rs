@@ -3,7 +3,7 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::ports::{NotificationFilter, NotificationSort};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::notifications::{Channel, DeliveryStatus, NotificationId};
 use orderflow_domain::ordering::OrderId;
 use paperclip::actix::{api_v2_operation, web, AcceptedJson, Apiv2Schema};
@@ -69,7 +69,7 @@ fn filter(query: &NotificationListQuery) -> Result<NotificationFilter, ApiError>
             "order",
             uuid::Uuid::parse_str(raw.trim())
                 .map(OrderId)
-                .map_err(|_| "Must be a valid UUID."),
+                .map_err(|_| FieldProblem::NotUuid),
         )
     });
     let search_terms = search_param(&mut errors, query.search.as_deref());

@@ -116,7 +116,7 @@ impl From<&Product> for ProductRow {
             price: product.price.amount(),
             category_id: product.category_id.0,
             sku: product.sku.as_str().to_owned(),
-            stock_quantity: product.stock_quantity.0,
+            stock_quantity: product.stock_quantity.units(),
             image: product.image.clone(),
             status: product.status.as_str().to_owned(),
             is_featured: product.is_featured,

@@ -4,7 +4,7 @@ use diesel::dsl::{exists, select};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Int4, Text};
 use orderflow_application::ports::{
-    CategoryStore, CategoryWriteError, DeleteError, ProductStore, ProductWriteError,
+    CategoryStore, CategoryWriteError, Cause, DeleteError, ProductStore, ProductWriteError,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryId, CategoryPath, Product, ProductId, Sku, StockQuantity,
@@ -216,11 +216,11 @@ impl ProductStore for PgTransaction<'_> {
 
     fn return_stock(&mut self, id: ProductId, quantity: i64) -> Result<bool, RepositoryError> {
         let quantity =
-            i32::try_from(quantity).map_err(|e| RepositoryError::Failed(e.to_string()))?;
+            i32::try_from(quantity).map_err(|e| RepositoryError::Failed(Cause::new(e)))?;
         // The headroom is checked in the same statement, so the addition can never overflow the column.
         let returned = prepared(
             diesel::update(products::table.find(id.0))
-                .filter(products::stock_quantity.le(StockQuantity::MAX.0 - quantity))
+                .filter(products::stock_quantity.le(StockQuantity::MAX.units() - quantity))
                 .set(products::stock_quantity.eq(products::stock_quantity + quantity))
                 .returning(products::id),
         )

@@ -137,11 +137,24 @@ impl Outbox for PgTransaction<'_> {
         diesel::insert_into(notifications::table)
             .values(NewNotificationRow::suppressed(
                 notification,
-                reason.to_string(),
+                suppression_note(reason),
                 at,
             ))
             .execute(self.connection)
             .map_err(storage_error)?;
         Ok(())
+    }
+}
+
+/// The note stored on a suppressed message, which admins read in the notification log.
+fn suppression_note(reason: SmsSuppression) -> String {
+    match reason {
+        SmsSuppression::NumberCap(cap) => {
+            format!("Suppressed: {cap} text messages already went to this number in the last hour.")
+        }
+        SmsSuppression::CustomerCap(cap) => format!(
+            "Suppressed: {cap} text messages already went to this customer in the last day."
+        ),
+        other => format!("Suppressed: {other}."),
     }
 }

@@ -1,10 +1,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use orderflow_domain::catalogue::ProductId;
-use orderflow_domain::identity::CustomerId;
+use orderflow_domain::catalogue::{Price, ProductId, Sku};
+use orderflow_domain::identity::{CustomerId, PhoneNumber};
 use orderflow_domain::notifications::Channel;
 use orderflow_domain::ordering::{
-    Order, OrderEvent, OrderEventKind, OrderId, OrderItem, OrderItemId, OrderNumber, OrderStatus,
+    DeliveryDetails, Order, OrderEvent, OrderEventKind, OrderId, OrderItem, OrderItemId,
+    OrderNumber, OrderStatus, Payment, StoredOrder,
 };
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -92,28 +93,36 @@ impl OrderEventRow {
     }
 }
 
+/// The order's phone as the `phone_number` column holds it: empty when the owner's profile phone is to be used.
+pub(crate) fn phone_column(details: &DeliveryDetails) -> &str {
+    details
+        .phone_number
+        .as_ref()
+        .map_or("", PhoneNumber::as_str)
+}
+
 impl OrderRow {
     pub fn from_order(order: &Order) -> Self {
         Self {
             id: order.id.0,
             order_number: order.number.to_string(),
             customer_id: order.customer_id.0,
-            status: order.status.as_str().to_owned(),
-            total_amount: order.total_amount,
-            shipping_address: order.shipping_address.clone(),
-            billing_address: order.billing_address.clone(),
-            phone_number: order.phone_number.clone(),
-            notes: order.notes.clone(),
-            is_paid: order.is_paid,
-            payment_method: order.payment_method.clone(),
-            payment_reference: order.payment_reference.clone(),
+            status: order.status().as_str().to_owned(),
+            total_amount: order.total_amount(),
+            shipping_address: order.details().shipping_address.clone(),
+            billing_address: order.details().billing_address.clone(),
+            phone_number: phone_column(order.details()).to_owned(),
+            notes: order.details().notes.clone(),
+            is_paid: order.payment().is_paid,
+            payment_method: order.payment().method.clone(),
+            payment_reference: order.payment().reference.clone(),
             created_at: order.created_at,
-            updated_at: order.updated_at,
+            updated_at: order.updated_at(),
         }
     }
 
     pub fn into_order(self, items: Vec<OrderItemRow>) -> Result<Order, RepositoryError> {
-        Ok(Order {
+        Ok(Order::restore(StoredOrder {
             id: OrderId(self.id),
             number: OrderNumber::parse(&self.order_number)
                 .ok_or_else(|| corrupt_row("order number", &self.order_number))?,
@@ -123,17 +132,29 @@ impl OrderRow {
                 .parse()
                 .map_err(|e| corrupt_row("order status", e))?,
             total_amount: self.total_amount,
-            shipping_address: self.shipping_address,
-            billing_address: self.billing_address,
-            phone_number: self.phone_number,
-            notes: self.notes,
-            is_paid: self.is_paid,
-            payment_method: self.payment_method,
-            payment_reference: self.payment_reference,
+            details: DeliveryDetails {
+                shipping_address: self.shipping_address,
+                billing_address: self.billing_address,
+                // An empty column: the owner's profile phone is used.
+                phone_number: Some(self.phone_number.as_str())
+                    .filter(|raw| !raw.is_empty())
+                    .map(PhoneNumber::parse)
+                    .transpose()
+                    .map_err(|e| corrupt_row("order phone number", e))?,
+                notes: self.notes,
+            },
+            payment: Payment {
+                is_paid: self.is_paid,
+                method: self.payment_method,
+                reference: self.payment_reference,
+            },
             created_at: self.created_at,
             updated_at: self.updated_at,
-            items: items.into_iter().map(OrderItemRow::into_item).collect(),
-        })
+            items: items
+                .into_iter()
+                .map(OrderItemRow::into_item)
+                .collect::<Result<_, _>>()?,
+        }))
     }
 }
 
@@ -144,24 +165,26 @@ impl OrderItemRow {
             order_id: order.0,
             product_id: item.product_id.0,
             product_name: item.product_name.clone(),
-            product_sku: item.product_sku.clone(),
+            product_sku: item.product_sku.to_string(),
             quantity: i32::try_from(item.quantity).unwrap_or(i32::MAX),
-            unit_price: item.unit_price,
+            unit_price: item.unit_price.amount(),
             subtotal: item.subtotal,
             created_at: item.created_at,
         }
     }
 
-    fn into_item(self) -> OrderItem {
-        OrderItem {
+    fn into_item(self) -> Result<OrderItem, RepositoryError> {
+        Ok(OrderItem {
             id: OrderItemId(self.id),
             product_id: ProductId(self.product_id),
+            product_sku: Sku::parse(&self.product_sku)
+                .map_err(|e| corrupt_row("order item SKU", e))?,
             product_name: self.product_name,
-            product_sku: self.product_sku,
             quantity: i64::from(self.quantity),
-            unit_price: self.unit_price,
+            unit_price: Price::new(self.unit_price)
+                .map_err(|e| corrupt_row("order item price", e))?,
             subtotal: self.subtotal,
             created_at: self.created_at,
-        }
+        })
     }
 }

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{
     Array, BigInt, Bool, Date, Integer, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
 };
-use orderflow_application::ports::{NewOrderEvent, OrderStore, StoredIdempotencyKey};
+use orderflow_application::ports::{Cause, NewOrderEvent, OrderStore, StoredIdempotencyKey};
 use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
-use super::rows::{OrderItemRow, OrderRow};
+use super::rows::{phone_column, OrderItemRow, OrderRow};
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
 use crate::sql::prepared;
@@ -29,7 +29,7 @@ impl OrderStore for PgTransaction<'_> {
         }
         let row = OrderRow::from_order(order);
         let items: Vec<OrderItemRow> = order
-            .items
+            .items()
             .iter()
             .map(|item| OrderItemRow::from_item(order.id, item))
             .collect();
@@ -132,7 +132,7 @@ impl OrderStore for PgTransaction<'_> {
         .map_err(storage_error)?;
         numbered
             .map(|n| {
-                u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(e.to_string()))
+                u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(Cause::new(e)))
             })
             .transpose()
     }
@@ -159,18 +159,19 @@ impl OrderStore for PgTransaction<'_> {
     }
 
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
+        let (details, payment) = (order.details(), order.payment());
         prepared(
             diesel::update(orders::table.find(order.id.0))
                 .set((
-                    orders::status.eq(order.status.as_str()),
-                    orders::shipping_address.eq(&order.shipping_address),
-                    orders::billing_address.eq(&order.billing_address),
-                    orders::phone_number.eq(&order.phone_number),
-                    orders::notes.eq(&order.notes),
-                    orders::is_paid.eq(order.is_paid),
-                    orders::payment_method.eq(&order.payment_method),
-                    orders::payment_reference.eq(&order.payment_reference),
-                    orders::updated_at.eq(order.updated_at),
+                    orders::status.eq(order.status().as_str()),
+                    orders::shipping_address.eq(&details.shipping_address),
+                    orders::billing_address.eq(&details.billing_address),
+                    orders::phone_number.eq(phone_column(details)),
+                    orders::notes.eq(&details.notes),
+                    orders::is_paid.eq(payment.is_paid),
+                    orders::payment_method.eq(&payment.method),
+                    orders::payment_reference.eq(&payment.reference),
+                    orders::updated_at.eq(order.updated_at()),
                 ))
                 .returning(orders::id),
         )

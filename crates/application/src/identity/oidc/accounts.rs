@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use orderflow_domain::identity::{EmailAddress, NewCustomer, PersonName, PhoneNumber, Role};
+use orderflow_domain::identity::{EmailAddress, NewCustomer, PhoneNumber, Role};
+use orderflow_domain::text::limits;
 
 use super::OidcError;
 use crate::identity::{Session, TokenIssuer};
@@ -104,8 +105,8 @@ impl OidcAccounts {
         let new = NewCustomer {
             email,
             password_hash: None,
-            first_name: text(&claims.given_name, PersonName::MAX_LENGTH),
-            last_name: text(&claims.family_name, PersonName::MAX_LENGTH),
+            first_name: text(&claims.given_name, limits::PERSON_NAME),
+            last_name: text(&claims.family_name, limits::PERSON_NAME),
             phone_number: claims
                 .phone_number
                 .as_deref()

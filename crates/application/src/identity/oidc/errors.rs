@@ -6,9 +6,12 @@ pub enum OidcError {
     NotConfigured,
     #[error("The identity provider cannot be reached right now: {0}")]
     Unavailable(String),
-    /// A request that cannot go on: unknown, used or expired state, the provider's `error=`, a foreign `next`.
+    /// A request that cannot go on: unknown, used or expired state, the provider's `error=`.
     #[error("{0}")]
     BadRequest(String),
+    /// The `next` to return to after sign-in could lead off this site.
+    #[error(transparent)]
+    ForeignNext(#[from] orderflow_domain::identity::ForeignRedirect),
     /// A token that fails verification, or a code the provider refused.
     #[error("{0}")]
     InvalidToken(String),

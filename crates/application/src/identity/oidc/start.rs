@@ -49,8 +49,7 @@ impl StartOidcLogin {
         let next = next
             .filter(|raw| !raw.trim().is_empty())
             .map(NextPath::parse)
-            .transpose()
-            .map_err(|e| OidcError::BadRequest(e.to_string()))?;
+            .transpose()?;
         let request = self.provider.authorization_request()?;
         if let Some(address) = client_address {
             let limit = self.attempts.limits().oidc_start_per_address;

@@ -256,7 +256,7 @@ fn starting_keeps_state_nonce_verifier_and_next_server_side() {
     );
     assert!(matches!(
         start.execute(Some("https://evil.example/"), None),
-        Err(OidcError::BadRequest(_))
+        Err(OidcError::ForeignNext(_))
     ));
 }
 

@@ -1,7 +1,7 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::ports::{CustomerQuery, CustomerSort};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::identity::{CustomerId, Role};
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
@@ -47,7 +47,9 @@ fn customer_query(query: &CustomerListQuery) -> Result<CustomerQuery, ApiError> 
         errors.check(
             "role",
             raw.parse::<Role>().map_err(|_| {
-                format!("Select a valid choice. {raw} is not one of the available choices.")
+                FieldProblem::Worded(format!(
+                    "Select a valid choice. {raw} is not one of the available choices."
+                ))
             }),
         )
     });

@@ -1,7 +1,7 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::identity::LogInInput;
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::{Deserialize, Serialize};
 
@@ -38,9 +38,9 @@ pub async fn obtain_token(
 ) -> Result<web::Json<TokenBody>, ApiError> {
     let body = body.into_inner()?;
     let Some(email) = body.username.or(body.email) else {
-        let mut errors = FieldErrors::single("username", crate::REQUIRED);
+        let mut errors = FieldErrors::single("username", FieldProblem::Required);
         if body.password.0.is_none() {
-            errors.add("password", crate::REQUIRED);
+            errors.add("password", FieldProblem::Required);
         }
         return Err(errors.into());
     };

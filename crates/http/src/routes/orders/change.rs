@@ -1,6 +1,6 @@
 use actix_web::web::Data;
 use orderflow_application::ordering::{DetailsInput, StatusInput};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -146,7 +146,7 @@ pub async fn update_details(
     let mut errors = FieldErrors::new();
     for (field, message) in NOT_HERE {
         if body.other.0.contains_key(*field) {
-            errors.add(field, *message);
+            errors.add(field, FieldProblem::Worded((*message).into()));
         }
     }
     errors.into_result()?;

@@ -2,7 +2,7 @@ use actix_web::web::Data;
 use actix_web::HttpRequest;
 use orderflow_application::listing::SortDirection;
 use orderflow_application::ports::{ProductFilter, ProductSort};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::catalogue::{CategoryId, ProductStatus};
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
@@ -178,7 +178,7 @@ pub async fn low_stock_products(
             _ => {
                 return Err(FieldErrors::single(
                     "threshold",
-                    "A valid non-negative integer is required.",
+                    FieldProblem::Worded("A valid non-negative integer is required.".into()),
                 )
                 .into())
             }

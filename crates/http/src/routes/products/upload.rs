@@ -5,7 +5,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use orderflow_application::catalogue::{NewImage, ProductInput};
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use paperclip::actix::{api_v2_operation, CreatedJson, OperationModifier};
 use paperclip::v2::models::{
     DataType, DefaultOperationRaw, DefaultSchemaRaw, Either, MediaRange, Parameter, ParameterIn,
@@ -110,7 +110,10 @@ pub async fn upload_product(
     let mut errors = FieldErrors::new();
     let image = form.files.remove("image");
     if image.is_none() {
-        errors.add("image", "No file was submitted.");
+        errors.add(
+            "image",
+            FieldProblem::Worded("No file was submitted.".into()),
+        );
     }
     let input = ProductInput {
         name: form.text("name"),

@@ -1,6 +1,6 @@
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use orderflow_application::validation::FieldErrors;
+use orderflow_application::validation::{FieldErrors, FieldProblem};
 use orderflow_domain::webhooks::DeliveryState;
 use paperclip::actix::{api_v2_operation, web, Apiv2Schema};
 use serde::Deserialize;
@@ -33,10 +33,14 @@ pub async fn list_deliveries(
     let id = webhook_id(&path)?;
     let page = page_request(query.page.as_deref(), query.page_size.as_deref())?;
     let mut errors = FieldErrors::new();
-    let status = query
-        .status
-        .as_deref()
-        .and_then(|raw| errors.check("status", raw.trim().parse::<DeliveryState>()));
+    let status = query.status.as_deref().and_then(|raw| {
+        errors.check(
+            "status",
+            raw.trim()
+                .parse::<DeliveryState>()
+                .map_err(|_| FieldProblem::UnknownChoice),
+        )
+    });
     errors.into_result()?;
     let page = run(&state, move |state| {
         state.webhooks.deliveries(id, status, page)
