@@ -128,7 +128,7 @@ fn a_worker_killed_with_sigkill_loses_no_webhook() {
     });
     first.kill_hard();
     let second = Process::start(&["worker"], &vars(&db));
-    // The dead worker's claims come back when their lease (3 x the 2 s timeout) ends.
+    // The dead worker's claims come back when their lease (7 x the 2 s timeout) ends.
     wait_until("100 sent", Duration::from_secs(120), || {
         count(&db, hook, DeliveryState::Sent) == 100
     });

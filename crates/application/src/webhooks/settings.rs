@@ -14,12 +14,22 @@ pub struct WebhookSettings {
     pub retry: RetryPolicy,
     /// Deliveries claimed per round.
     pub batch_size: u32,
-    /// How long a claim lasts: longer than a request can take (`WEBHOOK_TIMEOUT_SECONDS`), so a live worker
-    /// never loses a delivery to another.
+    /// How long a claim lasts (see [`WebhookSettings::lease_for`]).
     pub lease: Duration,
 }
 
+/// Deliveries a worker claims at a time: few, since each may take the whole timeout (a receiver that hangs), and
+/// the last of a batch must still be in its lease when its turn comes.
+const BATCH_SIZE: u32 = 5;
+
 impl WebhookSettings {
+    /// The lease for deliveries that may each take `timeout`: a whole batch of them at their timeout, and two
+    /// more for name resolution and recording, so that a live worker never loses a claimed delivery to another
+    /// (which would send it twice). A dead worker's deliveries are due again when it ends.
+    pub fn lease_for(timeout: Duration) -> Duration {
+        timeout * (BATCH_SIZE + 2)
+    }
+
     pub fn url_rules(&self) -> UrlRules {
         UrlRules {
             allow_http: self.allow_http,
@@ -37,8 +47,8 @@ impl Default for WebhookSettings {
                 base_delay: Duration::from_secs(30),
                 max_delay: Duration::from_secs(6 * 3600),
             },
-            batch_size: 20,
-            lease: Duration::from_secs(60),
+            batch_size: BATCH_SIZE,
+            lease: Self::lease_for(Duration::from_secs(10)),
         }
     }
 }

@@ -50,9 +50,7 @@ impl Vars<'_> {
                     max_delay: max_delay.max(base_delay),
                 },
                 batch_size: WebhookSettings::default().batch_size,
-                // Longer than two requests can take, name resolution included, so that a live worker never loses
-                // its claim to another.
-                lease: timeout * 3,
+                lease: WebhookSettings::lease_for(timeout),
             },
             timeout,
         })
@@ -81,7 +79,10 @@ mod tests {
         assert_eq!(webhooks.timeout, Duration::from_secs(10));
         assert_eq!(webhooks.settings.retry.max_attempts, 8);
         assert_eq!(webhooks.settings.retry.base_delay, Duration::from_secs(30));
-        assert!(webhooks.settings.lease > webhooks.timeout * 2);
+        assert!(
+            webhooks.settings.lease > webhooks.timeout * (webhooks.settings.batch_size + 1),
+            "a batch at its timeout stays within its lease"
+        );
     }
 
     #[test]
