@@ -175,3 +175,98 @@ fn a_private_destination_is_refused_at_delivery_time_without_a_request() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(receiver.requests().is_empty(), "no request was made");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_and_signatures_never_reach_the_log_even_at_debug() {
+    let db = tokio::task::spawn_blocking(TestDatabase::new)
+        .await
+        .unwrap();
+    let url = db.url().to_owned();
+    let made = common::run(
+        &[
+            "create-admin",
+            "--email",
+            "hooks@x.com",
+            "--password",
+            common::STAFF_PASSWORD,
+            "--first-name",
+            "Hook",
+            "--last-name",
+            "Admin",
+            "--role",
+            "admin",
+        ],
+        &[("DATABASE_URL", &url)],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let mut receiver = tokio::task::spawn_blocking(|| WebhookReceiver::start(&[]))
+        .await
+        .unwrap();
+    let (server, base) = common::serve(&[
+        ("DATABASE_URL", &url),
+        ("RUST_LOG", "debug"),
+        ("NOTIFY_POLL_MS", "20"),
+        ("WEBHOOK_ALLOW_HTTP", "true"),
+        ("WEBHOOK_ALLOW_PRIVATE", "true"),
+    ])
+    .await;
+    let client = reqwest::Client::new();
+    let token = common::log_in(&client, &base, "hooks@x.com", common::STAFF_PASSWORD).await;
+    let admin_post = |path: String, body: serde_json::Value| {
+        client
+            .post(format!("{base}/api/v1/webhooks/{path}"))
+            .header("Authorization", format!("Token {token}"))
+            .json(&body)
+            .send()
+    };
+    let created: serde_json::Value = admin_post(
+        String::new(),
+        serde_json::json!({"url": receiver.url("/logged"), "events": ["*"]}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let first = created["secret"].as_str().unwrap().to_owned();
+    let rotated: serde_json::Value =
+        admin_post(format!("{id}/rotate_secret/"), serde_json::json!({}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let second = rotated["secret"].as_str().unwrap().to_owned();
+    receiver.set_secrets(&[&second]);
+    let queued = admin_post(format!("{id}/test/"), serde_json::json!({}))
+        .await
+        .unwrap();
+    assert_eq!(queued.status(), reqwest::StatusCode::ACCEPTED);
+    let requests = tokio::task::block_in_place(|| receiver.wait_for(1, Duration::from_secs(20)));
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].valid, [true]);
+    std::thread::sleep(Duration::from_millis(300));
+
+    let log = server.log();
+    assert!(
+        log.contains("webhook") || log.contains("/api/v1/webhooks/"),
+        "the log is read"
+    );
+    let signatures = requests[0].webhook_signature.clone().unwrap();
+    let mut secrets = vec![first.clone(), second.clone()];
+    // The keys without their prefix, and each signature's digest.
+    secrets.extend([&first, &second].map(|s| s.trim_start_matches("whsec_").to_owned()));
+    secrets.extend(
+        signatures
+            .split(' ')
+            .map(|s| s.trim_start_matches("v1,").to_owned()),
+    );
+    for secret in &secrets {
+        assert!(!log.contains(secret.as_str()), "{secret} in the log");
+    }
+}
