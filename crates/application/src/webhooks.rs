@@ -28,7 +28,7 @@ pub use body::envelope;
 pub use create::{CreatedWebhook, WebhookInput};
 pub use deliver::{DeliverWebhooks, LAST_ERROR_MAX};
 pub use destination::{check_destination, DestinationRefusal};
-pub use errors::WebhookError;
+pub use errors::{ManageWebhookError, WebhookDeliveryError};
 pub use figures::WebhookFigures;
 pub use rotate::ROTATION_OVERLAP;
 pub use settings::WebhookSettings;

@@ -2,7 +2,7 @@
 
 use orderflow_domain::webhooks::WebhookSecret;
 
-use super::{WebhookError, Webhooks};
+use super::{ManageWebhookError, Webhooks};
 use crate::ports::{NewWebhookEndpoint, WebhookEndpoint, WebhookId};
 use crate::validation::{FieldErrors, FieldProblem};
 
@@ -21,7 +21,7 @@ pub struct CreatedWebhook {
 }
 
 impl Webhooks {
-    pub fn create(&self, input: WebhookInput) -> Result<CreatedWebhook, WebhookError> {
+    pub fn create(&self, input: WebhookInput) -> Result<CreatedWebhook, ManageWebhookError> {
         let mut errors = FieldErrors::new();
         let url = match input.url.as_deref() {
             None => {
@@ -129,7 +129,7 @@ mod tests {
         let mut store = MockWebhookStore::new();
         store.expect_create().never();
         let hooks = webhooks(store, WebhookSettings::default());
-        let Err(WebhookError::Invalid(errors)) =
+        let Err(ManageWebhookError::Invalid(errors)) =
             hooks.create(input("http://hooks.example.com/", &["order.shipped"]))
         else {
             panic!("expected a refusal");
@@ -141,7 +141,7 @@ mod tests {
         };
         let mut store = MockWebhookStore::new();
         store.expect_create().never();
-        let Err(WebhookError::Invalid(errors)) =
+        let Err(ManageWebhookError::Invalid(errors)) =
             webhooks(store, allow_http).create(input("http://127.0.0.1:9/", &["*"]))
         else {
             panic!("expected a refusal");

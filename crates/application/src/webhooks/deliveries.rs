@@ -2,7 +2,7 @@
 
 use orderflow_domain::webhooks::DeliveryState;
 
-use super::{WebhookError, Webhooks};
+use super::{WebhookDeliveryError, Webhooks};
 use crate::listing::{Page, PageRequest};
 use crate::ports::{WebhookDelivery, WebhookDeliveryId, WebhookId};
 
@@ -13,8 +13,10 @@ impl Webhooks {
         endpoint: WebhookId,
         status: Option<DeliveryState>,
         page: PageRequest,
-    ) -> Result<Page<WebhookDelivery>, WebhookError> {
-        self.get(endpoint)?;
+    ) -> Result<Page<WebhookDelivery>, WebhookDeliveryError> {
+        self.store
+            .endpoint(endpoint)?
+            .ok_or(WebhookDeliveryError::NotFound)?;
         Ok(self.store.deliveries(endpoint, status, page)?.in_range()?)
     }
 
@@ -23,9 +25,9 @@ impl Webhooks {
         &self,
         endpoint: WebhookId,
         id: WebhookDeliveryId,
-    ) -> Result<WebhookDelivery, WebhookError> {
+    ) -> Result<WebhookDelivery, WebhookDeliveryError> {
         self.store
             .delivery(endpoint, id)?
-            .ok_or(WebhookError::DeliveryNotFound)
+            .ok_or(WebhookDeliveryError::DeliveryNotFound)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{WebhookError, Webhooks};
+use super::{WebhookDeliveryError, Webhooks};
 
 /// Deliveries by status, and how long the oldest pending one has waited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,7 +15,7 @@ pub struct WebhookFigures {
 }
 
 impl Webhooks {
-    pub fn figures(&self) -> Result<WebhookFigures, WebhookError> {
+    pub fn figures(&self) -> Result<WebhookFigures, WebhookDeliveryError> {
         let figures = self.store.figures()?;
         let now = self.clock.now();
         Ok(WebhookFigures {

@@ -2,7 +2,7 @@
 
 use orderflow_domain::webhooks::DeliveryState;
 
-use super::{WebhookError, Webhooks};
+use super::{WebhookDeliveryError, Webhooks};
 use crate::ports::{WebhookDelivery, WebhookDeliveryId, WebhookId};
 
 impl Webhooks {
@@ -10,9 +10,9 @@ impl Webhooks {
         &self,
         endpoint: WebhookId,
         id: WebhookDeliveryId,
-    ) -> Result<WebhookDelivery, WebhookError> {
+    ) -> Result<WebhookDelivery, WebhookDeliveryError> {
         let found = self.delivery(endpoint, id)?;
-        let refused = |status| WebhookError::NotRetryable { status };
+        let refused = |status| WebhookDeliveryError::NotRetryable { status };
         if found.status != DeliveryState::Failed {
             return Err(refused(found.status));
         }
@@ -86,7 +86,7 @@ mod tests {
         let id = WebhookDeliveryId(Uuid::from_u128(2));
         assert!(matches!(
             hooks.retry_delivery(endpoint, id),
-            Err(WebhookError::NotRetryable {
+            Err(WebhookDeliveryError::NotRetryable {
                 status: DeliveryState::Pending
             })
         ));
@@ -106,7 +106,7 @@ mod tests {
                 WebhookId(Uuid::from_u128(3)),
                 WebhookDeliveryId(Uuid::from_u128(2))
             ),
-            Err(WebhookError::DeliveryNotFound)
+            Err(WebhookDeliveryError::DeliveryNotFound)
         ));
     }
 }

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use orderflow_domain::webhooks::WebhookSecret;
 
-use super::{WebhookError, Webhooks};
+use super::{ManageWebhookError, Webhooks};
 use crate::ports::WebhookId;
 
 /// How long the replaced secret keeps signing.
@@ -12,7 +12,7 @@ pub const ROTATION_OVERLAP: Duration = Duration::hours(24);
 
 impl Webhooks {
     /// The new secret, to show once.
-    pub fn rotate_secret(&self, id: WebhookId) -> Result<WebhookSecret, WebhookError> {
+    pub fn rotate_secret(&self, id: WebhookId) -> Result<WebhookSecret, ManageWebhookError> {
         let secret = self.secrets.generate();
         let now = self.clock.now();
         if self
@@ -21,7 +21,7 @@ impl Webhooks {
         {
             Ok(secret)
         } else {
-            Err(WebhookError::NotFound)
+            Err(ManageWebhookError::NotFound)
         }
     }
 }

@@ -1,6 +1,6 @@
 //! An admin changes an endpoint's URL, events, description, or turns it off and on.
 
-use super::{WebhookError, Webhooks};
+use super::{ManageWebhookError, Webhooks};
 use crate::ports::{EndpointChanges, WebhookEndpoint, WebhookId};
 use crate::validation::FieldErrors;
 
@@ -18,7 +18,7 @@ impl Webhooks {
         &self,
         id: WebhookId,
         changes: WebhookChanges,
-    ) -> Result<WebhookEndpoint, WebhookError> {
+    ) -> Result<WebhookEndpoint, ManageWebhookError> {
         let mut errors = FieldErrors::new();
         let url = changes
             .url
@@ -43,7 +43,7 @@ impl Webhooks {
         };
         self.store
             .update(id, &checked, self.clock.now())?
-            .ok_or(WebhookError::NotFound)
+            .ok_or(ManageWebhookError::NotFound)
     }
 }
 
@@ -87,7 +87,7 @@ mod tests {
             },
         );
         assert!(
-            matches!(&refused, Err(WebhookError::Invalid(errors)) if errors.has("url")),
+            matches!(&refused, Err(ManageWebhookError::Invalid(errors)) if errors.has("url")),
             "{refused:?}"
         );
     }
@@ -115,7 +115,7 @@ mod tests {
                     ..WebhookChanges::default()
                 }
             ),
-            Err(WebhookError::NotFound)
+            Err(ManageWebhookError::NotFound)
         ));
     }
 

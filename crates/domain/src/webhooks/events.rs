@@ -28,7 +28,7 @@ pub enum WebhookEvent {
 
 /// An event name that is none of [`WebhookEvent`]'s (the name is kept).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice.")]
+#[error("unknown webhook event {0:?}")]
 pub struct UnknownWebhookEvent(pub String);
 
 named_values!(WebhookEvent, unknown: UnknownWebhookEvent, {
@@ -61,7 +61,7 @@ pub enum DeliveryState {
 
 /// A delivery state name that is none of [`DeliveryState`]'s (the name is kept).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a valid choice.")]
+#[error("unknown delivery state {0:?}")]
 pub struct UnknownDeliveryState(pub String);
 
 named_values!(DeliveryState, unknown: UnknownDeliveryState, {
