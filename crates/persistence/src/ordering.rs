@@ -3,6 +3,7 @@
 mod queries;
 mod rows;
 mod store;
+mod turns;
 
 pub use queries::PgOrderQueries;
 pub(crate) use store::insert_event;

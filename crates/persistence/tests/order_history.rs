@@ -141,7 +141,36 @@ fn each_line_keeps_who_did_it_and_whom_a_message_was_to() {
         "email to admin@example.com: Order Confirmation".into(),
         at,
     );
+    queue
+        .record("w1", email, &sent, Some(event.clone()), at)
+        .unwrap();
+    // Recorded once: the same outcome again, or a failure from a worker the message is not claimed by, changes
+    // nothing and adds no line.
     queue.record("w1", email, &sent, Some(event), at).unwrap();
+    let sms = claimed
+        .iter()
+        .find(|c| c.message.channel == Channel::Sms)
+        .unwrap();
+    let not_mine = DeliveryOutcome::Failed {
+        error: "not this worker's".into(),
+        retry_at: None,
+    };
+    let failure = NewOrderEvent::delivery(
+        order,
+        EventType::NotificationFailed,
+        Channel::Sms,
+        sms.recipient,
+        "sms to +254711000001: Order Confirmation".into(),
+        at,
+    );
+    queue
+        .record("w2", sms, &not_mine, Some(failure), at)
+        .unwrap();
+    assert_eq!(
+        lines(&db, order).len(),
+        3,
+        "placed, changed, one email sent"
+    );
     let later = at + Duration::seconds(61);
     assert!(queue
         .claim("w2", 10, Duration::seconds(60), 1, later)

@@ -532,3 +532,65 @@ fn the_order_is_written_only_if_every_line_still_holds_and_numbered_as_the_domai
     assert_eq!(stock(&db, lamp), 6);
     assert_eq!(count(&db, "outbox_events"), 2);
 }
+
+#[test]
+fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_locks() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let lamp = product(&db, 100_000);
+    let place = Arc::new(PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    ));
+    // Another session watches this database's sessions for one waiting on a lock (the product's row, the day's
+    // counter) while eight threads place orders of the same product as fast as they can.
+    let placing = Arc::new(AtomicBool::new(true));
+    let watcher = {
+        let placing = placing.clone();
+        let mut connection = db.connection();
+        std::thread::spawn(move || {
+            #[derive(diesel::QueryableByName)]
+            struct Waiting {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let (mut looks, mut waits) = (0, 0);
+            while placing.load(Ordering::SeqCst) {
+                let seen: Waiting = diesel::sql_query(
+                    "SELECT count(*) AS n FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                       AND wait_event_type = 'Lock'",
+                )
+                .get_result(&mut connection)
+                .unwrap();
+                looks += 1;
+                waits += seen.n;
+            }
+            (looks, waits)
+        })
+    };
+    const THREADS: usize = 8;
+    const EACH: usize = 40;
+    let placers: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (place, alice) = (place.clone(), alice.clone());
+            std::thread::spawn(move || {
+                for _ in 0..EACH {
+                    place.execute(&alice, input(lamp), None).unwrap();
+                }
+            })
+        })
+        .collect();
+    for placer in placers {
+        placer.join().unwrap();
+    }
+    placing.store(false, Ordering::SeqCst);
+    let (looks, waits) = watcher.join().unwrap();
+    let placed = (THREADS * EACH) as i64;
+    assert_eq!(count(&db, "orders"), placed);
+    assert_eq!(i64::from(stock(&db, lamp)), 100_000 - 3 * placed);
+    assert!(looks > 20, "the watcher looked {looks} times only");
+    assert_eq!(waits, 0, "sessions seen waiting on a lock in {looks} looks");
+}

@@ -134,14 +134,18 @@ impl Outbox for PgTransaction<'_> {
         reason: SmsSuppression,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        diesel::insert_into(notifications::table)
-            .values(NewNotificationRow::suppressed(
-                notification,
-                suppression_note(reason),
-                at,
-            ))
-            .execute(self.connection)
-            .map_err(storage_error)?;
+        // Kept prepared: past a cap, every order of the customer's writes one.
+        prepared(
+            diesel::insert_into(notifications::table)
+                .values(NewNotificationRow::suppressed(
+                    notification,
+                    suppression_note(reason),
+                    at,
+                ))
+                .returning(notifications::id),
+        )
+        .load::<uuid::Uuid>(self.connection)
+        .map_err(storage_error)?;
         Ok(())
     }
 }

@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{
+    Array, BigInt, Integer, Nullable, Numeric, Text, Timestamptz, Uuid as SqlUuid,
+};
 use orderflow_application::ports::{
     ClaimedNotification, DeliveryOutcome, DeliveryQueue, NewOrderEvent, OutgoingMessage,
     QueueSnapshot, SeenWorker, WorkerInfo,
@@ -23,6 +25,37 @@ use crate::pool::{connection, DbPool};
 use crate::schema::{notification_workers, notifications};
 use crate::sql::prepared;
 use crate::RepositoryError;
+
+/// How a delivery's outcome is recorded: `recorded` is the message, if it was still there to record; `noted`
+/// its order's history line, written only then (and only for a message about an order). The parameters: the
+/// message, its new status, now, the next attempt, the error, the provider's id and cost, the worker; then the
+/// history line's columns (none for a message about no order).
+macro_rules! record_outcome {
+    ($set:literal, $only_if:literal) => {
+        concat!(
+            "WITH recorded AS ( \
+               UPDATE notifications SET status = $2, next_attempt_at = $4, locked_by = NULL, error_message = $5, \
+                 updated_at = $3",
+            $set,
+            " WHERE id = $1 AND status = 'pending' ",
+            $only_if,
+            " RETURNING id), \
+             noted AS ( \
+               INSERT INTO order_events (order_id, event_type, from_status, to_status, actor, actor_id, \
+                 recipient_id, channel, note, created_at) \
+               SELECT $10, $11, $12, $13, $14, $15, $16, $17, $18, $19 FROM recorded WHERE $10::uuid IS NOT NULL \
+               RETURNING 1) \
+             SELECT count(*) AS n FROM recorded"
+        )
+    };
+}
+
+// Every parameter is bound with its type, so a text need not use them all.
+const RECORD_SENT: &str = record_outcome!(
+    ", sent_at = $3, provider_message_id = $6, cost_currency = $7, cost_amount = $8",
+    ""
+);
+const RECORD_FAILURE: &str = record_outcome!("", "AND locked_by = $9");
 
 pub struct PgDeliveryQueue {
     pool: DbPool,
@@ -98,7 +131,8 @@ impl DeliveryQueue for PgDeliveryQueue {
         let (lost, claimed) = connection
             .transaction::<_, diesel::result::Error, _>(|connection| {
                 // A lease that ran out on the last attempt: nobody will try again.
-                let lost: Vec<TakenRow> = diesel::sql_query(format!(
+                // Both kept prepared: a worker claims every round, and neither plan depends on the values.
+                let lost: Vec<TakenRow> = prepared(diesel::sql_query(format!(
                     "UPDATE notifications n SET status = 'failed', next_attempt_at = NULL, locked_by = NULL, \
                             error_message = $1, updated_at = $2 \
                      FROM (SELECT id FROM notifications \
@@ -109,9 +143,9 @@ impl DeliveryQueue for PgDeliveryQueue {
                 ))
                 .bind::<Text, _>(LOST_LAST_ATTEMPT)
                 .bind::<Timestamptz, _>(now)
-                .bind::<Integer, _>(max_attempts)
+                .bind::<Integer, _>(max_attempts))
                 .load(connection)?;
-                let claimed: Vec<TakenRow> = diesel::sql_query(format!(
+                let claimed: Vec<TakenRow> = prepared(diesel::sql_query(format!(
                     "UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = $1, locked_by = $2, \
                             updated_at = $3 \
                      FROM (SELECT id FROM notifications \
@@ -125,7 +159,7 @@ impl DeliveryQueue for PgDeliveryQueue {
                 .bind::<Text, _>(worker)
                 .bind::<Timestamptz, _>(now)
                 .bind::<Integer, _>(max_attempts)
-                .bind::<BigInt, _>(i64::from(limit))
+                .bind::<BigInt, _>(i64::from(limit)))
                 .load(connection)?;
                 for row in &lost {
                     // The channel column's CHECK admits only the channels there are.
@@ -164,57 +198,62 @@ impl DeliveryQueue for PgDeliveryQueue {
         event: Option<NewOrderEvent>,
         now: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        let id = notification.id.0;
+        #[derive(QueryableByName)]
+        struct Recorded {
+            #[diesel(sql_type = BigInt)]
+            #[allow(dead_code)]
+            n: i64,
+        }
+        // One statement, committed by itself (no BEGIN and COMMIT round trips: a worker records every message it
+        // sends): the outcome and, only if the message was still pending (and, for a failure, still this
+        // worker's), its line in the order's history.
+        let statement = match outcome {
+            // Sent is recorded even if the lease ran out meanwhile: the message did go.
+            DeliveryOutcome::Sent(_) => RECORD_SENT,
+            // A failure only counts while the claim is still this worker's.
+            DeliveryOutcome::Failed { .. } => RECORD_FAILURE,
+        };
+        let (status, retry_at, error, receipt) = match outcome {
+            DeliveryOutcome::Sent(receipt) => ("sent", None, "", Some(receipt)),
+            DeliveryOutcome::Failed { error, retry_at } => (
+                if retry_at.is_some() {
+                    "pending"
+                } else {
+                    "failed"
+                },
+                *retry_at,
+                error.as_str(),
+                None,
+            ),
+        };
+        let cost = receipt.and_then(|r| r.cost.as_ref());
+        let event = event.as_ref();
         let mut connection = connection(&self.pool)?;
-        connection
-            .transaction::<_, diesel::result::Error, _>(|connection| {
-                let pending = notifications::table
-                    .filter(notifications::id.eq(id))
-                    .filter(notifications::status.eq("pending"));
-                let recorded = match outcome {
-                    // Sent is recorded even if the lease ran out meanwhile: the message did go.
-                    DeliveryOutcome::Sent(receipt) => prepared(
-                        diesel::update(pending)
-                            .set((
-                                notifications::status.eq("sent"),
-                                notifications::sent_at.eq(now),
-                                notifications::next_attempt_at.eq(None::<DateTime<Utc>>),
-                                notifications::locked_by.eq(None::<String>),
-                                notifications::error_message.eq(""),
-                                notifications::provider_message_id.eq(&receipt.provider_message_id),
-                                notifications::cost_currency
-                                    .eq(receipt.cost.as_ref().map(|c| c.currency.as_str())),
-                                notifications::cost_amount
-                                    .eq(receipt.cost.as_ref().map(|c| c.amount)),
-                                notifications::updated_at.eq(now),
-                            ))
-                            .returning(notifications::id),
-                    )
-                    .load::<Uuid>(connection)?,
-                    // A failure only counts while the claim is still this worker's.
-                    DeliveryOutcome::Failed { error, retry_at } => prepared(
-                        diesel::update(pending.filter(notifications::locked_by.eq(worker)))
-                            .set((
-                                notifications::status.eq(if retry_at.is_some() {
-                                    "pending"
-                                } else {
-                                    "failed"
-                                }),
-                                notifications::next_attempt_at.eq(*retry_at),
-                                notifications::locked_by.eq(None::<String>),
-                                notifications::error_message.eq(error),
-                                notifications::updated_at.eq(now),
-                            ))
-                            .returning(notifications::id),
-                    )
-                    .load::<Uuid>(connection)?,
-                };
-                if let (false, Some(event)) = (recorded.is_empty(), &event) {
-                    insert_event(connection, event)?;
-                }
-                Ok(())
-            })
-            .map_err(storage_error)
+        prepared(
+            diesel::sql_query(statement)
+                .bind::<SqlUuid, _>(notification.id.0)
+                .bind::<Text, _>(status)
+                .bind::<Timestamptz, _>(now)
+                .bind::<Nullable<Timestamptz>, _>(retry_at)
+                .bind::<Text, _>(error)
+                .bind::<Text, _>(receipt.map_or("", |r| r.provider_message_id.as_str()))
+                .bind::<Nullable<Text>, _>(cost.map(|c| c.currency.as_str()))
+                .bind::<Nullable<Numeric>, _>(cost.map(|c| c.amount))
+                .bind::<Text, _>(worker)
+                .bind::<Nullable<SqlUuid>, _>(event.map(|e| e.order_id.0))
+                .bind::<Text, _>(event.map_or("", |e| e.event_type.as_str()))
+                .bind::<Nullable<Text>, _>(event.and_then(|e| e.from_status.map(|s| s.as_str())))
+                .bind::<Nullable<Text>, _>(event.and_then(|e| e.to_status.map(|s| s.as_str())))
+                .bind::<Text, _>(event.map_or("", |e| e.actor.as_str()))
+                .bind::<Nullable<BigInt>, _>(event.and_then(|e| e.actor_id.map(|id| id.0)))
+                .bind::<Nullable<BigInt>, _>(event.and_then(|e| e.recipient_id.map(|id| id.0)))
+                .bind::<Nullable<Text>, _>(event.and_then(|e| e.channel.map(|c| c.as_str())))
+                .bind::<Text, _>(event.map_or("", |e| e.note.as_str()))
+                .bind::<Timestamptz, _>(event.map_or(now, |e| e.created_at)),
+        )
+        .get_result::<Recorded>(&mut connection)
+        .map_err(storage_error)?;
+        Ok(())
     }
 
     fn release(

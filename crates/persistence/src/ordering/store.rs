@@ -10,6 +10,7 @@ use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
 use super::rows::{phone_column, OrderItemRow, OrderRow};
+use super::turns::placement_turn;
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
 use crate::sql::prepared;
@@ -45,7 +46,7 @@ impl OrderStore for PgTransaction<'_> {
         // items, its history and its outbox event (their foreign keys are checked at the statement's end, when
         // the order row exists). `taken` updates exactly the rows `ready` counted: both read their latest,
         // locked versions. Nothing holds: no row, and nothing written.
-        let numbered: Option<Numbered> = prepared(
+        let statement = prepared(
             diesel::sql_query(
                 "WITH wanted AS ( \
                    SELECT * FROM unnest($1::uuid[], $2::int4[], $3::numeric[], $4::text[], $5::text[]) \
@@ -126,10 +127,14 @@ impl OrderStore for PgTransaction<'_> {
             .bind::<Nullable<Text>, _>(placed.channel.map(|c| c.as_str()))
             .bind::<Text, _>(&placed.note)
             .bind::<Timestamptz, _>(placed.created_at),
-        )
-        .get_result(self.connection)
-        .optional()
-        .map_err(storage_error)?;
+        );
+        let numbered: Option<Numbered> = {
+            let _turn = placement_turn();
+            statement
+                .get_result(self.connection)
+                .optional()
+                .map_err(storage_error)?
+        };
         numbered
             .map(|n| {
                 u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(Cause::new(e)))
