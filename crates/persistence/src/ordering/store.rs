@@ -10,7 +10,7 @@ use orderflow_domain::identity::CustomerId;
 use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
 use super::rows::{phone_column, OrderItemRow, OrderRow};
-use super::turns::placement_turn;
+use super::turns::{PATIENCE, PLACEMENTS};
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
 use crate::sql::prepared;
@@ -129,7 +129,11 @@ impl OrderStore for PgTransaction<'_> {
             .bind::<Timestamptz, _>(placed.created_at),
         );
         let numbered: Option<Numbered> = {
-            let _turn = placement_turn();
+            let _turn = PLACEMENTS.take(PATIENCE).ok_or_else(|| {
+                RepositoryError::Unavailable(
+                    format!("no turn to place an order within {PATIENCE:?}").into(),
+                )
+            })?;
             statement
                 .get_result(self.connection)
                 .optional()
