@@ -15,7 +15,7 @@ use orderflow_domain::catalogue::{
 use rust_decimal::Decimal;
 
 use super::product_pages::{
-    category_names, count_products, plans_follow_values, total_shown_by_page,
+    count_products, path_categories, plans_follow_values, total_shown_by_page, ResolvedFilter,
 };
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
@@ -104,16 +104,15 @@ fn page_bounds(page: PageRequest) -> (i64, i64) {
     )
 }
 
-type BoxedProducts<'a> =
+type BoxedProducts<'a> = products::BoxedQuery<'a, Pg>;
+type BoxedProductsWithCategory<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<products::table, categories::table>, Pg>;
 
-pub(super) fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
-    let mut query = products::table.inner_join(categories::table).into_boxed();
-    if let Some(path) = &filter.within {
-        let (start, end) = subtree_range(path);
-        query = query
-            .filter(categories::path.ge(start))
-            .filter(categories::path.lt(end));
+pub(super) fn filtered_products<'a>(resolved: &'a ResolvedFilter<'a>) -> BoxedProducts<'a> {
+    let filter = resolved.filter;
+    let mut query = products::table.into_boxed();
+    if let Some(subtree) = &resolved.subtree {
+        query = query.filter(products::category_id.eq_any(&subtree.category_ids));
     }
     if let Some(status) = filter.status {
         query = query.filter(products::status.eq(status.as_str()));
@@ -182,7 +181,7 @@ fn ordered_products<'a>(
 }
 
 fn with_product_details(
-    query: BoxedProducts<'_>,
+    query: BoxedProductsWithCategory<'_>,
 ) -> impl diesel::query_dsl::LoadQuery<'_, PgConnection, (ProductRow, String, Vec<String>)> + '_ {
     query.select((
         ProductRow::as_select(),
@@ -361,32 +360,34 @@ impl CatalogueQueries for PgCatalogueQueries {
         page: PageRequest,
     ) -> Result<Page<ProductDetails>, RepositoryError> {
         let (offset, limit) = page_bounds(page);
-        let page_query = ordered_products(filtered_products(filter), &filter.ordering)
-            .offset(offset)
-            .limit(limit)
-            .select((ProductRow::as_select(), categories::name, categories::path));
         let per_run = plans_follow_values(filter);
-        let (total, rows, names) = read_statements(&self.pool, |connection| {
-            let rows: Vec<(ProductRow, String, String)> = if per_run {
+        let (total, rows, categories) = read_statements(&self.pool, |connection| {
+            let resolved = ResolvedFilter::read(connection, filter)?;
+            let page_query = ordered_products(filtered_products(&resolved), &filter.ordering)
+                .offset(offset)
+                .limit(limit)
+                .select(ProductRow::as_select());
+            let rows: Vec<ProductRow> = if per_run {
                 planned_per_run(page_query).load(connection)?
             } else {
                 page_query.load(connection)?
             };
             let total = match total_shown_by_page(offset, limit, rows.len()) {
                 Some(total) => total,
-                None => count_products(connection, filter, per_run)?,
+                None => count_products(connection, &resolved, per_run)?,
             };
-            let names = category_names(connection, rows.iter().map(|(_, _, path)| path))?;
-            Ok((total, rows, names))
+            let categories = path_categories(connection, rows.iter().map(|row| row.category_id))?;
+            Ok((total, rows, categories))
         })?;
         Ok(Page {
             items: rows
                 .into_iter()
-                .map(|(row, category_name, path)| {
+                .map(|row| {
+                    let (category_name, category_path_names) = categories.of(row.category_id)?;
                     Ok(ProductDetails {
                         product: Product::try_from(row)?,
                         category_name,
-                        category_path_names: names.along(&path)?,
+                        category_path_names,
                     })
                 })
                 .collect::<Result<_, RepositoryError>>()?,
