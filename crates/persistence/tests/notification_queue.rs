@@ -127,7 +127,7 @@ fn a_suppressed_message_is_kept_with_its_reason_and_never_claimed() {
     let uow = PgUnitOfWork::new(db.pool());
     transaction(&uow, |tx| {
         tx.outbox()
-            .record_suppressed(&text, SmsSuppression::NumberCap(10), at)?;
+            .record_suppressed(&[(text.clone(), SmsSuppression::NumberCap(10))], at)?;
         tx.outbox().recent_sms(
             "+254711000001",
             alice.id,

@@ -117,6 +117,10 @@ impl OrderStore for Wrapped<'_> {
         self.inner.orders().find_for_update(id)
     }
 
+    fn find_many(&mut self, ids: &[OrderId]) -> Result<Vec<Order>, RepositoryError> {
+        self.inner.orders().find_many(ids)
+    }
+
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
         self.inner.orders().update(order)
     }
@@ -460,6 +464,56 @@ fn draft(customer: &Customer, lamp: ProductId, quantity: i64, price: &str) -> Or
         lines: vec![(OrderItemId(uuid::Uuid::new_v4()), line)],
         at: now,
     })
+}
+
+#[test]
+fn the_workers_read_a_batch_of_orders_with_their_own_items_and_their_customers_together() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let bob = stored_customer(&db, "bob@x.com");
+    let lamp = product(&db, 10);
+    let uow = PgUnitOfWork::new(db.pool());
+    let (of_alice, of_bob) = (
+        draft(&alice, lamp, 1, "10.00"),
+        draft(&bob, lamp, 3, "10.00"),
+    );
+    for order in [&of_alice, &of_bob] {
+        transaction(&uow, |tx| {
+            let placed = NewOrderEvent::by(&alice, order.id, EventType::Placed, order.created_at);
+            tx.orders().place(order, &placed)
+        })
+        .unwrap()
+        .unwrap();
+    }
+    let unknown = OrderId(uuid::Uuid::new_v4());
+    let (orders, customers) = transaction(&uow, |tx| {
+        let orders = tx.orders().find_many(&[of_bob.id, unknown, of_alice.id])?;
+        let customers = tx
+            .customers()
+            .find_many(&[bob.id, CustomerId(i64::MAX), alice.id])?;
+        Ok::<_, RepositoryError>((orders, customers))
+    })
+    .unwrap();
+    let mut read: Vec<_> = orders
+        .iter()
+        .map(|order| {
+            let quantities: Vec<i64> = order.items().iter().map(|item| item.quantity).collect();
+            (order.id, order.customer_id, quantities)
+        })
+        .collect();
+    read.sort_by_key(|(id, _, _)| *id);
+    let mut expected = vec![
+        (of_alice.id, alice.id, vec![1]),
+        (of_bob.id, bob.id, vec![3]),
+    ];
+    expected.sort_by_key(|(id, _, _)| *id);
+    assert_eq!(
+        read, expected,
+        "each order with its own items, the unknown one left out"
+    );
+    let mut emails: Vec<_> = customers.iter().map(|c| c.email.as_str()).collect();
+    emails.sort_unstable();
+    assert_eq!(emails, ["alice@x.com", "bob@x.com"]);
 }
 
 #[test]

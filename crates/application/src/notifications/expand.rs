@@ -6,12 +6,15 @@
 //! its messages together: an event is expanded exactly once (two workers never take the same one), and only a
 //! committed order has one.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use orderflow_domain::identity::{Customer, CustomerId};
 use orderflow_domain::notifications::{self, SmsCaps};
+use orderflow_domain::ordering::{Order, OrderId};
 
 use super::queue;
-use crate::ports::{transaction, Clock, OutboxEvent, RepositoryError, Transaction, UnitOfWork};
+use crate::ports::{transaction, Clock, OutboxEvent, RepositoryError, UnitOfWork};
 
 pub struct ExpandOutboxEvents {
     uow: Arc<dyn UnitOfWork>,
@@ -37,45 +40,55 @@ impl ExpandOutboxEvents {
 
     /// Expands up to a batch of events; returns how many. The messages are due at once, with the caps on text
     /// messages applied as they are queued.
+    ///
+    /// A batch costs a fixed number of statements, not a few per event: its orders and their customers are read
+    /// together, and its messages queued together. Under load the worker shares the machine with the placements
+    /// it follows, so every statement per order it saves is one a placement can use.
     pub fn run_round(&self) -> Result<usize, RepositoryError> {
         transaction(self.uow.as_ref(), |tx| {
             let events = tx.outbox().take_events(self.batch_size)?;
             if events.is_empty() {
                 return Ok(0);
             }
+            let placed: Vec<OrderId> = events
+                .iter()
+                .map(|event| match event {
+                    OutboxEvent::OrderPlaced(order) => *order,
+                })
+                .collect();
+            // Deleting an order deletes its events; a customer with orders cannot be deleted. Either gone is
+            // nobody left to tell. The order is read as committed, not locked: its placement is what is told.
+            let mut orders: HashMap<OrderId, Order> = tx
+                .orders()
+                .find_many(&placed)?
+                .into_iter()
+                .map(|order| (order.id, order))
+                .collect();
+            let mut customer_ids: Vec<CustomerId> =
+                orders.values().map(|order| order.customer_id).collect();
+            customer_ids.sort_unstable();
+            customer_ids.dedup();
+            let customers: HashMap<CustomerId, Customer> = tx
+                .customers()
+                .find_many(&customer_ids)?
+                .into_iter()
+                .map(|customer| (customer.id, customer))
+                .collect();
             // Admins are the same for every order of the batch.
             let admins = tx.customers().active_admins()?;
-            for event in &events {
-                self.expand(tx, *event, &admins)?;
+            let mut messages = Vec::new();
+            // In the order the events were recorded, so that the caps keep the earliest messages.
+            for id in &placed {
+                let Some(order) = orders.remove(id) else {
+                    continue;
+                };
+                if let Some(customer) = customers.get(&order.customer_id) {
+                    messages.extend(notifications::order_placed(&order, customer, &admins));
+                }
             }
+            queue(tx, messages, self.sms_caps, self.clock.now())?;
             Ok(events.len())
         })
-    }
-
-    fn expand(
-        &self,
-        tx: &mut dyn Transaction,
-        event: OutboxEvent,
-        admins: &[orderflow_domain::identity::Customer],
-    ) -> Result<(), RepositoryError> {
-        match event {
-            OutboxEvent::OrderPlaced(order_id) => {
-                // Deleting an order deletes its events; a customer with orders cannot be deleted. Either gone is
-                // nobody left to tell.
-                let Some(order) = tx.orders().find_for_update(order_id)? else {
-                    return Ok(());
-                };
-                let Some(customer) = tx.customers().find(order.customer_id)? else {
-                    return Ok(());
-                };
-                queue(
-                    tx,
-                    notifications::order_placed(&order, &customer, admins),
-                    self.sms_caps,
-                    self.clock.now(),
-                )
-            }
-        }
     }
 }
 
@@ -101,6 +114,25 @@ mod tests {
         )
     }
 
+    fn expander_for_alice_and_an_admin(
+        orders: MockOrderStore,
+        outbox: MockOutbox,
+    ) -> (ExpandOutboxEvents, Arc<FakeUnitOfWork>) {
+        expander(FakeTransaction {
+            categories: MockCategoryStore::new(),
+            products: MockProductStore::new(),
+            orders,
+            customers: customers_with_admin(),
+            outbox,
+        })
+    }
+
+    fn placed_order(id: OrderId) -> orderflow_domain::ordering::Order {
+        let mut placed = order(OrderStatus::Pending, 1, &[(1, 2)]);
+        placed.id = id;
+        placed
+    }
+
     fn customers_with_admin() -> MockCustomerStore {
         let mut customers = MockCustomerStore::new();
         customers
@@ -108,9 +140,10 @@ mod tests {
             .times(1)
             .returning(|| Ok(vec![customer(9, "admin@example.com", Role::Admin)]));
         customers
-            .expect_find()
-            .withf(|id| *id == CustomerId(1))
-            .returning(|_| Ok(Some(customer(1, "alice@example.com", Role::Customer))));
+            .expect_find_many()
+            .withf(|ids| ids == [CustomerId(1)])
+            .times(1)
+            .returning(|_| Ok(vec![customer(1, "alice@example.com", Role::Customer)]));
         customers
     }
 
@@ -149,20 +182,10 @@ mod tests {
             .returning(|_, _| Ok(()));
         let mut orders = MockOrderStore::new();
         orders
-            .expect_find_for_update()
-            .withf(|id| *id == OrderId(Uuid::from_u128(5)))
-            .returning(|id| {
-                let mut placed = order(OrderStatus::Pending, 1, &[(1, 2)]);
-                placed.id = id;
-                Ok(Some(placed))
-            });
-        let (expand, uow) = expander(FakeTransaction {
-            categories: MockCategoryStore::new(),
-            products: MockProductStore::new(),
-            orders,
-            customers: customers_with_admin(),
-            outbox,
-        });
+            .expect_find_many()
+            .withf(|ids| ids == [OrderId(Uuid::from_u128(5))])
+            .returning(|ids| Ok(ids.iter().map(|id| placed_order(*id)).collect()));
+        let (expand, uow) = expander_for_alice_and_an_admin(orders, outbox);
         assert_eq!(expand.run_round().unwrap(), 1);
         assert_eq!(uow.commits(), 1);
     }
@@ -176,13 +199,13 @@ mod tests {
         outbox.expect_enqueue().never();
         let mut orders = MockOrderStore::new();
         orders
-            .expect_find_for_update()
+            .expect_find_many()
             .returning(|_| Err(RepositoryError::Unavailable("gone".into())));
         let (expand, uow) = expander(FakeTransaction {
             categories: MockCategoryStore::new(),
             products: MockProductStore::new(),
             orders,
-            customers: customers_with_admin(),
+            customers: MockCustomerStore::new(),
             outbox,
         });
         assert!(expand.run_round().is_err());
@@ -203,5 +226,41 @@ mod tests {
             outbox,
         });
         assert_eq!(expand.run_round().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_batch_reads_its_orders_and_customers_once_and_queues_every_message_in_one_statement() {
+        // Three events: two orders of one customer and one order deleted since.
+        let ids = [1, 2, 3].map(|n| OrderId(Uuid::from_u128(n)));
+        let mut outbox = MockOutbox::new();
+        outbox
+            .expect_take_events()
+            .times(1)
+            .returning(move |_| Ok(ids.map(OutboxEvent::OrderPlaced).to_vec()));
+        outbox
+            .expect_recent_sms()
+            .times(1)
+            .returning(|_, _, _, _, _| Ok(Default::default()));
+        outbox
+            .expect_enqueue()
+            .withf(move |queued, _| {
+                let orders: Vec<_> = queued.iter().map(|n| n.order_id).collect();
+                orders
+                    == [Some(ids[0]); 3]
+                        .into_iter()
+                        .chain([Some(ids[2]); 3])
+                        .collect::<Vec<_>>()
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let mut orders = MockOrderStore::new();
+        orders
+            .expect_find_many()
+            .withf(move |asked| asked == ids)
+            .times(1)
+            .returning(move |_| Ok(vec![placed_order(ids[2]), placed_order(ids[0])]));
+        let (expand, uow) = expander_for_alice_and_an_admin(orders, outbox);
+        assert_eq!(expand.run_round().unwrap(), 3);
+        assert_eq!(uow.commits(), 1);
     }
 }

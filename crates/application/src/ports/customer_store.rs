@@ -8,6 +8,9 @@ use super::RepositoryError;
 pub trait CustomerStore {
     fn find(&mut self, id: CustomerId) -> Result<Option<Customer>, RepositoryError>;
 
+    /// The accounts among `ids` (in no particular order; an unknown id is left out), in one query.
+    fn find_many(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, RepositoryError>;
+
     /// Active accounts with the role `admin` or above.
     fn active_admins(&mut self) -> Result<Vec<Customer>, RepositoryError>;
 }

@@ -41,6 +41,10 @@ pub trait OrderStore {
     /// The order with its items, locked until the transaction ends.
     fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError>;
 
+    /// The orders among `ids` with their items, as committed (not locked; in no particular order; an unknown id is
+    /// left out), in two queries whatever their number.
+    fn find_many(&mut self, ids: &[OrderId]) -> Result<Vec<Order>, RepositoryError>;
+
     /// Saves status, payment, delivery details, notes and `updated_at`.
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError>;
 

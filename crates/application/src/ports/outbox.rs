@@ -42,11 +42,10 @@ pub trait Outbox {
     /// exactly once.
     fn take_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, RepositoryError>;
 
-    /// Keeps a message that will never be sent, with the reason, for the record.
+    /// Keeps messages that will never be sent, each with its reason, for the record.
     fn record_suppressed(
         &mut self,
-        notification: &NewNotification,
-        reason: SmsSuppression,
+        suppressed: &[(NewNotification, SmsSuppression)],
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 }

@@ -6,6 +6,8 @@ use orderflow_domain::identity::{Customer, CustomerId, Role};
 
 use super::customers::{find_row, rows_with_role_at_least};
 use crate::error::storage_error;
+use crate::identity::rows::CustomerRow;
+use crate::schema::customers;
 use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
 
@@ -16,6 +18,17 @@ impl CustomerStore for PgTransaction<'_> {
             .map_err(storage_error)?
             .map(Customer::try_from)
             .transpose()
+    }
+
+    fn find_many(&mut self, ids: &[CustomerId]) -> Result<Vec<Customer>, RepositoryError> {
+        customers::table
+            .filter(customers::id.eq_any(ids.iter().map(|id| id.0)))
+            .select(CustomerRow::as_select())
+            .load::<CustomerRow>(self.connection)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Customer::try_from)
+            .collect()
     }
 
     fn active_admins(&mut self) -> Result<Vec<Customer>, RepositoryError> {

@@ -130,18 +130,23 @@ impl Outbox for PgTransaction<'_> {
 
     fn record_suppressed(
         &mut self,
-        notification: &NewNotification,
-        reason: SmsSuppression,
+        suppressed: &[(NewNotification, SmsSuppression)],
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        // Kept prepared: past a cap, every order of the customer's writes one.
+        if suppressed.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<_> = suppressed
+            .iter()
+            .map(|(notification, reason)| {
+                NewNotificationRow::suppressed(notification, suppression_note(*reason), at)
+            })
+            .collect();
+        // Kept prepared (one text per number of rows, at most a worker's batch): past a cap, every order of the
+        // customer's writes one.
         prepared(
             diesel::insert_into(notifications::table)
-                .values(NewNotificationRow::suppressed(
-                    notification,
-                    suppression_note(reason),
-                    at,
-                ))
+                .values(rows)
                 .returning(notifications::id),
         )
         .load::<uuid::Uuid>(self.connection)

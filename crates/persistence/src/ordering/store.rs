@@ -1,5 +1,7 @@
 //! The order store of a transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{
@@ -165,6 +167,32 @@ impl OrderStore for PgTransaction<'_> {
             .load(self.connection)
             .map_err(storage_error)?;
         row.into_order(items).map(Some)
+    }
+
+    fn find_many(&mut self, ids: &[OrderId]) -> Result<Vec<Order>, RepositoryError> {
+        let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+        let rows = orders::table
+            .filter(orders::id.eq_any(&ids))
+            .select(OrderRow::as_select())
+            .load::<OrderRow>(self.connection)
+            .map_err(storage_error)?;
+        let mut items: HashMap<uuid::Uuid, Vec<OrderItemRow>> = HashMap::new();
+        for item in order_items::table
+            .filter(order_items::order_id.eq_any(&ids))
+            .order(order_items::created_at.asc())
+            .then_order_by(order_items::id.asc())
+            .select(OrderItemRow::as_select())
+            .load::<OrderItemRow>(self.connection)
+            .map_err(storage_error)?
+        {
+            items.entry(item.order_id).or_default().push(item);
+        }
+        rows.into_iter()
+            .map(|row| {
+                let own = items.remove(&row.id).unwrap_or_default();
+                row.into_order(own)
+            })
+            .collect()
     }
 
     fn update(&mut self, order: &Order) -> Result<(), RepositoryError> {
