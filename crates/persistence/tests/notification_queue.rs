@@ -14,8 +14,8 @@ use orderflow_domain::notifications::{
     Channel, DeliveryStatus, Message, NewNotification, NotificationId, RecentSms, SmsCaps, SmsCost,
     SmsSuppression,
 };
-use orderflow_persistence::{PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork};
-use orderflow_test_support::fixtures::stored_customer;
+use orderflow_persistence::{PgDeliveryQueue, PgNotificationQueries, PgUnitOfWork, PoolOptions};
+use orderflow_test_support::fixtures::{prepared_statements, stored_customer};
 use orderflow_test_support::TestDatabase;
 
 fn now() -> DateTime<Utc> {
@@ -151,6 +151,63 @@ fn a_suppressed_message_is_kept_with_its_reason_and_never_claimed() {
         .is_empty());
     let listed = PgNotificationQueries::new(db.pool()).stats(None).unwrap();
     assert_eq!((listed.total, listed.suppressed, listed.pending), (1, 1, 0));
+}
+
+#[test]
+fn a_worker_batch_past_one_statement_is_queued_whole_and_only_small_inserts_stay_prepared() {
+    let db = TestDatabase::new();
+    let alice = alice(&db);
+    let at = now();
+    // One connection, so that every statement lands on the session inspected afterwards.
+    let pool = orderflow_persistence::connect(
+        db.url(),
+        &PoolOptions {
+            max_size: 1,
+            ..Default::default()
+        },
+    );
+    let message = |n: usize, channel: Channel| NewNotification {
+        channel,
+        recipient: alice.id,
+        recipient_name: alice.full_name(),
+        address: "+254711000001".into(),
+        order_id: None,
+        message: Message {
+            subject: String::new(),
+            body: format!("Order {n} placed"),
+        },
+    };
+    // A dozen parameters a row: 10,000 rows in one statement would pass Postgres's 65,535.
+    let emails: Vec<_> = (0..10_000).map(|n| message(n, Channel::Email)).collect();
+    let texts: Vec<_> = (0..1_200)
+        .map(|n| (message(n, Channel::Sms), SmsSuppression::NumberCap(10)))
+        .collect();
+    let inserts = || -> Vec<String> {
+        prepared_statements(&pool)
+            .into_iter()
+            .filter(|s| s.starts_with("INSERT INTO \"notifications\""))
+            .collect()
+    };
+    let uow = PgUnitOfWork::new(pool.clone());
+    transaction(&uow, |tx| {
+        tx.outbox().enqueue(&emails, at)?;
+        tx.outbox().record_suppressed(&texts, at)
+    })
+    .unwrap();
+    let listed = PgNotificationQueries::new(pool.clone())
+        .stats(None)
+        .unwrap();
+    assert_eq!(
+        (listed.total, listed.pending, listed.suppressed),
+        (11_200, 10_000, 1_200)
+    );
+    assert_eq!(
+        inserts(),
+        Vec::<String>::new(),
+        "large inserts leave nothing"
+    );
+    transaction(&uow, |tx| tx.outbox().enqueue(&emails[..3], at)).unwrap();
+    assert_eq!(inserts().len(), 1, "a change's few messages stay prepared");
 }
 
 #[test]

@@ -31,21 +31,9 @@ impl Outbox for PgTransaction<'_> {
         queued: &[NewNotification],
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        if queued.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<_> = queued
-            .iter()
-            .map(|notification| NewNotificationRow::new(notification, at))
-            .collect();
-        prepared(
-            diesel::insert_into(notifications::table)
-                .values(rows)
-                .returning(notifications::id),
-        )
-        .load::<uuid::Uuid>(self.connection)
-        .map_err(storage_error)?;
-        Ok(())
+        insert_rows(self.connection, queued, |notification| {
+            NewNotificationRow::new(notification, at)
+        })
     }
 
     fn recent_sms(
@@ -133,26 +121,38 @@ impl Outbox for PgTransaction<'_> {
         suppressed: &[(NewNotification, SmsSuppression)],
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        if suppressed.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<_> = suppressed
-            .iter()
-            .map(|(notification, reason)| {
-                NewNotificationRow::suppressed(notification, suppression_note(*reason), at)
-            })
-            .collect();
-        // Kept prepared (one text per number of rows, at most a worker's batch): past a cap, every order of the
-        // customer's writes one.
-        prepared(
-            diesel::insert_into(notifications::table)
-                .values(rows)
-                .returning(notifications::id),
-        )
-        .load::<uuid::Uuid>(self.connection)
-        .map_err(storage_error)?;
-        Ok(())
+        insert_rows(self.connection, suppressed, |(notification, reason)| {
+            NewNotificationRow::suppressed(notification, suppression_note(*reason), at)
+        })
     }
+}
+
+/// Rows in one statement, at most: a worker's batch of orders to every admin could otherwise pass Postgres's
+/// 65,535 bound parameters (up to 14 a row).
+const ROWS_PER_STATEMENT: usize = 1_000;
+/// Statements of up to this many rows stay prepared (one text per number of rows): a change's few messages, and
+/// past a cap a suppressed text on every order. Larger ones are planned once each and leave nothing behind.
+const PREPARED_UP_TO_ROWS: usize = 8;
+
+/// Inserts a row made by `row` for each item, in statements of at most [`ROWS_PER_STATEMENT`] rows.
+fn insert_rows<'a, T>(
+    connection: &mut PgConnection,
+    items: &'a [T],
+    row: impl Fn(&'a T) -> NewNotificationRow<'a>,
+) -> Result<(), RepositoryError> {
+    for part in items.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<_> = part.iter().map(&row).collect();
+        let insert = diesel::insert_into(notifications::table)
+            .values(rows)
+            .returning(notifications::id);
+        let inserted = if part.len() <= PREPARED_UP_TO_ROWS {
+            prepared(insert).load::<uuid::Uuid>(connection)
+        } else {
+            insert.load::<uuid::Uuid>(connection)
+        };
+        inserted.map_err(storage_error)?;
+    }
+    Ok(())
 }
 
 /// The note stored on a suppressed message, which admins read in the notification log.
