@@ -42,8 +42,8 @@ impl ExpandOutboxEvents {
     /// messages applied as they are queued.
     ///
     /// A batch costs a fixed number of statements, not a few per event: its orders and their customers are read
-    /// together, and its messages queued together. Under load the worker shares the machine with the placements
-    /// it follows, so every statement per order it saves is one a placement can use.
+    /// together, and its messages queued together. One worker then keeps up with about twice the orders it did
+    /// with six statements an order (docs/performance.md).
     pub fn run_round(&self) -> Result<usize, RepositoryError> {
         transaction(self.uow.as_ref(), |tx| {
             let events = tx.outbox().take_events(self.batch_size)?;
