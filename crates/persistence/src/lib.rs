@@ -27,7 +27,7 @@ pub use error::storage_error;
 pub use health::PgHealthProbe;
 pub use identity::{PgAttemptLedger, PgCustomerRepository, PgOidcStore, PgTokenRepository};
 pub use listing::listing_snapshot;
-pub use migrations::{pending_migrations, run_migrations, MigrationError};
+pub use migrations::{embedded_migrations, pending_migrations, run_migrations, MigrationError};
 pub use notifications::{PgDeliveryQueue, PgNotificationQueries};
 pub use ordering::PgOrderQueries;
 pub use pool::{

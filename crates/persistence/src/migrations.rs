@@ -1,6 +1,7 @@
 //! The schema migrations of the top-level `migrations/` folder, compiled into the binary.
 
-use diesel::pg::PgConnection;
+use diesel::migration::MigrationSource;
+use diesel::pg::{Pg, PgConnection};
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -31,4 +32,13 @@ pub fn pending_migrations(database_url: &str) -> Result<Vec<String>, MigrationEr
         .pending_migrations(MIGRATIONS)
         .map_err(|e| MigrationError::Run(e.to_string()))?;
     Ok(pending.iter().map(|m| m.name().to_string()).collect())
+}
+
+/// The names of the migrations this binary carries, oldest first: what it would apply to an empty database.
+pub fn embedded_migrations() -> Result<Vec<String>, MigrationError> {
+    let migrations = MigrationSource::<Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| MigrationError::Run(e.to_string()))?;
+    let mut names: Vec<String> = migrations.iter().map(|m| m.name().to_string()).collect();
+    names.sort();
+    Ok(names)
 }
