@@ -59,6 +59,21 @@ fn enqueue(db: &TestDatabase, to: &Customer, count: usize, at: DateTime<Utc>) {
     .unwrap();
 }
 
+/// A message to Alice's phone number with no subject.
+fn to_alices_phone(alice: &Customer, channel: Channel, body: &str) -> NewNotification {
+    NewNotification {
+        channel,
+        recipient: alice.id,
+        recipient_name: alice.full_name(),
+        address: "+254711000001".into(),
+        order_id: None,
+        message: Message {
+            subject: String::new(),
+            body: body.into(),
+        },
+    }
+}
+
 fn lease() -> Duration {
     Duration::seconds(60)
 }
@@ -113,17 +128,7 @@ fn a_suppressed_message_is_kept_with_its_reason_and_never_claimed() {
     let db = TestDatabase::new();
     let alice = alice(&db);
     let at = now();
-    let text = NewNotification {
-        channel: Channel::Sms,
-        recipient: alice.id,
-        recipient_name: alice.full_name(),
-        address: "+254711000001".into(),
-        order_id: None,
-        message: Message {
-            subject: String::new(),
-            body: "Your order has shipped".into(),
-        },
-    };
+    let text = to_alices_phone(&alice, Channel::Sms, "Your order has shipped");
     let uow = PgUnitOfWork::new(db.pool());
     transaction(&uow, |tx| {
         tx.outbox()
@@ -166,17 +171,8 @@ fn a_worker_batch_past_one_statement_is_queued_whole_and_only_small_inserts_stay
             ..Default::default()
         },
     );
-    let message = |n: usize, channel: Channel| NewNotification {
-        channel,
-        recipient: alice.id,
-        recipient_name: alice.full_name(),
-        address: "+254711000001".into(),
-        order_id: None,
-        message: Message {
-            subject: String::new(),
-            body: format!("Order {n} placed"),
-        },
-    };
+    let message =
+        |n: usize, channel: Channel| to_alices_phone(&alice, channel, &format!("Order {n} placed"));
     // A dozen parameters a row: 10,000 rows in one statement would pass Postgres's 65,535.
     let emails: Vec<_> = (0..10_000).map(|n| message(n, Channel::Email)).collect();
     let texts: Vec<_> = (0..1_200)

@@ -477,9 +477,9 @@ fn the_workers_read_a_batch_of_orders_with_their_own_items_and_their_customers_t
         draft(&alice, lamp, 1, "10.00"),
         draft(&bob, lamp, 3, "10.00"),
     );
-    for order in [&of_alice, &of_bob] {
+    for (owner, order) in [(&alice, &of_alice), (&bob, &of_bob)] {
         transaction(&uow, |tx| {
-            let placed = NewOrderEvent::by(&alice, order.id, EventType::Placed, order.created_at);
+            let placed = NewOrderEvent::by(owner, order.id, EventType::Placed, order.created_at);
             tx.orders().place(order, &placed)
         })
         .unwrap()

@@ -203,8 +203,9 @@ impl PathCategories {
     }
 
     fn get(&self, id: i64) -> Result<&(String, String), RepositoryError> {
-        // The rows and their categories are read by statements of their own, but a category cannot be deleted
-        // while it holds products or children: a missing one is a damaged row, not a race.
+        // A category cannot be deleted while it holds products or children, so a missing one is almost always a
+        // damaged row. The rows and their categories are read by statements of their own, though: a product
+        // moved away and its old category deleted between the two also lands here, and that one page fails.
         self.0
             .get(&id)
             .ok_or_else(|| corrupt_row("category path", format!("no category {id} on the path")))
