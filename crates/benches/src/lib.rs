@@ -65,7 +65,8 @@ fn generate(connection: &mut PgConnection) {
     sql_query("TRUNCATE products, categories RESTART IDENTITY CASCADE")
         .execute(connection)
         .unwrap();
-    // Row triggers off while loading (the price-stats trigger would run 100,000 times); totals computed at the end.
+    // Row triggers off while loading (the price-stats trigger would run 100,000 times): the category paths are
+    // copied here and the totals computed at the end.
     sql_query("SET session_replication_role = replica")
         .execute(connection)
         .unwrap();
@@ -98,11 +99,13 @@ fn generate(connection: &mut PgConnection) {
         .unwrap();
     // Deterministic spread of products over categories, prices and statuses.
     sql_query(format!(
-        "INSERT INTO products (id, name, slug, description, price, category_id, sku, stock_quantity, status, is_featured) \
+        "INSERT INTO products (id, name, slug, description, price, category_id, category_path, sku, \
+                               stock_quantity, status, is_featured) \
          SELECT gen_random_uuid(), 'Product ' || n, 'product-' || n, 'Generated product ' || n, \
-                ((n * 7919) % 99900 + 100) / 100.0, (n * 2654435761) % {CATEGORIES} + 1, 'BENCH-' || n, n % 50, \
+                ((n * 7919) % 99900 + 100) / 100.0, c.id, c.path, 'BENCH-' || n, n % 50, \
                 CASE WHEN n % 10 = 0 THEN 'inactive' ELSE 'active' END, n % 97 = 0 \
-         FROM generate_series(1, {PRODUCTS}) AS n"
+         FROM generate_series(1, {PRODUCTS}) AS n \
+         JOIN categories c ON c.id = (n * 2654435761) % {CATEGORIES} + 1"
     ))
     .execute(connection)
     .unwrap();

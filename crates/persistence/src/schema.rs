@@ -78,6 +78,7 @@ diesel::table! {
         is_featured -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        category_path -> Text,
     }
 }
 

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::str::FromStr;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use orderflow_application::ports::{
@@ -120,6 +122,70 @@ fn moving_a_subtree_rewrites_every_path_and_level_below_it() {
         queries.category(other.id).unwrap().unwrap().children_count,
         1
     );
+}
+
+/// A product copies its category's path (for the subtree listings) when it is written. Written while a move is in
+/// progress, it waits for the move and takes the moved path; and every product write waits for a change of the
+/// tree's shape (the tree lock, shared), so a product and a move never wait for each other's rows.
+#[test]
+fn a_product_written_during_a_move_waits_for_it_and_lands_under_the_new_path() {
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let (a, b, c, other) = run(&uow, |tx| {
+        let a = new_category(tx, "a", None);
+        let b = new_category(tx, "b", Some(&a));
+        let c = new_category(tx, "c", Some(&b));
+        let other = new_category(tx, "other", None);
+        Ok((a, b, c, other))
+    });
+    let hold = Duration::from_millis(400);
+    let (moved, moved_signal) = mpsc::channel();
+    let waited = |category: &Category, name: &str| {
+        std::thread::scope(|scope| {
+            let mover = scope.spawn(|| {
+                run(&uow, |tx| {
+                    tx.categories().lock_tree()?;
+                    if name == "in c" {
+                        tx.categories()
+                            .move_subtree(&b.path, &other.path.child(b.id).unwrap())?;
+                    }
+                    moved.send(Instant::now()).unwrap();
+                    std::thread::sleep(hold);
+                    Ok(())
+                })
+            });
+            let started = moved_signal.recv().unwrap();
+            run(&uow, |tx| {
+                tx.products()
+                    .insert(&new_product(name, "10.00", category, ProductStatus::Active))
+                    .unwrap();
+                Ok(())
+            });
+            let waited = started.elapsed();
+            mover.join().unwrap();
+            waited
+        })
+    };
+    let in_moved_category = waited(&c, "in c");
+    let elsewhere = waited(&a, "in a");
+    assert!(in_moved_category >= hold, "{in_moved_category:?}");
+    assert!(elsewhere >= hold, "{elsewhere:?}");
+
+    let queries = PgCatalogueQueries::new(db.pool());
+    let within = |path: &CategoryPath| {
+        let filter = ProductFilter {
+            within: Some(path.clone()),
+            min_price: Some(Decimal::ONE),
+            ..ProductFilter::default()
+        };
+        let page = queries.products(&filter, Default::default()).unwrap();
+        page.items
+            .into_iter()
+            .map(|item| item.product.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(within(&other.path), ["in c"]);
+    assert_eq!(within(&a.path), ["in a"]);
 }
 
 #[test]

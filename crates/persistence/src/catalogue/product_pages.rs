@@ -37,59 +37,6 @@ pub(crate) fn total_shown_by_page(offset: i64, limit: i64, rows: usize) -> Optio
     (rows < limit && (rows > 0 || offset == 0)).then(|| offset.saturating_add(rows))
 }
 
-/// A filter with its subtree, if any, read as the ids of its categories: the page and its count then read one
-/// table, which Postgres plans in a fraction of the time a join with `categories` takes (a subtree's plan swings
-/// with its size, so it is planned on every run).
-pub(crate) struct ResolvedFilter<'a> {
-    pub(crate) filter: &'a ProductFilter,
-    pub(crate) subtree: Option<Subtree>,
-}
-
-/// The categories of a subtree and the active products they hold (from `category_price_stats`).
-pub(crate) struct Subtree {
-    pub(crate) category_ids: Vec<i64>,
-    active_products: i64,
-}
-
-impl<'a> ResolvedFilter<'a> {
-    /// One prepared statement for a subtree (an index range on the paths, one statistics row per category), none
-    /// without one.
-    pub(crate) fn read(
-        connection: &mut PgConnection,
-        filter: &'a ProductFilter,
-    ) -> QueryResult<Self> {
-        #[derive(QueryableByName)]
-        struct SubtreeRow {
-            #[diesel(sql_type = Array<BigInt>)]
-            ids: Vec<i64>,
-            #[diesel(sql_type = BigInt)]
-            n: i64,
-        }
-        let subtree = match &filter.within {
-            None => None,
-            Some(path) => {
-                let (start, end) = subtree_range(path);
-                let row: SubtreeRow = prepared(
-                    diesel::sql_query(
-                        "SELECT coalesce(array_agg(c.id), '{}') AS ids, \
-                                coalesce(sum(s.product_count), 0)::bigint AS n \
-                         FROM categories c LEFT JOIN category_price_stats s ON s.category_id = c.id \
-                         WHERE c.path >= $1 AND c.path < $2",
-                    )
-                    .bind::<Text, _>(start)
-                    .bind::<Text, _>(end),
-                )
-                .get_result(connection)?;
-                Some(Subtree {
-                    category_ids: row.ids,
-                    active_products: row.n,
-                })
-            }
-        };
-        Ok(Self { filter, subtree })
-    }
-}
-
 /// The number of products the filter matches.
 ///
 /// The active products of the whole catalogue or of one subtree are added up from `category_price_stats` (kept by
@@ -97,7 +44,7 @@ impl<'a> ResolvedFilter<'a> {
 /// instead of one per product. Any other filter counts the matching products.
 pub(crate) fn count_products(
     connection: &mut PgConnection,
-    resolved: &ResolvedFilter<'_>,
+    filter: &ProductFilter,
     per_run: bool,
 ) -> QueryResult<i64> {
     #[derive(QueryableByName)]
@@ -105,24 +52,34 @@ pub(crate) fn count_products(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    if !only_active_by_category(resolved.filter) {
-        let count = filtered_products(resolved).count();
+    if !only_active_by_category(filter) {
+        let count = filtered_products(filter).count();
         return if per_run {
             planned_per_run(count).get_result(connection)
         } else {
             count.get_result(connection)
         };
     }
-    match &resolved.subtree {
-        Some(subtree) => Ok(subtree.active_products),
-        None => {
-            let total: Total = prepared(diesel::sql_query(
-                "SELECT coalesce(sum(product_count), 0)::bigint AS n FROM category_price_stats",
-            ))
-            .get_result(connection)?;
-            Ok(total.n)
+    let total: Total = match &filter.within {
+        Some(path) => {
+            let (start, end) = subtree_range(path);
+            prepared(
+                diesel::sql_query(
+                    "SELECT coalesce(sum(s.product_count), 0)::bigint AS n \
+                     FROM categories c JOIN category_price_stats s ON s.category_id = c.id \
+                     WHERE c.path >= $1 AND c.path < $2",
+                )
+                .bind::<Text, _>(start)
+                .bind::<Text, _>(end),
+            )
+            .get_result(connection)?
         }
-    }
+        None => prepared(diesel::sql_query(
+            "SELECT coalesce(sum(product_count), 0)::bigint AS n FROM category_price_stats",
+        ))
+        .get_result(connection)?,
+    };
+    Ok(total.n)
 }
 
 /// Whether the filter asks for nothing but the active products, of a subtree or of all: what the statistics count.

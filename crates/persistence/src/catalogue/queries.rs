@@ -15,7 +15,7 @@ use orderflow_domain::catalogue::{
 use rust_decimal::Decimal;
 
 use super::product_pages::{
-    count_products, path_categories, plans_follow_values, total_shown_by_page, ResolvedFilter,
+    count_products, path_categories, plans_follow_values, total_shown_by_page,
 };
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
@@ -108,11 +108,15 @@ type BoxedProducts<'a> = products::BoxedQuery<'a, Pg>;
 type BoxedProductsWithCategory<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<products::table, categories::table>, Pg>;
 
-pub(super) fn filtered_products<'a>(resolved: &'a ResolvedFilter<'a>) -> BoxedProducts<'a> {
-    let filter = resolved.filter;
+/// The products the filter matches, from `products` alone: a subtree is the range of category paths its products
+/// carry (copied from their categories by triggers), so no list of the subtree's categories is planned.
+pub(super) fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
     let mut query = products::table.into_boxed();
-    if let Some(subtree) = &resolved.subtree {
-        query = query.filter(products::category_id.eq_any(&subtree.category_ids));
+    if let Some(path) = &filter.within {
+        let (start, end) = subtree_range(path);
+        query = query
+            .filter(products::category_path.ge(start))
+            .filter(products::category_path.lt(end));
     }
     if let Some(status) = filter.status {
         query = query.filter(products::status.eq(status.as_str()));
@@ -362,8 +366,7 @@ impl CatalogueQueries for PgCatalogueQueries {
         let (offset, limit) = page_bounds(page);
         let per_run = plans_follow_values(filter);
         let (total, rows, categories) = read_statements(&self.pool, |connection| {
-            let resolved = ResolvedFilter::read(connection, filter)?;
-            let page_query = ordered_products(filtered_products(&resolved), &filter.ordering)
+            let page_query = ordered_products(filtered_products(filter), &filter.ordering)
                 .offset(offset)
                 .limit(limit)
                 .select(ProductRow::as_select());
@@ -374,7 +377,7 @@ impl CatalogueQueries for PgCatalogueQueries {
             };
             let total = match total_shown_by_page(offset, limit, rows.len()) {
                 Some(total) => total,
-                None => count_products(connection, &resolved, per_run)?,
+                None => count_products(connection, filter, per_run)?,
             };
             let categories = path_categories(connection, rows.iter().map(|row| row.category_id))?;
             Ok((total, rows, categories))

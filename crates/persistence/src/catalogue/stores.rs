@@ -20,6 +20,20 @@ use crate::RepositoryError;
 /// The advisory lock that serialises changes to the shape of the category tree.
 const CATEGORY_TREE_LOCK: i64 = 0x6f72_6465_7266;
 
+/// Taken in shared mode before a product is written: the row's trigger copies its category's path (reading the
+/// category `FOR SHARE`), and a move rewrites the paths of the products it carries. Product writers therefore
+/// wait for a move in progress before they lock any product, and a move waits for them, so the two never hold
+/// each other's rows (deadlock) and no product keeps a path from before a move.
+fn share_tree_shape(connection: &mut PgConnection) -> Result<(), RepositoryError> {
+    prepared(
+        diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1)")
+            .bind::<BigInt, _>(CATEGORY_TREE_LOCK),
+    )
+    .execute(connection)
+    .map_err(storage_error)?;
+    Ok(())
+}
+
 /// `base` and `base-N`, from the slugs starting with `base`.
 fn numbered_variants(base: &str, candidates: Vec<String>) -> Vec<String> {
     candidates
@@ -266,6 +280,7 @@ impl ProductStore for PgTransaction<'_> {
     }
 
     fn insert(&mut self, product: &Product) -> Result<(), ProductWriteError> {
+        share_tree_shape(self.connection).map_err(ProductWriteError::Storage)?;
         diesel::insert_into(products::table)
             .values(ProductRow::from(product))
             .execute(self.connection)
@@ -274,6 +289,7 @@ impl ProductStore for PgTransaction<'_> {
     }
 
     fn update(&mut self, product: &Product) -> Result<(), ProductWriteError> {
+        share_tree_shape(self.connection).map_err(ProductWriteError::Storage)?;
         let row = ProductRow::from(product);
         diesel::update(products::table.find(row.id))
             .set((
