@@ -5,6 +5,9 @@
 -- The path is derived, never written by the application: a trigger takes it from `categories` whenever a
 -- product is inserted or its category set, and a move of categories passes their new paths on to their products
 -- in the same statement.
+--
+-- Deploying it: the migration's transaction rewrites every product once and holds the table meanwhile (reads and
+-- writes of products wait): about 5–10 s per 100,000 products on a 2-core machine.
 
 ALTER TABLE products ADD COLUMN category_path TEXT COLLATE "C";
 UPDATE products p SET category_path = c.path FROM categories c WHERE c.id = p.category_id;
