@@ -188,6 +188,46 @@ fn a_product_written_during_a_move_waits_for_it_and_lands_under_the_new_path() {
     assert_eq!(within(&a.path), ["in a"]);
 }
 
+/// The depth limit exists so that the longest path fits an index entry (README, limits): 100 levels of 19-digit
+/// ids, in the categories' unique index and, with a price and a stock, in the products' listing index.
+#[test]
+fn the_longest_path_there_can_be_fits_the_categories_and_a_product_in_it() {
+    use diesel::{Connection, RunQueryDsl};
+    let db = TestDatabase::new();
+    let mut connection = diesel::PgConnection::establish(db.url()).unwrap();
+    diesel::sql_query(
+        "SELECT setval(pg_get_serial_sequence('categories', 'id'), 1000000000000000000)",
+    )
+    .execute(&mut connection)
+    .unwrap();
+    let uow = PgUnitOfWork::new(db.pool());
+    let deepest = run(&uow, |tx| {
+        let mut category = new_category(tx, "level 0", None);
+        for level in 1..CategoryPath::MAX_LEVELS {
+            category = new_category(tx, &format!("level {level}"), Some(&category));
+        }
+        Ok(category)
+    });
+    assert_eq!(deepest.path.level(), CategoryPath::MAX_LEVELS - 1);
+    assert!(deepest.path.encode().len() > 2_000);
+    let mut product = new_product("deep", "99999999.99", &deepest, ProductStatus::Active);
+    product.stock_quantity = StockQuantity::MAX;
+    run(&uow, |tx| {
+        tx.products().insert(&product).unwrap();
+        Ok(())
+    });
+    let filter = ProductFilter {
+        within: Some(deepest.path.clone()),
+        min_price: Some(Decimal::ONE),
+        ..ProductFilter::default()
+    };
+    let queries = PgCatalogueQueries::new(db.pool());
+    assert_eq!(
+        queries.products(&filter, Default::default()).unwrap().total,
+        1
+    );
+}
+
 #[test]
 fn constraint_violations_become_the_use_cases_errors_and_roll_back() {
     let db = TestDatabase::new();
