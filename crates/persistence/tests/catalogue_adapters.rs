@@ -6,15 +6,16 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use orderflow_application::listing::Page;
 use orderflow_application::ports::{
-    transaction, CatalogueQueries, CategoryWriteError, DeleteError, ProductFilter,
+    transaction, CatalogueQueries, CategoryWriteError, DeleteError, ProductDetails, ProductFilter,
     ProductWriteError, RepositoryError, Transaction,
 };
 use orderflow_domain::catalogue::{
     Category, CategoryId, CategoryPath, Price, Product, ProductId, ProductStatus, Sku,
     StockQuantity,
 };
-use orderflow_persistence::{PgCatalogueQueries, PgUnitOfWork};
+use orderflow_persistence::{PgCatalogueQueries, PgUnitOfWork, PoolOptions};
 use orderflow_test_support::fixtures::new_category;
 use orderflow_test_support::TestDatabase;
 use rust_decimal::Decimal;
@@ -36,6 +37,17 @@ fn new_product(name: &str, price: &str, category: &Category, status: ProductStat
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }
+}
+
+/// The first page of the products under `path`, through the products' own category paths (a price filter, so
+/// the total is counted from them rather than taken from the statistics).
+fn counted_within(queries: &PgCatalogueQueries, path: &CategoryPath) -> Page<ProductDetails> {
+    let filter = ProductFilter {
+        within: Some(path.clone()),
+        min_price: Some(Decimal::ONE),
+        ..ProductFilter::default()
+    };
+    queries.products(&filter, Default::default()).unwrap()
 }
 
 fn run<R>(
@@ -173,13 +185,8 @@ fn a_product_written_during_a_move_waits_for_it_and_lands_under_the_new_path() {
 
     let queries = PgCatalogueQueries::new(db.pool());
     let within = |path: &CategoryPath| {
-        let filter = ProductFilter {
-            within: Some(path.clone()),
-            min_price: Some(Decimal::ONE),
-            ..ProductFilter::default()
-        };
-        let page = queries.products(&filter, Default::default()).unwrap();
-        page.items
+        counted_within(&queries, path)
+            .items
             .into_iter()
             .map(|item| item.product.name)
             .collect::<Vec<_>>()
@@ -225,6 +232,73 @@ fn the_longest_path_there_can_be_fits_the_categories_and_a_product_in_it() {
     assert_eq!(
         queries.products(&filter, Default::default()).unwrap().total,
         1
+    );
+}
+
+/// A move rewrites the products below it in one statement, so the statement timeout bounds the subtree that can
+/// be moved (README, limits): past it the move fails whole, reported as the database being unavailable.
+#[test]
+fn a_move_past_the_statement_timeout_changes_nothing() {
+    use diesel::{Connection, RunQueryDsl};
+    let db = TestDatabase::new();
+    let uow = PgUnitOfWork::new(db.pool());
+    let (a, b, other) = run(&uow, |tx| {
+        let a = new_category(tx, "a", None);
+        let b = new_category(tx, "b", Some(&a));
+        let other = new_category(tx, "other", None);
+        Ok((a, b, other))
+    });
+    // 3,000 products in b, loaded as the benchmarks do (row triggers off: the price totals would be recomputed
+    // for every row); the path is written as the trigger would.
+    let mut connection = diesel::PgConnection::establish(db.url()).unwrap();
+    connection
+        .transaction(|connection| {
+            diesel::sql_query("SET LOCAL session_replication_role = replica").execute(connection)?;
+            diesel::sql_query(format!(
+                "INSERT INTO products (id, name, slug, description, price, category_id, category_path, sku, \
+                                       stock_quantity, status) \
+                 SELECT gen_random_uuid(), 'P' || n, 'p-' || n, '', 10, {}, '{}', 'S-' || n, 1, 'active' \
+                 FROM generate_series(1, 3000) AS n",
+                b.id.0,
+                b.path.encode()
+            ))
+            .execute(connection)
+        })
+        .unwrap();
+    let to = other.path.child(b.id).unwrap();
+    let move_b = |tx: &mut dyn Transaction| {
+        tx.categories().lock_tree()?;
+        tx.categories().move_subtree(&b.path, &to)
+    };
+    let impatient = PgUnitOfWork::new(orderflow_persistence::connect(
+        db.url(),
+        &PoolOptions {
+            statement_timeout: Duration::from_millis(50),
+            ..Default::default()
+        },
+    ));
+    let error = transaction(&impatient, move_b).unwrap_err();
+    assert!(
+        matches!(error, RepositoryError::Unavailable(_)),
+        "{error:?}"
+    );
+
+    let queries = PgCatalogueQueries::new(db.pool());
+    let priced_within = |path: &CategoryPath| counted_within(&queries, path).total;
+    assert_eq!(
+        queries.category(b.id).unwrap().unwrap().category.path,
+        b.path
+    );
+    assert_eq!(
+        (priced_within(&a.path), priced_within(&other.path)),
+        (3000, 0)
+    );
+
+    // Within the default timeout the same move goes through.
+    transaction(&uow, move_b).unwrap();
+    assert_eq!(
+        (priced_within(&a.path), priced_within(&other.path)),
+        (0, 3000)
     );
 }
 
