@@ -1,5 +1,6 @@
 //! The catalogue's tables: the stores used inside transactions, and the read-side queries.
 
+mod product_counts;
 mod product_pages;
 mod queries;
 mod rows;

@@ -83,7 +83,7 @@ pub(crate) fn count_products(
 }
 
 /// Whether the filter asks for nothing but the active products, of a subtree or of all: what the statistics count.
-fn only_active_by_category(filter: &ProductFilter) -> bool {
+pub(super) fn only_active_by_category(filter: &ProductFilter) -> bool {
     let ProductFilter {
         within: _,
         status,

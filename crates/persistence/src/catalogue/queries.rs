@@ -14,9 +14,8 @@ use orderflow_domain::catalogue::{
 };
 use rust_decimal::Decimal;
 
-use super::product_pages::{
-    count_products, path_categories, plans_follow_values, total_shown_by_page,
-};
+use super::product_counts::ProductCounts;
+use super::product_pages::{path_categories, plans_follow_values, total_shown_by_page};
 use super::rows::{CategoryRow, ProductRow};
 use super::subtree_range;
 use crate::error::storage_error;
@@ -28,11 +27,15 @@ use crate::RepositoryError;
 
 pub struct PgCatalogueQueries {
     pool: DbPool,
+    counts: ProductCounts,
 }
 
 impl PgCatalogueQueries {
     pub fn new(pool: DbPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            counts: ProductCounts::default(),
+        }
     }
 }
 
@@ -377,7 +380,7 @@ impl CatalogueQueries for PgCatalogueQueries {
             };
             let total = match total_shown_by_page(offset, limit, rows.len()) {
                 Some(total) => total,
-                None => count_products(connection, filter, per_run)?,
+                None => self.counts.total(connection, filter, per_run)?,
             };
             let categories = path_categories(connection, rows.iter().map(|row| row.category_id))?;
             Ok((total, rows, categories))
