@@ -316,3 +316,36 @@ fn lines_written_before_get_their_accounts_from_the_migration() {
         ]
     );
 }
+
+/// A status change holds its order while it writes the change and queues the owner's messages (taking the
+/// owner's text-message locks). A worker queueing the order's placement messages meanwhile holds those locks and
+/// inserts rows referencing the order, whose foreign-key check takes `FOR KEY SHARE` on it. Held `FOR UPDATE`,
+/// the order made that check wait for the status change, which waited for the worker's locks: a deadlock, one of
+/// the two failing (seen as a 500 on `update_status/`). Held `FOR NO KEY UPDATE` (its key never changes), rows
+/// may reference it meanwhile.
+#[test]
+fn an_order_held_for_a_change_can_still_be_referenced_by_new_rows() {
+    let db = TestDatabase::new();
+    let owner = stored_customer(&db, "alice@example.com");
+    let order = order_of(&db, &owner);
+    let url = db.url().to_owned();
+    transaction(&PgUnitOfWork::new(db.pool()), |tx| {
+        assert!(tx.orders().find_for_update(order)?.is_some());
+        let url = url.clone();
+        let referencing = std::thread::spawn(move || {
+            use diesel::Connection;
+            let mut other = diesel::PgConnection::establish(&url).unwrap();
+            diesel::sql_query("SET lock_timeout = '3s'")
+                .execute(&mut other)
+                .unwrap();
+            // What the foreign-key check of an insert referencing the order runs.
+            diesel::sql_query("SELECT 1 FROM orders WHERE id = $1 FOR KEY SHARE")
+                .bind::<SqlUuid, _>(order.0)
+                .execute(&mut other)
+        });
+        let referenced = referencing.join().unwrap();
+        assert!(referenced.is_ok(), "{referenced:?}");
+        Ok::<_, RepositoryError>(())
+    })
+    .unwrap();
+}

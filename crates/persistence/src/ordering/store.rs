@@ -149,10 +149,13 @@ impl OrderStore for PgTransaction<'_> {
     }
 
     fn find_for_update(&mut self, id: OrderId) -> Result<Option<Order>, RepositoryError> {
+        // NO KEY: other changes of the order wait, rows referencing it (messages, history, webhook deliveries) do
+        // not; `FOR UPDATE` made a worker's messages for the order wait while it held the owner's text-message
+        // locks the change then asked for: a deadlock.
         let Some(row) = orders::table
             .find(id.0)
             .select(OrderRow::as_select())
-            .for_update()
+            .for_no_key_update()
             .first::<OrderRow>(self.connection)
             .optional()
             .map_err(storage_error)?
