@@ -14,7 +14,7 @@ pub use alert::{AlertInput, SendSystemAlert};
 pub use browse::BrowseNotifications;
 pub use deliver::{DeliverNotifications, DeliverySettings, RoundOutcome};
 pub use errors::{BrowseNotificationsError, RetryNotificationError, SendAlertError};
-pub use expand::ExpandOutboxEvents;
+pub use expand::{ExpandOutboxEvents, ExpansionRound};
 pub use health::{DeliveryHealth, DeliveryReport};
 pub use monitor::{DeliveryFigures, MonitorDelivery};
 pub use retry::RetryNotification;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use orderflow_application::notifications::{
-    DeliverNotifications, ExpandOutboxEvents, RoundOutcome,
+    DeliverNotifications, ExpandOutboxEvents, ExpansionRound, RoundOutcome,
 };
 use orderflow_application::ports::{RepositoryError, WorkerInfo};
 use orderflow_application::webhooks::DeliverWebhooks;
@@ -117,11 +117,20 @@ impl DeliveryWorker {
 /// expanded: under a steady stream of orders there is always something to expand, and messages must not wait for a
 /// quiet moment. Returns whether the round found nothing to do (the worker then waits for the poll interval).
 fn round(
-    expand: impl FnOnce() -> Result<usize, RepositoryError>,
+    expand: impl FnOnce() -> Result<ExpansionRound, RepositoryError>,
     deliver: impl FnOnce() -> Result<RoundOutcome, RepositoryError>,
 ) -> bool {
     let expanded = match expand() {
-        Ok(expanded) => expanded,
+        Ok(round) => {
+            for (event, reason) in &round.set_aside {
+                tracing::error!(
+                    ?event,
+                    %reason,
+                    "a recorded change cannot be expanded into messages: set aside (outbox_events.set_aside_at)"
+                );
+            }
+            round.handled()
+        }
         Err(error) => {
             tracing::warn!(%error, "expanding recorded changes failed; trying again shortly");
             0
@@ -171,7 +180,7 @@ mod tests {
         let delivered = Cell::new(0);
         for _ in 0..3 {
             let idle = round(
-                || Ok(50),
+                || Ok(expanded(50)),
                 || {
                     delivered.set(delivered.get() + 1);
                     Ok(RoundOutcome::default())
@@ -209,7 +218,7 @@ mod tests {
     #[test]
     fn a_round_is_idle_only_when_it_found_nothing_to_expand_or_deliver() {
         let nothing = || Ok(RoundOutcome::default());
-        assert!(round(|| Ok(0), nothing));
+        assert!(round(|| Ok(expanded(0)), nothing));
         assert!(round(
             || Err(RepositoryError::Unavailable("down".into())),
             nothing
@@ -220,6 +229,26 @@ mod tests {
                 ..RoundOutcome::default()
             })
         };
-        assert!(!round(|| Ok(0), sent_one));
+        assert!(!round(|| Ok(expanded(0)), sent_one));
+        let set_aside = ExpansionRound {
+            set_aside: vec![(
+                orderflow_application::ports::OutboxEvent::OrderPlaced(
+                    orderflow_domain::ordering::OrderId(uuid::Uuid::nil()),
+                ),
+                "damaged".into(),
+            )],
+            ..ExpansionRound::default()
+        };
+        assert!(
+            !round(|| Ok(set_aside), nothing),
+            "an event set aside was work: the next one may be waiting"
+        );
+    }
+
+    fn expanded(expanded: usize) -> ExpansionRound {
+        ExpansionRound {
+            expanded,
+            ..ExpansionRound::default()
+        }
     }
 }

@@ -399,7 +399,7 @@ fn workers_expand_each_placed_order_into_one_message_per_recipient_exactly_once(
                 );
                 let mut expanded = 0;
                 loop {
-                    match expand.run_round().unwrap() {
+                    match expand.run_round().unwrap().expanded {
                         0 => return expanded,
                         n => expanded += n,
                     }
@@ -647,4 +647,91 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
     assert_eq!(i64::from(stock(&db, lamp)), 100_000 - 3 * placed);
     assert!(looks > 20, "the watcher looked {looks} times only");
     assert_eq!(waits, 0, "sessions seen waiting on a lock in {looks} looks");
+}
+
+/// An order whose row cannot be read back (damaged outside OrderFlow) would fail every batch its event is taken
+/// in, and nobody would be told of any order after it. Its event is set aside with the reason; the others are
+/// expanded as usual, in the same round.
+#[test]
+fn an_event_that_cannot_be_expanded_is_set_aside_and_the_rest_are_expanded() {
+    let db = TestDatabase::new();
+    let alice = customer(&db);
+    let lamp = product(&db, 1_000);
+    let place = PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    );
+    let orders: Vec<OrderId> = (0..5)
+        .map(|_| place.execute(&alice, input(lamp), None).unwrap().order.order.id)
+        .collect();
+    let damaged = orders[2];
+    diesel::sql_query(format!(
+        "UPDATE orders SET order_number = 'damaged:' || order_number WHERE id = '{}'",
+        damaged.0
+    ))
+    .execute(&mut db.connection())
+    .unwrap();
+    let expand = ExpandOutboxEvents::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(Now),
+        SmsCaps::default(),
+        50,
+    );
+
+    let round = expand.run_round().unwrap();
+    assert_eq!(round.expanded, 4);
+    assert_eq!(round.set_aside.len(), 1, "{round:?}");
+    assert_eq!(
+        round.set_aside[0].0,
+        orderflow_application::ports::OutboxEvent::OrderPlaced(damaged)
+    );
+    assert!(
+        round.set_aside[0].1.contains("order number"),
+        "{}",
+        round.set_aside[0].1
+    );
+    #[derive(diesel::QueryableByName)]
+    struct Notified {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        orders: i64,
+    }
+    let notified: Notified = diesel::sql_query(format!(
+        "SELECT count(DISTINCT order_id) AS orders FROM notifications WHERE order_id <> '{}'",
+        damaged.0
+    ))
+    .get_result(&mut db.connection())
+    .unwrap();
+    assert_eq!(notified.orders, 4, "every sound order was told");
+    assert_eq!(
+        count(
+            &db,
+            &format!("notifications WHERE order_id = '{}'", damaged.0)
+        ),
+        0,
+        "nothing queued for the damaged one"
+    );
+    assert_eq!(
+        count(&db, "outbox_events WHERE set_aside_at IS NOT NULL AND set_aside_because LIKE '%order number%'"),
+        1,
+        "kept, with the reason"
+    );
+    let taken = transaction(&PgUnitOfWork::new(db.pool()), |tx| {
+        tx.outbox().take_events(10)
+    })
+    .unwrap();
+    assert_eq!(taken, [], "set aside: no worker takes it again");
+
+    // Mended and put back, it is expanded like any other.
+    diesel::sql_query(format!(
+        "UPDATE orders SET order_number = substr(order_number, 9) WHERE id = '{}'",
+        damaged.0
+    ))
+    .execute(&mut db.connection())
+    .unwrap();
+    diesel::sql_query("UPDATE outbox_events SET set_aside_at = NULL, set_aside_because = NULL")
+        .execute(&mut db.connection())
+        .unwrap();
+    assert_eq!(expand.run_round().unwrap().expanded, 1);
+    assert_eq!(count(&db, "outbox_events"), 0);
 }

@@ -142,8 +142,12 @@ fn each_change_queues_one_delivery_per_subscribed_active_endpoint_in_its_transac
         SmsCaps::default(),
         10,
     );
-    assert_eq!(expand.run_round().unwrap(), 1);
-    assert_eq!(expand.run_round().unwrap(), 0, "expanded exactly once");
+    assert_eq!(expand.run_round().unwrap().expanded, 1);
+    assert_eq!(
+        expand.run_round().unwrap().expanded,
+        0,
+        "expanded exactly once"
+    );
 
     let change = ChangeOrders::new(
         Arc::new(PgUnitOfWork::new(db.pool())),

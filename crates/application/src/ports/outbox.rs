@@ -37,10 +37,19 @@ pub trait Outbox {
         caps: SmsCaps,
     ) -> Result<RecentSms, RepositoryError>;
 
-    /// Takes up to `limit` recorded events, oldest first, skipping those another transaction holds. They are gone
-    /// when this transaction commits (and back if it rolls back): whatever is queued for them in it is queued
-    /// exactly once.
+    /// Takes up to `limit` recorded events, oldest first, skipping those another transaction holds and those set
+    /// aside. They are gone when this transaction commits (and back if it rolls back): whatever is queued for
+    /// them in it is queued exactly once.
     fn take_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, RepositoryError>;
+
+    /// Keeps an event that cannot be expanded out of every later take, with the reason, for an operator to mend
+    /// and put back; `false` if it is no longer waiting (another worker expanded it meanwhile).
+    fn set_aside(
+        &mut self,
+        event: OutboxEvent,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError>;
 
     /// Keeps messages that will never be sent, each with its reason, for the record.
     fn record_suppressed(

@@ -245,7 +245,7 @@ impl TestApp {
                 notifications.sms_caps,
                 1_000,
             );
-            expand.run_round().expect("expand the outbox")
+            expand.run_round().expect("expand the outbox").expanded
         })
         .await
         .unwrap()

@@ -99,7 +99,8 @@ impl Outbox for PgTransaction<'_> {
         let mut taken: Vec<Taken> = prepared(
             diesel::sql_query(
                 "DELETE FROM outbox_events WHERE id IN ( \
-                   SELECT id FROM outbox_events ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
+                   SELECT id FROM outbox_events WHERE set_aside_at IS NULL \
+                   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) \
                  RETURNING id, kind, order_id",
             )
             .bind::<BigInt, _>(i64::from(limit)),
@@ -114,6 +115,30 @@ impl Outbox for PgTransaction<'_> {
                 other => Err(corrupt_row("outbox event", format!("unknown kind {other}"))),
             })
             .collect()
+    }
+
+    fn set_aside(
+        &mut self,
+        event: OutboxEvent,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError> {
+        let (kind, order) = match event {
+            OutboxEvent::OrderPlaced(order) => ("order_placed", order),
+        };
+        // The column's bound; a reason is the error chain of a failed expansion.
+        let reason: String = reason.chars().take(2_000).collect();
+        let updated = diesel::sql_query(
+            "UPDATE outbox_events SET set_aside_at = $1, set_aside_because = $2 \
+             WHERE kind = $3 AND order_id = $4 AND set_aside_at IS NULL",
+        )
+        .bind::<Timestamptz, _>(at)
+        .bind::<Text, _>(reason)
+        .bind::<Text, _>(kind)
+        .bind::<SqlUuid, _>(order.0)
+        .execute(self.connection)
+        .map_err(storage_error)?;
+        Ok(updated > 0)
     }
 
     fn record_suppressed(
