@@ -663,7 +663,14 @@ fn an_event_that_cannot_be_expanded_is_set_aside_and_the_rest_are_expanded() {
         Arc::new(Now),
     );
     let orders: Vec<OrderId> = (0..5)
-        .map(|_| place.execute(&alice, input(lamp), None).unwrap().order.order.id)
+        .map(|_| {
+            place
+                .execute(&alice, input(lamp), None)
+                .unwrap()
+                .order
+                .order
+                .id
+        })
         .collect();
     let damaged = orders[2];
     diesel::sql_query(format!(

@@ -12,18 +12,34 @@ use diesel::sql_types::BigInt;
 use orderflow_application::ports::ProductFilter;
 use orderflow_domain::catalogue::ProductStatus;
 use quick_cache::sync::Cache;
+use quick_cache::Weighter;
 use rust_decimal::Decimal;
 
 use super::product_pages::{count_products, only_active_by_category};
 use crate::sql::prepared;
 
-/// Distinct filters remembered per instance. A key is bounded by the listing's input limits (a few search words
-/// of bounded length), so this is at most a few MiB; a client sending ever new filters only evicts others.
+/// About how many filters are remembered per instance: plain ones weigh a few dozen bytes.
 const REMEMBERED_FILTERS: usize = 4_096;
+/// The bytes the remembered filters may hold in all, whatever their search words (ten words of a hundred
+/// characters make a key of up to 4 KiB): a client sending ever new filters only evicts others.
+const REMEMBERED_BYTES: u64 = 1 << 20;
 
 /// The filters' totals, per instance.
 pub(crate) struct ProductCounts {
-    totals: Cache<CountKey, Counted>,
+    totals: Cache<CountKey, Counted, KeyBytes>,
+}
+
+/// A remembered total weighs what its key and value hold.
+#[derive(Clone)]
+struct KeyBytes;
+
+impl Weighter<CountKey, Counted> for KeyBytes {
+    fn weight(&self, key: &CountKey, _: &Counted) -> u64 {
+        let text = key.within.as_ref().map_or(0, String::len)
+            + key.search_terms.iter().map(String::len).sum::<usize>();
+        let bytes = std::mem::size_of::<CountKey>() + std::mem::size_of::<Counted>() + text;
+        u64::try_from(bytes).unwrap_or(u64::MAX)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +101,7 @@ impl CountKey {
 impl Default for ProductCounts {
     fn default() -> Self {
         Self {
-            totals: Cache::new(REMEMBERED_FILTERS),
+            totals: Cache::with_weighter(REMEMBERED_FILTERS, REMEMBERED_BYTES, KeyBytes),
         }
     }
 }
@@ -211,5 +227,45 @@ mod tests {
             ..ProductFilter::default()
         };
         assert_eq!(CountKey::of(&active_subtree), None);
+    }
+
+    #[test]
+    fn filters_with_long_searches_are_remembered_within_the_byte_bound() {
+        let counts = ProductCounts::default();
+        for n in 0..2_000 {
+            let filter = ProductFilter {
+                search_terms: (0..10).map(|word| format!("{n:>50}{word:>50}")).collect(),
+                ..band()
+            };
+            let key = CountKey::of(&filter).unwrap();
+            counts.totals.insert(
+                key,
+                Counted {
+                    version: 1,
+                    total: n,
+                },
+            );
+        }
+        assert!(
+            counts.totals.weight() <= REMEMBERED_BYTES,
+            "{}",
+            counts.totals.weight()
+        );
+        assert!(counts.totals.len() < 2_000, "older filters were let go");
+        let plain = ProductCounts::default();
+        for n in 0..2_000 {
+            let filter = ProductFilter {
+                min_price: Some(Decimal::from(n)),
+                ..band()
+            };
+            plain.totals.insert(
+                CountKey::of(&filter).unwrap(),
+                Counted {
+                    version: 1,
+                    total: n,
+                },
+            );
+        }
+        assert_eq!(plain.totals.len(), 2_000, "plain filters all fit");
     }
 }
