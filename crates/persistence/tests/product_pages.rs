@@ -376,7 +376,7 @@ fn a_kept_total_follows_every_change_that_can_alter_it() {
             9,
         ),
         (
-            "a product taken off sale and then deleted",
+            "a product deleted",
             "DELETE FROM products WHERE name = 'Product 007'".into(),
             8,
         ),

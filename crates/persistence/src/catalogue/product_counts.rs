@@ -69,6 +69,8 @@ impl CountKey {
         if only_active_by_category(filter) {
             return None;
         }
+        // Every field named, so that a new filter fails to compile here: its total may be kept only if a change of
+        // the column it reads moves the version (the `WHEN` of `products_changed_move_catalogue_version`).
         let ProductFilter {
             within,
             status,

@@ -113,6 +113,9 @@ type BoxedProductsWithCategory<'a> =
 
 /// The products the filter matches, from `products` alone: a subtree is the range of category paths its products
 /// carry (copied from their categories by triggers), so no list of the subtree's categories is planned.
+///
+/// A filter on a further column must also move the catalogue version when that column changes (the migration
+/// `2026-12-08-000080_catalogue_version`), or kept totals (`product_counts.rs`) would miss its changes.
 pub(super) fn filtered_products(filter: &ProductFilter) -> BoxedProducts<'_> {
     let mut query = products::table.into_boxed();
     if let Some(path) = &filter.within {
