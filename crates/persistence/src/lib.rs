@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod dashboard;
+mod durability;
 mod error;
 mod health;
 mod identity;

@@ -24,6 +24,8 @@ impl PgUnitOfWork {
 /// The stores of one open transaction. Each store's methods live with its tables (`catalogue/stores.rs`, ...).
 pub struct PgTransaction<'c> {
     pub(crate) connection: &'c mut PgConnection,
+    /// No transaction is open: each statement commits as it ends (`run_single_write`).
+    pub(crate) autocommit: bool,
 }
 
 /// Why diesel should roll back: the work asked to, or a statement failed.
@@ -45,7 +47,10 @@ impl UnitOfWork for PgUnitOfWork {
     ) -> Result<(), RepositoryError> {
         let mut connection = connection(&self.pool)?;
         let outcome = connection.transaction::<(), Abort, _>(|connection| {
-            let mut tx = PgTransaction { connection };
+            let mut tx = PgTransaction {
+                connection,
+                autocommit: false,
+            };
             work(&mut tx).map_err(|Rollback| Abort::Requested)
         });
         match outcome {
@@ -62,6 +67,7 @@ impl UnitOfWork for PgUnitOfWork {
         // No BEGIN: each statement is a transaction of its own.
         let mut statements = PgTransaction {
             connection: &mut connection,
+            autocommit: true,
         };
         // A `Rollback` has nothing to undo: the one write either committed or never happened.
         match work(&mut statements) {

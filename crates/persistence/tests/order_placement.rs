@@ -209,6 +209,15 @@ fn product(db: &TestDatabase, stock: i32) -> ProductId {
     .unwrap()
 }
 
+/// Placement as the service runs it, on the test database's pool.
+fn placing_orders(db: &TestDatabase) -> PlaceOrder {
+    PlaceOrder::new(
+        Arc::new(PgUnitOfWork::new(db.pool())),
+        Arc::new(PgOrderQueries::new(db.pool())),
+        Arc::new(Now),
+    )
+}
+
 fn count(db: &TestDatabase, table: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
@@ -285,11 +294,7 @@ fn failed_placement_leaves_nothing(step: Failing) {
     }
 
     // The same request through the healthy unit of work then succeeds, with the day's first number.
-    let healthy = PlaceOrder::new(
-        Arc::new(PgUnitOfWork::new(db.pool())),
-        Arc::new(PgOrderQueries::new(db.pool())),
-        Arc::new(Now),
-    );
+    let healthy = placing_orders(&db);
     let placed = healthy
         .execute(&alice, input(lamp), Some("retry-me"))
         .unwrap();
@@ -362,11 +367,7 @@ fn workers_expand_each_placed_order_into_one_message_per_recipient_exactly_once(
             .unwrap();
     }
     let lamp = product(&db, 1_000);
-    let place = PlaceOrder::new(
-        Arc::new(PgUnitOfWork::new(db.pool())),
-        Arc::new(PgOrderQueries::new(db.pool())),
-        Arc::new(Now),
-    );
+    let place = placing_orders(&db);
     const ORDERS: i64 = 40;
     for _ in 0..ORDERS {
         place.execute(&alice, input(lamp), None).unwrap();
@@ -593,11 +594,7 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
     let db = TestDatabase::new();
     let alice = customer(&db);
     let lamp = product(&db, 100_000);
-    let place = Arc::new(PlaceOrder::new(
-        Arc::new(PgUnitOfWork::new(db.pool())),
-        Arc::new(PgOrderQueries::new(db.pool())),
-        Arc::new(Now),
-    ));
+    let place = Arc::new(placing_orders(&db));
     // Another session watches this database's sessions for one waiting on a lock (the product's row, the day's
     // counter) while eight threads place orders of the same product as fast as they can.
     let placing = Arc::new(AtomicBool::new(true));
@@ -649,6 +646,62 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
     assert_eq!(waits, 0, "sessions seen waiting on a lock in {looks} looks");
 }
 
+/// A placement lets go of its locks before its commit is flushed (`durability.rs`), so the flush must come before
+/// it returns: an order the customer was told of survives a crash. Checked against the WAL itself: the order's
+/// commit record must end at or before the position Postgres has flushed to, read right after each placement.
+#[test]
+fn an_order_is_flushed_to_disk_before_its_placement_returns() {
+    #[derive(diesel::QueryableByName)]
+    struct Position {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        lsn: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let db = TestDatabase::new();
+    let mut inspector = db.connection();
+    diesel::sql_query("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
+        .execute(&mut inspector)
+        .unwrap();
+    let alice = customer(&db);
+    let lamp = product(&db, 1_000);
+    let place = placing_orders(&db);
+    for _ in 0..5 {
+        let before: Position = diesel::sql_query("SELECT pg_current_wal_insert_lsn()::text AS lsn")
+            .get_result(&mut inspector)
+            .unwrap();
+        let order = place
+            .execute(&alice, input(lamp), None)
+            .unwrap()
+            .order
+            .order;
+        // Read at once; Postgres then reads the WAL up to there (it refuses to read further) for the order's commit.
+        let flushed: Position = diesel::sql_query("SELECT pg_current_wal_flush_lsn()::text AS lsn")
+            .get_result(&mut inspector)
+            .unwrap();
+        let found: Found = diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_get_wal_records_info($1::pg_lsn, \
+               greatest($1::pg_lsn, $2::pg_lsn)) r \
+             WHERE $1::pg_lsn < $2::pg_lsn AND r.end_lsn <= $2::pg_lsn \
+               AND r.resource_manager = 'Transaction' AND r.record_type LIKE 'COMMIT%' \
+               AND r.xid = (SELECT xmin FROM orders WHERE id = $3)",
+        )
+        .bind::<diesel::sql_types::Text, _>(&before.lsn)
+        .bind::<diesel::sql_types::Text, _>(&flushed.lsn)
+        .bind::<diesel::sql_types::Uuid, _>(order.id.0)
+        .get_result(&mut inspector)
+        .unwrap();
+        assert_eq!(
+            found.n, 1,
+            "order {}: its commit is not in the WAL flushed when its placement returned (from {} to {})",
+            order.number, before.lsn, flushed.lsn
+        );
+    }
+}
+
 /// An order whose row cannot be read back (damaged outside OrderFlow) would fail every batch its event is taken
 /// in, and nobody would be told of any order after it. Its event is set aside with the reason; the others are
 /// expanded as usual, in the same round.
@@ -657,11 +710,7 @@ fn an_event_that_cannot_be_expanded_is_set_aside_and_the_rest_are_expanded() {
     let db = TestDatabase::new();
     let alice = customer(&db);
     let lamp = product(&db, 1_000);
-    let place = PlaceOrder::new(
-        Arc::new(PgUnitOfWork::new(db.pool())),
-        Arc::new(PgOrderQueries::new(db.pool())),
-        Arc::new(Now),
-    );
+    let place = placing_orders(&db);
     let orders: Vec<OrderId> = (0..5)
         .map(|_| {
             place

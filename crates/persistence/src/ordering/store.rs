@@ -13,44 +13,26 @@ use orderflow_domain::ordering::{Order, OrderId, OrderNumber};
 
 use super::rows::{phone_column, OrderItemRow, OrderRow};
 use super::turns::{PATIENCE, PLACEMENTS};
+use crate::durability::wait_until_durable;
 use crate::error::storage_error;
 use crate::schema::{idempotency_keys, order_events, order_items, orders};
 use crate::sql::prepared;
 use crate::unit_of_work::PgTransaction;
 use crate::RepositoryError;
 
-impl OrderStore for PgTransaction<'_> {
-    fn place(
-        &mut self,
-        order: &Order,
-        placed: &NewOrderEvent,
-    ) -> Result<Option<u32>, RepositoryError> {
-        #[derive(QueryableByName)]
-        struct Numbered {
-            #[diesel(sql_type = Integer)]
-            last_value: i32,
-        }
-        let row = OrderRow::from_order(order);
-        let items: Vec<OrderItemRow> = order
-            .items()
-            .iter()
-            .map(|item| OrderItemRow::from_item(order.id, item))
-            .collect();
-        let day = order.created_at.date_naive();
-        let column = |pick: fn(&OrderItemRow) -> String| items.iter().map(pick).collect::<Vec<_>>();
-        let digits = i32::try_from(OrderNumber::COUNTER_DIGITS).unwrap_or(i32::MAX);
-        // One statement, kept prepared (the lines come as arrays: one text whatever their number).
-        // `locked` takes the products' row locks in id order (the sort comes before the locking; `= ANY` makes
-        // it an index scan, where a join with `unnest`, guessed at 100 rows, would scan them all), re-checking
-        // each row's name, SKU, price and status on its latest version once locked; `ready` holds when every
-        // line's product is there with the quantity. Everything after it writes only then, each write reading
-        // what the one before returned: the counter, the order under its number, then its
-        // items, its history and its outbox event (their foreign keys are checked at the statement's end, when
-        // the order row exists). `taken` updates exactly the rows `ready` counted: both read their latest,
-        // locked versions. Nothing holds: no row, and nothing written.
-        let statement = prepared(
-            diesel::sql_query(
-                "WITH wanted AS ( \
+/// The placement's one statement, ending with `$select` (which may also say how its commit is to be flushed).
+///
+/// `locked` takes the products' row locks in id order (the sort comes before the locking; `= ANY` makes it an index
+/// scan, where a join with `unnest`, guessed at 100 rows, would scan them all), re-checking each row's name, SKU,
+/// price and status on its latest version once locked; `ready` holds when every line's product is there with the
+/// quantity. Everything after it writes only then, each write reading what the one before returned: the counter,
+/// the order under its number, then its items, its history and its outbox event (their foreign keys are checked at
+/// the statement's end, when the order row exists). `taken` updates exactly the rows `ready` counted: both read
+/// their latest, locked versions. Nothing holds: no row, and nothing written.
+macro_rules! placement_statement {
+    ($select:literal) => {
+        concat!(
+            "WITH wanted AS ( \
                    SELECT * FROM unnest($1::uuid[], $2::int4[], $3::numeric[], $4::text[], $5::text[]) \
                      AS w (id, quantity, price, name, sku)), \
                  locked AS ( \
@@ -93,42 +75,80 @@ impl OrderStore for PgTransaction<'_> {
                    SELECT placed.id, $25, $26, $27, $28, $29, $30, $31, $32, $33 FROM placed), \
                  announced AS ( \
                    INSERT INTO outbox_events (kind, order_id, created_at) \
-                   SELECT 'order_placed', placed.id, $33 FROM placed) \
-                 SELECT last_value FROM counter",
+                   SELECT 'order_placed', placed.id, $33 FROM placed) ",
+            $select
+        )
+    };
+}
+
+impl OrderStore for PgTransaction<'_> {
+    fn place(
+        &mut self,
+        order: &Order,
+        placed: &NewOrderEvent,
+    ) -> Result<Option<u32>, RepositoryError> {
+        #[derive(QueryableByName)]
+        struct Numbered {
+            #[diesel(sql_type = Integer)]
+            last_value: i32,
+        }
+        let row = OrderRow::from_order(order);
+        let items: Vec<OrderItemRow> = order
+            .items()
+            .iter()
+            .map(|item| OrderItemRow::from_item(order.id, item))
+            .collect();
+        let day = order.created_at.date_naive();
+        let column = |pick: fn(&OrderItemRow) -> String| items.iter().map(pick).collect::<Vec<_>>();
+        let digits = i32::try_from(OrderNumber::COUNTER_DIGITS).unwrap_or(i32::MAX);
+        // One statement, kept prepared (the lines come as arrays: one text whatever their number).
+        // A statement that commits alone lets go of the products and the counter as it ends, before its commit is
+        // flushed (`durability`), and is answered once it is; inside a transaction, the commit waits as usual.
+        let sql = if self.autocommit {
+            placement_statement!(
+                "SELECT last_value FROM counter, \
+                   (SELECT set_config('synchronous_commit', 'off', true)) AS early_release"
             )
-            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.product_id).collect::<Vec<_>>())
-            .bind::<Array<Integer>, _>(items.iter().map(|i| i.quantity).collect::<Vec<_>>())
-            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.unit_price).collect::<Vec<_>>())
-            .bind::<Array<Text>, _>(column(|i| i.product_name.clone()))
-            .bind::<Array<Text>, _>(column(|i| i.product_sku.clone()))
-            .bind::<Date, _>(day)
-            .bind::<SqlUuid, _>(row.id)
-            .bind::<Text, _>(OrderNumber::prefix(day))
-            .bind::<Integer, _>(digits)
-            .bind::<BigInt, _>(row.customer_id)
-            .bind::<Text, _>(&row.status)
-            .bind::<Numeric, _>(row.total_amount)
-            .bind::<Text, _>(&row.shipping_address)
-            .bind::<Text, _>(&row.billing_address)
-            .bind::<Text, _>(&row.phone_number)
-            .bind::<Text, _>(&row.notes)
-            .bind::<Bool, _>(row.is_paid)
-            .bind::<Text, _>(&row.payment_method)
-            .bind::<Text, _>(&row.payment_reference)
-            .bind::<Timestamptz, _>(row.created_at)
-            .bind::<Timestamptz, _>(row.updated_at)
-            .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.id).collect::<Vec<_>>())
-            .bind::<Array<Numeric>, _>(items.iter().map(|i| i.subtotal).collect::<Vec<_>>())
-            .bind::<Array<Timestamptz>, _>(items.iter().map(|i| i.created_at).collect::<Vec<_>>())
-            .bind::<Text, _>(placed.event_type.as_str())
-            .bind::<Nullable<Text>, _>(placed.from_status.map(|s| s.as_str()))
-            .bind::<Nullable<Text>, _>(placed.to_status.map(|s| s.as_str()))
-            .bind::<Text, _>(&placed.actor)
-            .bind::<Nullable<BigInt>, _>(placed.actor_id.map(|id| id.0))
-            .bind::<Nullable<BigInt>, _>(placed.recipient_id.map(|id| id.0))
-            .bind::<Nullable<Text>, _>(placed.channel.map(|c| c.as_str()))
-            .bind::<Text, _>(&placed.note)
-            .bind::<Timestamptz, _>(placed.created_at),
+        } else {
+            placement_statement!("SELECT last_value FROM counter")
+        };
+        let statement = prepared(
+            diesel::sql_query(sql)
+                .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.product_id).collect::<Vec<_>>())
+                .bind::<Array<Integer>, _>(items.iter().map(|i| i.quantity).collect::<Vec<_>>())
+                .bind::<Array<Numeric>, _>(items.iter().map(|i| i.unit_price).collect::<Vec<_>>())
+                .bind::<Array<Text>, _>(column(|i| i.product_name.clone()))
+                .bind::<Array<Text>, _>(column(|i| i.product_sku.clone()))
+                .bind::<Date, _>(day)
+                .bind::<SqlUuid, _>(row.id)
+                .bind::<Text, _>(OrderNumber::prefix(day))
+                .bind::<Integer, _>(digits)
+                .bind::<BigInt, _>(row.customer_id)
+                .bind::<Text, _>(&row.status)
+                .bind::<Numeric, _>(row.total_amount)
+                .bind::<Text, _>(&row.shipping_address)
+                .bind::<Text, _>(&row.billing_address)
+                .bind::<Text, _>(&row.phone_number)
+                .bind::<Text, _>(&row.notes)
+                .bind::<Bool, _>(row.is_paid)
+                .bind::<Text, _>(&row.payment_method)
+                .bind::<Text, _>(&row.payment_reference)
+                .bind::<Timestamptz, _>(row.created_at)
+                .bind::<Timestamptz, _>(row.updated_at)
+                .bind::<Array<SqlUuid>, _>(items.iter().map(|i| i.id).collect::<Vec<_>>())
+                .bind::<Array<Numeric>, _>(items.iter().map(|i| i.subtotal).collect::<Vec<_>>())
+                .bind::<Array<Timestamptz>, _>(
+                    items.iter().map(|i| i.created_at).collect::<Vec<_>>(),
+                )
+                .bind::<Text, _>(placed.event_type.as_str())
+                .bind::<Nullable<Text>, _>(placed.from_status.map(|s| s.as_str()))
+                .bind::<Nullable<Text>, _>(placed.to_status.map(|s| s.as_str()))
+                .bind::<Text, _>(&placed.actor)
+                .bind::<Nullable<BigInt>, _>(placed.actor_id.map(|id| id.0))
+                .bind::<Nullable<BigInt>, _>(placed.recipient_id.map(|id| id.0))
+                .bind::<Nullable<Text>, _>(placed.channel.map(|c| c.as_str()))
+                .bind::<Text, _>(&placed.note)
+                .bind::<Timestamptz, _>(placed.created_at),
         );
         let numbered: Option<Numbered> = {
             let _turn = PLACEMENTS.take(PATIENCE).ok_or_else(|| {
@@ -141,6 +161,10 @@ impl OrderStore for PgTransaction<'_> {
                 .optional()
                 .map_err(storage_error)?
         };
+        // Outside the turn: the next placement runs while this one waits, and their flushes are shared.
+        if self.autocommit && numbered.is_some() {
+            wait_until_durable(self.connection)?;
+        }
         numbered
             .map(|n| {
                 u32::try_from(n.last_value).map_err(|e| RepositoryError::Failed(Cause::new(e)))
