@@ -2,7 +2,9 @@
 # `make loadtest`: the release build under HTTP load from wrk, on a fresh database holding a shop created through
 # the API (63 categories in 3 levels, 960 products). Prints requests per second, p50, p99 and errors for each
 # scenario, its ratio to the category tree's throughput in the same run, and the server's memory. Not part of
-# `make test`: figures depend on the machine, the ratios much less.
+# `make test`: figures depend on the machine, the ratios much less. The tree, the yardstick, is measured again just
+# before each other scenario, and each ratio is taken against that run: a shared machine's speed drifts by a third
+# within minutes, which a single tree run at the start would put into the ratios of the scenarios after it.
 #
 # LOADTEST_SECONDS (default 15) per scenario, LOADTEST_CONNECTIONS (default 32), LOADTEST_THREADS (default 2),
 # LOADTEST_SCENARIOS (default all: tree products subtree average orders; the tree always runs, as the yardstick),
@@ -85,14 +87,17 @@ run() {
   printf '%s %s %s %s\n' "$rate" "$p50" "$p99" "$errors"
 }
 
-declare -A results
+declare -A results yardsticks
 read -r -a wanted <<<"${LOADTEST_SCENARIOS:-tree products subtree average orders}"
 scenarios=(tree)
 for name in "${wanted[@]}"; do [ "$name" != tree ] && scenarios+=("$name"); done
-say "running ${#scenarios[@]} scenarios of ${seconds} s with $connections connections"
+say "running ${#scenarios[@]} scenarios of ${seconds} s with $connections connections, each after a run of the tree"
+tree() { run "$base/api/v1/categories/tree/"; }
+results[tree]="$(tree)"
 for name in "${scenarios[@]}"; do
+  [ "$name" = tree ] && continue
+  yardsticks[$name]="$(tree)"
   case "$name" in
-    tree) results[$name]="$(run "$base/api/v1/categories/tree/")" ;;
     products) results[$name]="$(run "$base/api/v1/products/")" ;;
     subtree) results[$name]="$(run "$base/api/v1/products/?category=$root_id&ordering=price")" ;;
     average) results[$name]="$(run "$base/api/v1/categories/average_price/?slug=$root_slug")" ;;
@@ -104,20 +109,23 @@ done
 after_memory="$(memory VmRSS)"
 peak_memory="$(memory VmHWM)"
 
-tree_rate="$(cut -d' ' -f1 <<<"${results[tree]}")"
-printf '\n%-58s %10s %10s %10s %8s %8s\n' "Scenario ($connections connections, $seconds s)" "req/s" "p50" "p99" "errors" "x tree"
+printf '\n%-58s %10s %10s %10s %8s %10s %8s\n' "Scenario ($connections connections, $seconds s)" "req/s" "p50" "p99" "errors" \
+  "tree just before" "x tree"
 for name in "${scenarios[@]}"; do
   read -r rate p50 p99 errors <<<"${results[$name]}"
   case "$name" in
-    tree) label="GET categories/tree/" ;;
+    tree) label="GET categories/tree/ (first run)" ;;
     products) label="GET products/ (page 1, default ordering)" ;;
     subtree) label="GET products/?category=<root>&ordering=price" ;;
     average) label="GET categories/average_price/?slug=<root>" ;;
     orders) label="POST orders/ (one line, one customer)" ;;
   esac
-  ratio="$(awk -v a="$rate" -v b="$tree_rate" 'BEGIN {printf "%.2f", a / b}')"
-  printf '%-58s %10s %10s %10s %8s %8s\n' "$label" "$rate" "$p50" "$p99" "$errors" "$ratio"
+  yardstick="$(cut -d' ' -f1 <<<"${yardsticks[$name]:-${results[tree]}}")"
+  ratio="$(awk -v a="$rate" -v b="$yardstick" 'BEGIN {printf "%.2f", a / b}')"
+  printf '%-58s %10s %10s %10s %8s %10s %8s\n' "$label" "$rate" "$p50" "$p99" "$errors" "$yardstick" "$ratio"
 done
+tree_errors="$(for name in "${!yardsticks[@]}"; do cut -d' ' -f4 <<<"${yardsticks[$name]}"; done | awk '{n += $1} END {print n + 0}')"
+printf 'Errors in the tree runs before each scenario: %s.\n' "$tree_errors"
 printf '\nServer memory (VmRSS): %s idle after start, %s after the run; peak %s.\n' \
   "$idle_memory" "$after_memory" "$peak_memory"
 printf 'Machine: %s cores, %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
