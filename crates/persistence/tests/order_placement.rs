@@ -589,14 +589,15 @@ fn the_order_is_written_only_if_every_line_still_holds_and_numbered_as_the_domai
 }
 
 #[test]
-fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_locks() {
+fn placements_of_one_process_take_turns_before_postgres_and_at_most_one_waits_on_its_locks() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let db = TestDatabase::new();
     let alice = customer(&db);
     let lamp = product(&db, 100_000);
     let place = Arc::new(placing_orders(&db));
-    // Another session watches this database's sessions for one waiting on a lock (the product's row, the day's
-    // counter) while eight threads place orders of the same product as fast as they can.
+    // Another session watches this database's sessions for those waiting on a lock (the product's row, the day's
+    // counter) while eight threads place orders of the same product as fast as they can. Two turns: one placement
+    // in Postgres, the next waiting there for its locks, never more.
     let placing = Arc::new(AtomicBool::new(true));
     let watcher = {
         let placing = placing.clone();
@@ -607,7 +608,7 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
-            let (mut looks, mut waits) = (0, 0);
+            let (mut looks, mut most) = (0, 0);
             while placing.load(Ordering::SeqCst) {
                 let seen: Waiting = diesel::sql_query(
                     "SELECT count(*) AS n FROM pg_stat_activity \
@@ -617,9 +618,9 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
                 .get_result(&mut connection)
                 .unwrap();
                 looks += 1;
-                waits += seen.n;
+                most = most.max(seen.n);
             }
-            (looks, waits)
+            (looks, most)
         })
     };
     const THREADS: usize = 8;
@@ -638,12 +639,15 @@ fn placements_of_one_process_take_turns_before_postgres_and_never_wait_on_its_lo
         placer.join().unwrap();
     }
     placing.store(false, Ordering::SeqCst);
-    let (looks, waits) = watcher.join().unwrap();
+    let (looks, most) = watcher.join().unwrap();
     let placed = (THREADS * EACH) as i64;
     assert_eq!(count(&db, "orders"), placed);
     assert_eq!(i64::from(stock(&db, lamp)), 100_000 - 3 * placed);
     assert!(looks > 20, "the watcher looked {looks} times only");
-    assert_eq!(waits, 0, "sessions seen waiting on a lock in {looks} looks");
+    assert!(
+        most <= 1,
+        "{most} sessions seen waiting on a lock at once (in {looks} looks)"
+    );
 }
 
 /// A placement lets go of its locks before its commit is flushed (`durability.rs`), so the flush must come before
