@@ -12,8 +12,9 @@
 //! disk too (and on synchronous standbys, whatever `synchronous_commit` asks of them). Until then, other sessions
 //! may read what the statement wrote; a crash in that window loses it as if it had been rolled back, and with it
 //! anything that read it and committed later, since its commit comes later still. Nothing leaves the database
-//! before that: a notification worker queues messages in a synchronously committed transaction of its own, which
-//! flushes the order's commit before any message is sent.
+//! before that: the notification workers queue an order's messages, and the webhook workers claim a delivery
+//! (the low-stock one the statement's trigger may add), with an update committed with the default setting before
+//! anything is sent, and that commit's flush covers the order's.
 
 use diesel::pg::PgConnection;
 use diesel::sql_types::Text;
