@@ -589,31 +589,33 @@ fn the_order_is_written_only_if_every_line_still_holds_and_numbered_as_the_domai
 }
 
 #[test]
-fn placements_of_one_process_take_turns_before_postgres_and_at_most_one_waits_on_its_locks() {
+fn placements_of_one_process_take_turns_and_at_most_two_reach_postgres_at_once() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let db = TestDatabase::new();
     let alice = customer(&db);
     let lamp = product(&db, 100_000);
     let place = Arc::new(placing_orders(&db));
-    // Another session watches this database's sessions for those waiting on a lock (the product's row, the day's
-    // counter) while eight threads place orders of the same product as fast as they can. Two turns: one placement
-    // in Postgres, the next waiting there for its locks, never more.
+    // Another session watches this database's sessions running the placement's statement while eight threads place
+    // orders of the same product as fast as they can. Two turns: one placement working in Postgres, the next
+    // waiting there for its locks (the product's row, the day's counter), never more. (Counted by state, which a
+    // backend reports itself before it answers; a woken waiter's `wait_event` lasts until it is scheduled, and
+    // once showed two waiting at once.)
     let placing = Arc::new(AtomicBool::new(true));
     let watcher = {
         let placing = placing.clone();
         let mut connection = db.connection();
         std::thread::spawn(move || {
             #[derive(diesel::QueryableByName)]
-            struct Waiting {
+            struct Placing {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
             let (mut looks, mut most) = (0, 0);
             while placing.load(Ordering::SeqCst) {
-                let seen: Waiting = diesel::sql_query(
+                let seen: Placing = diesel::sql_query(
                     "SELECT count(*) AS n FROM pg_stat_activity \
                      WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                       AND wait_event_type = 'Lock'",
+                       AND state = 'active' AND query LIKE 'WITH wanted AS%'",
                 )
                 .get_result(&mut connection)
                 .unwrap();
@@ -645,8 +647,8 @@ fn placements_of_one_process_take_turns_before_postgres_and_at_most_one_waits_on
     assert_eq!(i64::from(stock(&db, lamp)), 100_000 - 3 * placed);
     assert!(looks > 20, "the watcher looked {looks} times only");
     assert!(
-        most <= 1,
-        "{most} sessions seen waiting on a lock at once (in {looks} looks)"
+        (1..=2).contains(&most),
+        "{most} placements seen in Postgres at once at most (in {looks} looks)"
     );
 }
 
